@@ -1,0 +1,40 @@
+# Two commands on a fresh Debian / Raspberry Pi OS machine:  make demo   and   make test
+# Both install what they need: Debian packages (when root or with sudo) and a .venv here.
+
+PYTHON ?= python3
+VENV := .venv
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Runtime: PortAudio for sound devices, espeak-ng for the pyttsx3 voice, venv support.
+APT_RUNTIME := libportaudio2 libespeak-ng1 espeak-ng python3-venv python3-dev
+# Tests also use real human recordings (LibriVox clips), sox and headless Chromium for the report.
+APT_TEST := pocketsphinx-testdata sox chromium
+OUT := out
+
+.PHONY: demo test system system-test venv clean
+
+demo: system $(VENV)/.installed
+	@mkdir -p $(OUT)
+	$(VENV)/bin/glimmer --journal $(OUT)/demo-journal.db run --input-turns demo/turns/*.wav --output-wav $(OUT)/demo.wav
+	@echo "--- journal ($(OUT)/demo-journal.db) ---"
+	$(VENV)/bin/glimmer --journal $(OUT)/demo-journal.db journal list
+	@echo "--- spoken output: $(OUT)/demo.wav ---"
+
+test: system system-test $(VENV)/.installed
+	$(VENV)/bin/python -m pytest
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[test]'
+	@touch $@
+
+system:
+	@scripts/apt-install.sh $(APT_RUNTIME)
+
+system-test:
+	@scripts/apt-install.sh $(APT_TEST)
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache

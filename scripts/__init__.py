@@ -1,0 +1,1 @@
+"""Benchmark and corpus tools (not part of the installed package)."""

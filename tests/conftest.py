@@ -1,0 +1,36 @@
+"""Shared fixtures: synthesized speech (the real hibari voice) and the `glimmer` command."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def speak():
+    """speak(text, seed=0, speed=1.0) -> 16 kHz int16 speech from the hibari voice (a different
+    seed and speed stand in for a different person)."""
+    from scripts.corpus import Synthesizer
+
+    synth = Synthesizer()
+    return synth.hibari
+
+
+@pytest.fixture
+def glimmer(tmp_path):
+    """Run `glimmer ARGS…` as a user would; returns the CompletedProcess (text mode)."""
+    def run(*args: str, stdin: str | None = None, cwd: Path | None = None, timeout: float = 300):
+        env = dict(os.environ, HOME=str(tmp_path / "home"))
+        return subprocess.run([sys.executable, "-m", "assistant.cli", *args], input=stdin, text=True,
+                              capture_output=True, cwd=cwd or tmp_path, env=env, timeout=timeout)
+    return run
+
+
+def rms(samples: np.ndarray) -> float:
+    """Root-mean-square level of int16 samples, 0..1."""
+    return float(np.sqrt(np.mean((samples.astype(np.float64) / 32768.0) ** 2))) if len(samples) else 0.0

@@ -1,0 +1,41 @@
+"""The command line as a person meets it: help, errors in one line, no microphone, doctor."""
+
+
+def test_help_lists_every_command(glimmer):
+    result = glimmer("--help")
+    assert result.returncode == 0
+    for command in ("run", "listen", "transcribe", "say", "practices", "journal", "report", "models", "doctor"):
+        assert command in result.stdout
+
+
+def test_run_without_a_microphone_says_so_in_one_line(glimmer):
+    result = glimmer("run")
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "no microphone found" in lines[0]
+    assert "glimmer doctor" in lines[0] and "demo" in lines[0]
+
+
+def test_a_config_typo_is_one_line_with_file_and_line(glimmer, tmp_path):
+    (tmp_path / "typo.yaml").write_text("tts:\n  engine: hibari\n  sped: 0.8\n")
+    result = glimmer("--config", "typo.yaml", "doctor")
+    assert result.returncode == 1
+    assert result.stderr.strip() == "glimmer: typo.yaml:3: tts.sped: unknown setting; did you mean 'speed'?"
+    # The option works after the subcommand too.
+    assert glimmer("doctor", "--config", "typo.yaml").stderr == result.stderr
+
+
+def test_a_missing_config_file_is_one_line(glimmer):
+    result = glimmer("--config", "nope.yaml", "doctor")
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("glimmer: nope.yaml: cannot read config")
+
+
+def test_doctor_reports_each_check_and_what_to_do(glimmer, tmp_path):
+    result = glimmer("--journal", str(tmp_path / "j" / "journal.db"), "doctor")
+    out = result.stdout
+    assert "no microphone found" in out and "make demo" in out  # no sound hardware on this machine
+    assert "OK  whisper transcriber: installed" in out
+    assert f"OK  journal: {tmp_path / 'j' / 'journal.db'} (writable)" in out
+    assert result.returncode == 1  # something needs attention: the missing microphone

@@ -1,0 +1,83 @@
+"""config.yaml: the shipped file is complete and valid; mistakes name the file, the line and the key."""
+
+import typing
+from dataclasses import fields
+from pathlib import Path
+
+import pytest
+import yaml
+
+from assistant.config import Settings, load_settings
+from assistant.errors import GlimmerError
+
+REPO_CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
+
+
+def test_shipped_config_sets_every_setting_with_a_comment():
+    data = yaml.safe_load(REPO_CONFIG.read_text())
+    for section in fields(Settings):
+        for setting in fields(section.default_factory):
+            assert setting.name in data[section.name], f"config.yaml lacks {section.name}.{setting.name}"
+    lines = REPO_CONFIG.read_text().splitlines()
+    for number, line in enumerate(lines):
+        if line.startswith("  ") and not line.strip().startswith("#") and number > 0:
+            block_above = [l.strip() for l in lines[max(0, number - 6):number]]
+            assert any(l.startswith("#") for l in block_above), f"line {number + 1} has no comment near it"
+
+
+def test_shipped_config_equals_the_defaults(tmp_path, monkeypatch):
+    loaded = load_settings(REPO_CONFIG)
+    monkeypatch.chdir(tmp_path)
+    defaults = load_settings(None)  # no config.yaml here, none in ~/.config: built-in defaults
+    assert loaded == defaults
+
+
+@pytest.mark.parametrize("text, message", [
+    ("audio:\n  input_device: usb\nstt:\n  engine: telepathy\n",
+     "c.yaml:4: stt.engine: 'telepathy' is not one of auto, whisper, vosk, pocketsphinx"),
+    ("wake:\n  sensitivty: 0.4\n", "c.yaml:2: wake.sensitivty: unknown setting; did you mean 'sensitivity'?"),
+    ("wake:\n  sensitivity: 7\n", "c.yaml:2: wake.sensitivity: 7 is outside 0 .. 1"),
+    ("night:\n  enabled: true\n  volume: loud\n", "c.yaml:3: night.volume: 'loud' is not a number"),
+    ("tts:\n  speed: [1, 2]\n", "c.yaml:2: tts.speed: expected a single value"),
+    ("jornal:\n  path: x.db\n", "c.yaml:1: jornal: unknown section; did you mean 'journal'?"),
+    ("listen:\n  vad_aggressiveness: 1.5\n", "c.yaml:2: listen.vad_aggressiveness: 1.5 is not a whole number"),
+    ("stt:\n  engine: [\n", "c.yaml:3: not valid YAML"),
+    ("- just\n- a list\n", "c.yaml:1: the config must be a mapping of sections"),
+])
+def test_mistakes_name_file_line_and_key(tmp_path, text, message):
+    path = tmp_path / "c.yaml"
+    path.write_text(text)
+    with pytest.raises(GlimmerError) as caught:
+        load_settings(path)
+    assert str(caught.value).startswith(f"{tmp_path}/{message}")
+
+
+def test_values_are_typed_and_relative_paths_follow_the_config(tmp_path):
+    path = tmp_path / "conf" / "c.yaml"
+    path.parent.mkdir()
+    path.write_text("audio:\n  input_device: 2\n  output_device: USB Audio\njournal:\n  path: data/j.db\n"
+                    "tts:\n  speed: 1\n")
+    settings = load_settings(path)
+    assert settings.audio.input_device == 2 and settings.audio.output_device == "USB Audio"
+    assert settings.journal.path == str(tmp_path / "conf" / "data" / "j.db")
+    assert isinstance(settings.tts.speed, float) and settings.tts.speed == 1.0
+
+
+def test_journal_option_overrides_the_file(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text("journal:\n  path: a.db\n")
+    assert load_settings(path, journal="/elsewhere/b.db").journal.path == "/elsewhere/b.db"
+
+
+def test_a_non_text_config_is_one_clear_error(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_bytes(b"\xff\xfe\x00binary")
+    with pytest.raises(GlimmerError, match="not a text file"):
+        load_settings(path)
+
+
+def test_every_setting_has_documentation():
+    for section in fields(Settings):
+        for setting in fields(section.default_factory):
+            assert setting.metadata.get("doc"), f"{section.name}.{setting.name} has no doc"
+            assert typing.get_type_hints(section.default_factory)[setting.name] is not None
