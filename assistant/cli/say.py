@@ -1,8 +1,28 @@
-"""`glimmer say`: speak text with the configured voice."""
+"""`glimmer say TEXT [--output-wav F]`: speak text with the configured voice, at the calm pace."""
 
-from assistant.cli.placeholder import register_placeholder
+import argparse
 
 
-def register(sub, common) -> None:
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the `say` subcommand."""
-    register_placeholder(sub, common, "say", "speak text with the configured voice")
+    parser = sub.add_parser("say", parents=[common], help="speak text with the configured voice",
+                            description="Speak TEXT with the configured voice, at the calm pace, to the "
+                                        "speaker or into a WAV file. '[pause 3]' in TEXT is 3 s of silence.")
+    parser.add_argument("text", nargs="+", metavar="TEXT", help="what to say")
+    parser.add_argument("--output-wav", metavar="F", help="write the speech to this WAV file instead")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, settings) -> int:  # noqa: ANN001 (Settings, imported lazily)
+    """Speak, wait until it has really been played (or written), and exit."""
+    from assistant.audio.sinks import Speaker, WavSink
+    from assistant.speech.tts import Narrator, make_voice
+
+    voice = make_voice(settings.tts)
+    sink = WavSink(args.output_wav) if args.output_wav else Speaker(settings.audio.output_device)
+    try:
+        Narrator(voice, sink, settings.tts, settings.night).say(" ".join(args.text))
+        sink.wait_done()
+    finally:
+        sink.close()
+    return 0

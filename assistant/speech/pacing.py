@@ -1,0 +1,80 @@
+"""A calm, unhurried pace: each sentence trimmed to its sound, then a real pause sized to the words spoken.
+
+A neural voice reads a bare sentence at about 190-250 words per minute. Guided practices sound calm at
+110-150 wpm over a whole prompt, pauses included. So a sentence whose own sound runs well above the target
+is read again a little slower, and after each sentence the pause is long enough to bring that sentence plus
+its pause to the target pace, never shorter than the configured sentence pause and never longer than the
+maximum (so a dense sentence is not followed by an odd, broken silence).
+"""
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+FADE_S = 0.004          # fade at trimmed edges so cuts never click
+SOUND_DB = -45.0        # below this (relative to the sentence's peak) counts as silence when trimming
+SPEECH_HEADROOM = 1.3   # a sentence's own sound may run this much faster than the target pace
+MIN_SLOWDOWN = 0.8      # a dense sentence is re-read at most this much slower than the set speed
+
+
+@dataclass(frozen=True)
+class Pace:
+    """How a prompt is paced: silence between sentences sized to reach `target_wpm`."""
+
+    min_pause_s: float = 1.0
+    max_pause_s: float = 1.5
+    target_wpm: float = 130.0
+
+    def slowdown(self, sentence: str, speech_s: float) -> float:
+        """Speed factor (<= 1) for re-reading a sentence that came out too dense; 1.0 when it is fine."""
+        ceiling = self.target_wpm * SPEECH_HEADROOM
+        rate = word_count(sentence) * 60.0 / max(speech_s, 1e-3)
+        return 1.0 if rate <= ceiling else max(ceiling / rate, MIN_SLOWDOWN)
+
+    def pause_after(self, sentence: str, speech_s: float) -> float:
+        """Seconds of silence after `sentence`, whose sound lasted `speech_s`."""
+        wanted = word_count(sentence) * 60.0 / self.target_wpm - speech_s
+        return float(min(max(wanted, self.min_pause_s), max(self.max_pause_s, self.min_pause_s)))
+
+
+def word_count(text: str) -> int:
+    """Spoken words ("don't" is one word)."""
+    return len(re.findall(r"[\w']+", text))
+
+
+def trim(samples: np.ndarray, rate: int) -> np.ndarray:
+    """Float audio without its leading and trailing silence, with short fades at the cut edges."""
+    x = np.asarray(samples, dtype=np.float32)
+    peak = float(np.abs(x).max()) if len(x) else 0.0
+    if peak == 0.0:
+        return x[:0]
+    loud = np.nonzero(np.abs(x) > peak * 10 ** (SOUND_DB / 20))[0]
+    x = x[loud[0]: loud[-1] + 1].copy()
+    n = min(int(FADE_S * rate), len(x) // 2)
+    if n:
+        ramp = np.linspace(0.0, 1.0, n, dtype=np.float32)
+        x[:n] *= ramp
+        x[-n:] *= ramp[::-1]
+    return x
+
+
+def sounding_span(samples: np.ndarray, rate: int, threshold: float = 0.01, window_s: float = 0.01
+                  ) -> tuple[float, float] | None:
+    """(first, last) second at which the audio is sounding (10 ms windows above `threshold` of full
+    scale), or None for silence. Used to measure pace from first to last sound."""
+    x = np.abs(np.asarray(samples, dtype=np.float32) / (32768.0 if samples.dtype == np.int16 else 1.0))
+    w = max(1, int(window_s * rate))
+    frames = x[: len(x) // w * w].reshape(-1, w).max(axis=1)
+    loud = np.nonzero(frames > threshold)[0]
+    if len(loud) == 0:
+        return None
+    return loud[0] * w / rate, (loud[-1] + 1) * w / rate
+
+
+def words_per_minute(text: str, samples: np.ndarray, rate: int) -> float:
+    """Pace of `samples` speaking `text`, measured from first to last sound."""
+    span = sounding_span(samples, rate)
+    if span is None:
+        return 0.0
+    return word_count(text) * 60.0 / (span[1] - span[0])

@@ -1,0 +1,1 @@
+"""Voice engines behind the Voice protocol of assistant.speech.tts; each imports its engine lazily."""
