@@ -1,0 +1,133 @@
+"""Export the journal as JSON, Markdown or CSV, and import JSON or CSV back (a lossless round trip)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterable
+
+from assistant.errors import GlimmerError
+from assistant.journal.store import Entry, Journal
+
+FORMATS = ("json", "md", "csv")
+FIELDS = ("id", "created", "text", "practice", "senses", "calm_before", "calm_after", "confidence",
+          "audio_path", "last_replayed", "replay_count")
+
+
+def entry_to_dict(entry: Entry) -> dict[str, Any]:
+    """An entry as plain JSON values; `created` keeps the local offset, e.g. 2026-03-04T21:14:05.120000+01:00."""
+    return {
+        "id": entry.id,
+        "created": entry.created.isoformat(timespec="microseconds"),
+        "text": entry.text,
+        "practice": entry.practice,
+        "senses": list(entry.senses),
+        "calm_before": entry.calm_before,
+        "calm_after": entry.calm_after,
+        "confidence": entry.confidence,
+        "audio_path": entry.audio_path,
+        "last_replayed": entry.last_replayed.isoformat(timespec="microseconds") if entry.last_replayed else None,
+        "replay_count": entry.replay_count,
+    }
+
+
+def entry_from_dict(data: dict[str, Any]) -> Entry:
+    """The inverse of entry_to_dict; only `id`, `created` and `text` are required."""
+    try:
+        return Entry(
+            id=int(data["id"]),
+            created=_moment(data["created"]),
+            text=str(data["text"]),
+            practice=data.get("practice") or None,
+            senses=tuple(data.get("senses") or ()),
+            calm_before=_optional(data.get("calm_before"), int),
+            calm_after=_optional(data.get("calm_after"), int),
+            confidence=_optional(data.get("confidence"), float),
+            audio_path=data.get("audio_path") or None,
+            last_replayed=_moment(data["last_replayed"]) if data.get("last_replayed") else None,
+            replay_count=int(data.get("replay_count") or 0),
+        )
+    except (KeyError, TypeError, ValueError) as err:
+        raise GlimmerError(f"entry {data.get('id', '?')}: cannot be read ({type(err).__name__}: {err})") from None
+
+
+def export(entries: Iterable[Entry], fmt: str) -> str:
+    """The entries as one document in `fmt` (json, md or csv)."""
+    entries = list(entries)
+    if fmt == "json":
+        return json.dumps([entry_to_dict(e) for e in entries], ensure_ascii=False, indent=1) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
+        writer.writeheader()
+        for entry in entries:
+            row = entry_to_dict(entry)
+            row["senses"] = ";".join(entry.senses)
+            writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        return out.getvalue()
+    if fmt == "md":
+        return _markdown(entries)
+    raise GlimmerError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def parse(text: str, fmt: str) -> list[Entry]:
+    """Entries from a json or csv export."""
+    if fmt == "json":
+        try:
+            rows = json.loads(text)
+        except json.JSONDecodeError as err:
+            raise GlimmerError(f"not a JSON export: line {err.lineno}: {err.msg}") from None
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise GlimmerError("not a JSON export: expected a list of entries")
+        return [entry_from_dict(r) for r in rows]
+    if fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(text)))
+        for row in rows:
+            row["senses"] = [s for s in (row.get("senses") or "").split(";") if s]
+        return [entry_from_dict({k: (v if v != "" else None) for k, v in row.items()}) for row in rows]
+    raise GlimmerError(f"cannot import {fmt!r}; import a json or csv export")
+
+
+def import_entries(journal: Journal, entries: Iterable[Entry]) -> list[int]:
+    """Store entries (ids kept where free); returns the ids used."""
+    return [journal.put(entry) for entry in entries]
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write `text` to `path` readable only by its owner (0600): exports hold the person's words."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as err:
+        raise GlimmerError(f"{path}: cannot write ({err.strerror})") from None
+
+
+def _markdown(entries: list[Entry]) -> str:
+    lines = ["# My glimmers", ""]
+    for entry in entries:
+        lines += [f"## {entry.created:%A %-d %B %Y, %H:%M}", "", entry.text, ""]
+        details = [d for d in (entry.practice, ", ".join(entry.senses)) if d]
+        if entry.calm_before is not None or entry.calm_after is not None:
+            details.append(f"calm {_dash(entry.calm_before)} → {_dash(entry.calm_after)}")
+        if details:
+            lines += [f"*{' · '.join(details)}*", ""]
+    return "\n".join(lines)
+
+
+def _dash(value: int | None) -> str:
+    return "–" if value is None else str(value)
+
+
+def _moment(value: str) -> datetime:
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.astimezone()
+
+
+def _optional(value: Any, kind: type) -> Any:
+    return None if value is None or value == "" else kind(value)

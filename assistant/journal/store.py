@@ -1,0 +1,380 @@
+"""The journal store: one private SQLite file (WAL, durable commits, versioned schema, FTS5 search)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Sequence
+
+from assistant.errors import GlimmerError
+
+# MIGRATIONS[i] moves a database from user_version i to i + 1. Never edit a shipped step; append a new one.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE entries (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,   -- AUTOINCREMENT: a deleted id is never handed out again
+        created_utc TEXT NOT NULL,              -- ISO 8601 in UTC with microseconds: sorts as text
+        utc_offset_s INTEGER NOT NULL,          -- the person's local UTC offset at that moment
+        text TEXT NOT NULL,                     -- their words, verbatim
+        practice TEXT,
+        senses TEXT NOT NULL DEFAULT '[]',      -- JSON list of sense tags
+        calm_before INTEGER CHECK (calm_before BETWEEN 0 AND 10),
+        calm_after INTEGER CHECK (calm_after BETWEEN 0 AND 10),
+        audio_path TEXT,                        -- a clip inside <journal>-clips/, only when keep_audio
+        confidence REAL,                        -- the recognizer's confidence in `text`
+        last_replayed TEXT,                     -- ISO UTC of the last time it was played back
+        replay_count INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX entries_by_created ON entries(created_utc);
+    CREATE VIRTUAL TABLE entries_fts USING fts5(
+        text, practice, senses, content='entries', content_rowid='id',
+        tokenize='porter unicode61 remove_diacritics 2');
+    CREATE TRIGGER entries_fts_insert AFTER INSERT ON entries BEGIN
+        INSERT INTO entries_fts(rowid, text, practice, senses)
+        VALUES (new.id, new.text, new.practice, new.senses);
+    END;
+    CREATE TRIGGER entries_fts_delete AFTER DELETE ON entries BEGIN
+        INSERT INTO entries_fts(entries_fts, rowid, text, practice, senses)
+        VALUES ('delete', old.id, old.text, old.practice, old.senses);
+    END;
+    CREATE TRIGGER entries_fts_update AFTER UPDATE OF text, practice, senses ON entries BEGIN
+        INSERT INTO entries_fts(entries_fts, rowid, text, practice, senses)
+        VALUES ('delete', old.id, old.text, old.practice, old.senses);
+        INSERT INTO entries_fts(rowid, text, practice, senses)
+        VALUES (new.id, new.text, new.practice, new.senses);
+    END;
+    """,
+)
+
+_COLUMNS = ("id, created_utc, utc_offset_s, text, practice, senses, calm_before, calm_after, "
+            "audio_path, confidence, last_replayed, replay_count")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One glimmer as the person said it."""
+
+    id: int
+    created: datetime            # aware, in the person's local offset when it was said
+    text: str
+    practice: str | None = None
+    senses: tuple[str, ...] = ()
+    calm_before: int | None = None
+    calm_after: int | None = None
+    audio_path: str | None = None
+    confidence: float | None = None
+    last_replayed: datetime | None = None   # aware, UTC
+    replay_count: int = 0
+
+
+class Journal:
+    """The journal at `path` (created on first use: folder 0700, files 0600). Thread-safe; implements JournalSink.
+
+    Every write is its own transaction committed with synchronous=FULL: when a method returns, the entry
+    survives a crash or power cut.
+    """
+
+    def __init__(self, path: str | Path, *, keep_audio: bool = False) -> None:
+        self.path = Path(path).expanduser().absolute()
+        self.keep_audio = keep_audio
+        self.clips_dir = self.path.with_name(self.path.stem + "-clips")
+        self._lock = threading.RLock()
+        try:
+            _private_dir(self.path.parent)
+            os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
+            os.chmod(self.path, 0o600)
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=15)
+        except OSError as err:
+            raise GlimmerError(f"cannot open the journal at {self.path}: {err.strerror}; "
+                               "check the folder exists and is yours, or pass --journal PATH") from None
+        try:
+            self._configure()
+            self._migrate()
+        except sqlite3.DatabaseError as err:
+            self._db.close()
+            raise GlimmerError(f"the journal at {self.path} cannot be read ({err}); "
+                               "it is left untouched — keep a copy before trying anything else") from None
+        for sidecar in ("-wal", "-shm"):
+            _chmod_if_present(Path(f"{self.path}{sidecar}"), 0o600)
+        self._sweep_orphan_clips()
+
+    @classmethod
+    def open(cls, path: str | Path, *, keep_audio: bool = False) -> Journal:
+        """Open (creating if needed) the journal at `path`."""
+        return cls(path, keep_audio=keep_audio)
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the database (SQLite checkpoints the WAL into the main file)."""
+        with self._lock:
+            self._db.close()
+
+    def _configure(self) -> None:
+        mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        if mode.lower() != "wal":
+            raise sqlite3.DatabaseError(f"journal mode is {mode}, not wal")
+        self._db.execute("PRAGMA synchronous=FULL")      # fsync the WAL on every commit
+        self._db.execute("PRAGMA secure_delete=ON")      # deleted text is overwritten, not left in free pages
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise GlimmerError(f"the journal at {self.path} was written by a newer Glimmer "
+                               f"(schema {version}); update Glimmer to open it")
+        for target in range(version + 1, len(MIGRATIONS) + 1):
+            with self._transaction():
+                for statement in _statements(MIGRATIONS[target - 1]):
+                    self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {target}")
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._db)
+
+    # -- writing ---------------------------------------------------------------------------------------
+
+    def add(self, text: str, *, practice: str | None = None, senses: Sequence[str] = (),
+            calm_before: int | None = None, calm_after: int | None = None,
+            confidence: float | None = None, audio: Any = None, created: datetime | None = None) -> int:
+        """Save a glimmer durably and return its id. `audio` (int16 16 kHz samples) is kept only with keep_audio."""
+        text = text.strip()
+        if not text:
+            raise GlimmerError("a glimmer needs at least one word")
+        if created is None or created.tzinfo is None:
+            created = (created or datetime.now()).astimezone()
+        with self._lock, self._transaction():
+            entry_id = self._insert(None, created, text, practice, senses, calm_before, calm_after,
+                                    None, confidence, None, 0)
+            if audio is not None and self.keep_audio:
+                clip = self._write_clip(entry_id, audio)
+                self._db.execute("UPDATE entries SET audio_path = ? WHERE id = ?", (str(clip), entry_id))
+        return entry_id
+
+    def put(self, entry: Entry) -> int:
+        """Store an entry from an export, keeping its id when free and all its fields; returns the id used.
+
+        An audio path is kept only when it names an existing clip of this journal.
+        """
+        audio = entry.audio_path if entry.audio_path and self._own_clip(Path(entry.audio_path)) else None
+        with self._lock, self._transaction():
+            taken = self._db.execute("SELECT 1 FROM entries WHERE id = ?", (entry.id,)).fetchone()
+            return self._insert(None if taken else entry.id, entry.created, entry.text, entry.practice,
+                                entry.senses, entry.calm_before, entry.calm_after, audio, entry.confidence,
+                                entry.last_replayed, entry.replay_count)
+
+    def _insert(self, entry_id: int | None, created: datetime, text: str, practice: str | None,
+                senses: Sequence[str], calm_before: int | None, calm_after: int | None, audio: str | None,
+                confidence: float | None, last_replayed: datetime | None, replay_count: int) -> int:
+        for name, value in (("calm before", calm_before), ("calm after", calm_after)):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10):
+                raise GlimmerError(f"{name} must be a whole number from 0 to 10, not {value!r}")
+        offset = created.utcoffset() or timedelta(0)
+        cur = self._db.execute(
+            f"INSERT INTO entries ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (entry_id, _utc_text(created), int(offset.total_seconds()), text, practice or None,
+             json.dumps(_clean_senses(senses)), calm_before, calm_after, audio, confidence,
+             _utc_text(last_replayed) if last_replayed else None, replay_count))
+        return int(cur.lastrowid)
+
+    def _write_clip(self, entry_id: int, audio: Any) -> Path:
+        from assistant.audio.wav import write_wav   # numpy only when a clip is kept
+
+        _private_dir(self.clips_dir)
+        clip = write_wav(self.clips_dir / f"{entry_id}.wav", audio)
+        fd = os.open(clip, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        return clip
+
+    def mark_replayed(self, entry_id: int, when: datetime | None = None) -> Entry | None:
+        """Record that the entry was just played back; returns it updated (None if it does not exist)."""
+        when = when or datetime.now(timezone.utc)
+        with self._lock, self._transaction():
+            self._db.execute("UPDATE entries SET last_replayed = ?, replay_count = replay_count + 1 "
+                             "WHERE id = ?", (_utc_text(when), entry_id))
+        return self.get(entry_id)
+
+    def delete(self, entry_id: int) -> bool:
+        """Remove the entry, its search index data and its audio clip, leaving no trace in the files."""
+        with self._lock:
+            row = self._db.execute("SELECT audio_path FROM entries WHERE id = ?", (entry_id,)).fetchone()
+            if row is None:
+                return False
+            with self._transaction():
+                self._db.execute("DELETE FROM entries WHERE id = ?", (entry_id,))
+            if row[0] and self._own_clip(Path(row[0])):
+                Path(row[0]).unlink(missing_ok=True)
+            self._scrub()
+        return True
+
+    def _scrub(self) -> None:
+        """Merge the search index (dropping deleted words) and fold the WAL into the file, then empty it."""
+        self._db.execute("INSERT INTO entries_fts(entries_fts) VALUES ('optimize')")
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _own_clip(self, path: Path) -> bool:
+        return path.parent == self.clips_dir and path.is_file()
+
+    def _sweep_orphan_clips(self) -> None:
+        """Remove clips whose entry was never committed (a crash between writing the clip and the commit).
+
+        Only clips older than an hour: a younger one may belong to another process's open transaction.
+        """
+        if not self.clips_dir.is_dir():
+            return
+        kept = {row[0] for row in self._db.execute("SELECT audio_path FROM entries WHERE audio_path IS NOT NULL")}
+        cutoff = time.time() - 3600
+        for clip in self.clips_dir.iterdir():
+            if str(clip) not in kept and clip.stat().st_mtime < cutoff:
+                clip.unlink(missing_ok=True)
+
+    # -- reading ---------------------------------------------------------------------------------------
+
+    def get(self, entry_id: int) -> Entry | None:
+        """The entry with this id, or None."""
+        with self._lock:
+            row = self._db.execute(f"SELECT {_COLUMNS} FROM entries WHERE id = ?", (entry_id,)).fetchone()
+        return _entry(row) if row else None
+
+    def list(self, *, limit: int | None = None, oldest_first: bool = False) -> list[Entry]:
+        """Entries, newest first (or oldest first)."""
+        order = "ASC" if oldest_first else "DESC"
+        with self._lock:
+            rows = self._db.execute(f"SELECT {_COLUMNS} FROM entries ORDER BY created_utc {order}, id {order} "
+                                    "LIMIT ?", (-1 if limit is None else limit,)).fetchall()
+        return [_entry(row) for row in rows]
+
+    def search(self, query: str, *, limit: int | None = None) -> list[Entry]:
+        """Entries whose words (or practice, or senses) match every word of `query`, best match first.
+
+        Plain words only: punctuation is ignored, each word also matches as a prefix ("sun" finds "sunlight").
+        """
+        words = re.findall(r"\w+", query)
+        if not words:
+            return []
+        match = " ".join(f'"{word}"*' for word in words)
+        columns = ", ".join(f"e.{c.strip()}" for c in _COLUMNS.split(","))
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {columns} FROM entries_fts JOIN entries e ON e.id = entries_fts.rowid "
+                "WHERE entries_fts MATCH ? ORDER BY entries_fts.rank, e.created_utc DESC LIMIT ?",
+                (match, -1 if limit is None else limit)).fetchall()
+        return [_entry(row) for row in rows]
+
+    def check(self) -> None:
+        """Raise GlimmerError unless the database and its search index are intact."""
+        with self._lock:
+            result = self._db.execute("PRAGMA integrity_check").fetchone()[0]
+            if result != "ok":
+                raise GlimmerError(f"the journal at {self.path} is damaged: {result}")
+            try:
+                self._db.execute("INSERT INTO entries_fts(entries_fts) VALUES ('integrity-check')")
+            except sqlite3.DatabaseError as err:
+                raise GlimmerError(f"the journal's search index is damaged ({err})") from None
+
+
+def pick_for_replay(journal: Journal, *, now: datetime | None = None, rng: Any = None) -> Entry | None:
+    """Pick a past glimmer to speak again, favouring ones not heard for a while, and mark it as replayed.
+
+    Never-heard glimmers weigh the most; a glimmer heard d days ago weighs about d (capped at 60); the one
+    heard last is not picked again straight away unless it is the only one. None when the journal is empty.
+    """
+    import random
+
+    now = now or datetime.now(timezone.utc)
+    entries = journal.list()
+    if not entries:
+        return None
+    heard = [e for e in entries if e.last_replayed]
+    if len(entries) > 1 and heard:
+        latest = max(heard, key=lambda e: e.last_replayed)
+        entries = [e for e in entries if e.id != latest.id]
+    weights = [_replay_weight(e, now) for e in entries]
+    chosen = (rng or random).choices(entries, weights=weights, k=1)[0]
+    return journal.mark_replayed(chosen.id, now)
+
+
+_CAP_DAYS = 60.0
+
+
+def _replay_weight(entry: Entry, now: datetime) -> float:
+    if entry.last_replayed is None:
+        return _CAP_DAYS
+    days = (now - entry.last_replayed).total_seconds() / 86400
+    return 0.05 + min(max(days, 0.0), _CAP_DAYS)
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any error (including KeyboardInterrupt)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def __enter__(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        if exc_type is None:
+            self._db.execute("COMMIT")
+        elif self._db.in_transaction:
+            self._db.execute("ROLLBACK")
+
+
+def _entry(row: Sequence[Any]) -> Entry:
+    local = timezone(timedelta(seconds=row[2]))
+    return Entry(id=row[0], created=datetime.fromisoformat(row[1]).astimezone(local), text=row[3],
+                 practice=row[4], senses=tuple(json.loads(row[5])), calm_before=row[6], calm_after=row[7],
+                 audio_path=row[8], confidence=row[9],
+                 last_replayed=datetime.fromisoformat(row[10]) if row[10] else None, replay_count=row[11])
+
+
+def _utc_text(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def _clean_senses(senses: Sequence[str]) -> list[str]:
+    if isinstance(senses, str):
+        senses = [senses]
+    return list(dict.fromkeys(s.strip().lower() for s in senses if s and s.strip()))
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into complete statements (triggers contain inner semicolons)."""
+    statements, current = [], ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    return [s for s in statements if s]
+
+
+def _private_dir(folder: Path) -> None:
+    """Create `folder` and any missing parents with mode 0700 (existing folders are left as they are)."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        path.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(path, 0o700)
+
+
+def _chmod_if_present(path: Path, mode: int) -> None:
+    try:
+        os.chmod(path, mode)
+    except FileNotFoundError:
+        pass
