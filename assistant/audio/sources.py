@@ -1,5 +1,6 @@
 """Where audio comes from: the real microphone, or the simulated one fed by WAV turns."""
 
+import contextlib
 import logging
 import queue
 from collections.abc import Sequence
@@ -21,6 +22,10 @@ class AudioSource(Protocol):
     """A stream of FRAME_SAMPLES int16 frames at 16 kHz."""
 
     simulated: bool
+
+    @property
+    def turn_over(self) -> bool:
+        """True once a simulated turn's audio has all been read (a live microphone: never)."""
 
     def begin_turn(self) -> bool:
         """Called each time the program starts listening; False when a simulated source has no turns left."""
@@ -47,6 +52,11 @@ class TurnFeeder:
         self._next = 0
         self._current = np.zeros(0, dtype=np.int16)
         self._offset = 0
+
+    @property
+    def turn_over(self) -> bool:
+        """True once the current turn's audio has all been read."""
+        return self._offset >= len(self._current)
 
     @property
     def turns_left(self) -> int:
@@ -82,13 +92,15 @@ class Microphone:
     """
 
     simulated = False
+    turn_over = False
 
-    def __init__(self, device: str | int | None = None, queue_seconds: float = 5.0) -> None:
+    def __init__(self, device: str | int | None = None, rate: int | None = None,
+                 queue_seconds: float = 5.0) -> None:
         import sounddevice as sd
 
         info = find_device(device, "input")
         self.name = info.name
-        self._rate = info.default_rate
+        self._rate = rate or info.default_rate
         self._channels = min(info.max_input_channels, 2)
         block = int(self._rate * 0.03)
         self._queue: queue.Queue[np.ndarray] = queue.Queue(maxsize=int(queue_seconds / 0.03))
@@ -112,7 +124,11 @@ class Microphone:
             self.overflows += 1
 
     def begin_turn(self) -> bool:
-        """A live microphone always has more to hear."""
+        """Listening starts now: drop what was captured before (e.g. Glimmer's own voice). Always True."""
+        with contextlib.suppress(queue.Empty):
+            while True:
+                self._queue.get_nowait()
+        self._buffer = np.zeros(0, dtype=np.int16)
         return True
 
     def read(self) -> np.ndarray:
