@@ -1,0 +1,40 @@
+"""Make the demo's simulated-microphone turns (demo/turns/*.wav): a person's side of a short session.
+
+The "person" is the hibari voice at another seed and speed than Glimmer's own, so the demo runs the
+real wake detector and transcriber on speech. Run again to regenerate: the output is deterministic.
+"""
+
+from pathlib import Path
+
+import numpy as np
+
+from assistant.audio.frames import silence
+from assistant.audio.wav import write_wav
+from scripts.corpus import Synthesizer
+
+OUT = Path(__file__).resolve().parent.parent / "demo" / "turns"
+SEED, SPEED = 11, 0.95
+
+# Each turn is what the microphone hears the next time Glimmer listens.
+TURNS = (
+    ("01-wake-and-glimmer", ("Hey glimmer.", "The warm light on the kitchen table this morning felt peaceful.")),
+    ("02-linger-yes", ("Yes, please.",)),
+    ("03-wake", ("Hey glimmer.",)),
+    ("04-play-a-glimmer", ("Play me a glimmer.",)),
+)
+
+
+def main() -> None:
+    """Write every turn, with a little room tone of silence around the speech."""
+    synth = Synthesizer()
+    OUT.mkdir(parents=True, exist_ok=True)
+    for name, sentences in TURNS:
+        parts = [silence(0.4)]
+        for sentence in sentences:
+            parts += [synth.hibari(sentence, seed=SEED, speed=SPEED), silence(0.35)]
+        write_wav(OUT / f"{name}.wav", np.concatenate(parts + [silence(0.4)]))
+        print(OUT / f"{name}.wav")
+
+
+if __name__ == "__main__":
+    main()
