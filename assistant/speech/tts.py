@@ -31,16 +31,18 @@ class Voice(Protocol):
 
 def make_voice(settings: TtsSettings) -> Voice:
     """The configured engine; `auto` is hibari when it is installed, else pyttsx3 (espeak-ng)."""
-    engine = settings.engine
+    engine, voice = settings.engine, settings.voice
     if engine == "auto":
         engine = "hibari" if importlib.util.find_spec("hibari") else "pyttsx3"
+        if engine == "pyttsx3":
+            voice = ""                         # the configured voice is a hibari one: use espeak-ng's default
     if engine == "hibari":
         from assistant.speech.voices.hibari_voice import HibariVoice
 
-        return HibariVoice(settings.voice, settings.speed)
+        return HibariVoice(voice, settings.speed)
     from assistant.speech.voices.pyttsx3_voice import Pyttsx3Voice
 
-    return Pyttsx3Voice(settings.voice, settings.pyttsx3_rate)
+    return Pyttsx3Voice(voice, settings.pyttsx3_rate)
 
 
 class Narrator:

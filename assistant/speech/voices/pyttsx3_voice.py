@@ -4,6 +4,7 @@ pyttsx3's own playback (`say` + `runAndWait`) hangs or clips on small boards; he
 WAV, in a separate process that is killed if it does not finish, so a broken engine costs one clear line.
 """
 
+import importlib.util
 import subprocess
 import sys
 import tempfile
@@ -21,11 +22,12 @@ _CHILD = r"""
 import sys, pyttsx3
 text, path, rate, volume, voice = sys.argv[1:6]
 engine = pyttsx3.init("espeak")
-ids = [v.id for v in engine.getProperty("voices")]
-if voice not in ids:
-    sys.exit(f"espeak-ng has no voice {voice!r} (English ones: "
-             + ", ".join(i for i in ids if i.split("/")[-1].startswith("en")) + ")")
-engine.setProperty("voice", voice)
+voices = engine.getProperty("voices")
+match = [v.id for v in voices if voice.lower() in (v.id, v.id.split("/")[-1], v.name.lower())]
+if not match:
+    sys.exit(f"espeak-ng has no voice {voice!r}; English ones: "
+             + ", ".join(v.id for v in voices if v.id.split("/")[-1].startswith("en")))
+engine.setProperty("voice", match[0])
 engine.setProperty("rate", int(float(rate)))
 engine.setProperty("volume", float(volume))
 engine.save_to_file(text, path)
@@ -34,14 +36,13 @@ engine.runAndWait()
 
 
 class Pyttsx3Voice:
-    """espeak-ng through pyttsx3 at `rate` words per minute (its own measure)."""
+    """espeak-ng through pyttsx3 at `rate` words per minute (its own measure). `voice` is an espeak-ng
+    voice id ("gmw/en-us"), its last part ("en-gb-x-rp") or its name ("English (America)")."""
 
     def __init__(self, voice: str = "", rate: float = 140.0, timeout_s: float | None = None) -> None:
-        try:
-            import pyttsx3  # noqa: F401  (checked here; used in the child process)
-        except ImportError:
-            raise GlimmerError("pyttsx3 is not installed (pip install pyttsx3)") from None
-        self.voice = voice if voice and not voice.isalpha() else DEFAULT_VOICE  # hibari names are plain words
+        if importlib.util.find_spec("pyttsx3") is None:     # imported only in the child process
+            raise GlimmerError("pyttsx3 is not installed (pip install pyttsx3)")
+        self.voice = voice or DEFAULT_VOICE
         self.rate = rate
         self.timeout_s = timeout_s
 
