@@ -1,0 +1,184 @@
+"""Deterministic synthetic audio for training and benchmarking the wake phrase model.
+
+Voices: hibari-tts (natural; varied by seed, speed and a resampling pitch/tempo shift) and espeak-ng (robotic;
+varied by voice, variant, speed and pitch). Backgrounds: white/pink/brown noise, synthetic room reverb, and the
+LibriVox clips of pocketsphinx-testdata. Text: sentence templates split into a TRAIN and a TEST half, so the
+bench and tests never hear a sentence, seed, speed or espeak voice the model was trained on.
+"""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import numpy as np
+
+from assistant.audio.frames import to_float
+from assistant.audio.resample import resample
+from assistant.audio.wav import read_wav
+from scripts.corpus import LIBRIVOX, Synthesizer
+from scripts.corpus import noise as _unit_noise
+
+SR = 16000
+
+# --- the split -------------------------------------------------------------------------------------------
+TRAIN_SPEEDS = (0.8, 0.9, 1.0, 1.1, 1.2, 1.3)
+TEST_SPEEDS = (0.85, 0.95, 1.05, 1.15, 1.25)
+TEST_SEEDS = range(50000, 60000)    # training uses seeds outside this range
+ESPEAK_TRAIN = tuple(f"{v}+{x}" for v in ("en-us", "en", "en-gb-scotland", "en-029")
+                     for x in ("m1", "m2", "m4", "m5", "m7", "f1", "f2", "f5", "klatt", "klatt3", "Andy",
+                               "david", "linda", "robert", "steph", "boris", "edward", "max"))
+ESPEAK_TEST = tuple(f"{v}+{x}" for v in ("en-gb-x-rp", "en-gb-x-gbclan", "en-us")
+                    for x in ("m3", "m6", "f3", "f4", "klatt2", "Alicia", "paul", "john"))
+
+PHRASE_TEXTS = ("Hey Glimmer", "hey glimmer", "Hey, Glimmer.", "Hey Glimmer!", "Hey glimmer?", "Hey Glimmer,",
+                "Hey, glimmer!")
+PHRASE_PHONEMES = ("hˈA ɡlˈɪməɹ", "hA ɡlˈɪməɹ", "hˈA ɡlˈɪmɚ", "hˈeɪ ɡlˈɪmə", "hˈA, ɡlˈɪməɹ.")
+
+# Sounds close to the phrase that must not wake it. TEST_ONLY ones are never trained on.
+CONFUSABLES = ("a glimmer", "the glimmer", "hey Jimmy", "shimmer", "glamour", "hey, shimmer", "hey glamour",
+               "they glimmer", "hey Kimmy", "a little glimmer", "hey, give me her", "hey, listen", "hey there",
+               "glimmer", "my glimmer", "hey Emma", "hey dimmer", "okay, Jim")
+CONFUSABLES_TEST_ONLY = ("hey Timmy", "hey, slimmer", "hey, limber", "say glimmer", "one glimmer",
+                         "hey, Glenda", "hey, grammar", "hey, swimmer", "they shimmer")
+ASSISTANT_PROMPTS = ("Let's notice a glimmer together.", "Tell me about one glimmer from your day.",
+                     "That sounds like a real glimmer.", "Take a slow breath, and when you are ready, "
+                     "name a small glimmer you noticed.", "I saved that glimmer in your journal.",
+                     "Would you like to hear a glimmer from last week?", "Hey, that's a lovely glimmer.")
+
+_SUBJ = ("I", "we", "my sister", "the nurse", "our neighbour", "my grandmother", "the little dog", "you",
+         "the old man next door", "my friend Anna", "the children", "everyone at work", "the doctor", "Tom",
+         "the woman at the bakery", "my brother", "the cat", "the gardener", "they", "she", "he")
+_VERB = ("noticed", "talked about", "remembered", "walked past", "wrote down", "looked at", "found",
+         "laughed about", "carried", "painted", "listened to", "cooked", "cleaned", "forgot", "described",
+         "bought", "shared", "watched", "planted", "fixed", "read about", "thought about", "asked about")
+_OBJ = ("the morning light", "a cup of warm tea", "the rain on the window", "a letter from home",
+        "the smell of fresh bread", "a quiet moment", "the birds in the garden", "an old photograph",
+        "the evening news", "a long walk by the river", "the soft blanket", "the first snow", "a funny story",
+        "the sound of the sea", "a red balloon", "the kitchen table", "a box of old toys", "the bus schedule",
+        "the piano lesson", "a bowl of soup", "the train to the city", "the garden gate", "a small candle")
+_WHEN = ("this morning", "yesterday", "after lunch", "before bed", "last night", "on the way home",
+         "during the break", "on Sunday", "at the hospital", "in the afternoon", "just now", "a while ago")
+_GLIMMER = ("I had a glimmer today when {s} {v} {o}.", "That was a real glimmer {w}.",
+            "A glimmer can be as small as {o}.", "{S} said the glimmer {w} was {o}.",
+            "There was a glimmer of hope {w}.", "The glimmer of {o} made me smile.",
+            "My glimmer {w} was {o}.", "Glimmers are small moments, like {o}.",
+            "I want to save a glimmer about {o}.", "The lights began to glimmer {w}.",
+            "You could see a faint glimmer across the water {w}.", "{S} {v} a glimmer in {o}.")
+_PLAIN = ("{S} {v} {o} {w}.", "{W}, {s} {v} {o}.", "Did {s} really {vb} {o} {w}?",
+          "I think {s} {v} {o}, and then we went home.", "Hey, {s} {v} {o} {w}.",
+          "It was late, so {s} {v} {o} and went to sleep.", "Honestly, {s} never {v} {o}.",
+          "Hey, do you remember when {s} {v} {o}?", "Okay, {s} {v} {o} {w}.")
+_VB = ("notice", "talk about", "remember", "walk past", "write down", "see", "find", "share", "watch")
+_COMMANDS = ("let's do a practice.", "I want to write something down.", "what was my glimmer yesterday?",
+             "can we do the breathing exercise?", "I had a good day.", "stop.", "save a glimmer.",
+             "play one from last week.", "I can't sleep.", "start the grounding practice.")
+
+
+def sentences(rng: np.random.Generator, n: int, split: str, glimmer_share: float = 0.4) -> list[str]:
+    """n sentences; TRAIN and TEST use disjoint halves of the template lists."""
+    half = 0 if split == "train" else 1
+
+    def pick(seq: tuple[str, ...]) -> str:
+        part = seq[half::2]
+        return part[int(rng.integers(len(part)))]
+
+    out = []
+    for _ in range(n):
+        tpl = pick(_GLIMMER) if rng.random() < glimmer_share else pick(_PLAIN)
+        s = pick(_SUBJ)
+        out.append(tpl.format(s=s, S=s[0].upper() + s[1:], v=pick(_VERB), vb=pick(_VB), o=pick(_OBJ),
+                              w=pick(_WHEN), W=pick(_WHEN).capitalize()))
+    return out
+
+
+def commands(split: str) -> tuple[str, ...]:
+    return _COMMANDS[0 if split == "train" else 1::2]
+
+
+# --- voices ----------------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=1)
+def _hibari():
+    from hibari import Hibari
+    return Hibari(threads=1)
+
+
+def trim(x: np.ndarray, thresh: float = 0.01) -> np.ndarray:
+    idx = np.flatnonzero(np.abs(x) > thresh * max(1e-6, float(np.abs(x).max())))
+    return x[idx[0]: idx[-1] + 1] if idx.size else x[:0]
+
+
+def hibari(text: str, seed: int, speed: float, shift: float = 1.0, phonemes: bool = False) -> np.ndarray:
+    """Natural voice, 16 kHz float32, trimmed; `shift` > 1 raises pitch and tempo together."""
+    h = _hibari()
+    a = h.from_phonemes(text, speed=speed, seed=seed) if phonemes else h(text, speed=speed, seed=seed)
+    return trim(resample(np.asarray(a, dtype=np.float32), 24000, int(round(SR / shift))))
+
+
+def espeak(text: str, voice: str, wpm: int, pitch: int) -> np.ndarray:
+    """Robotic voice, 16 kHz float32, trimmed."""
+    return trim(to_float(Synthesizer.espeak(text, voice, wpm, pitch)))
+
+
+def voice(rng: np.random.Generator, seed: int, split: str, text: str | None) -> np.ndarray:
+    """The wake phrase (text None) or another short text, in a random natural or robotic voice."""
+    speeds = TRAIN_SPEEDS if split == "train" else TEST_SPEEDS
+    if rng.random() < 0.7:
+        speed = float(rng.choice(speeds)) + float(rng.uniform(-0.03, 0.03))
+        shift = float(rng.uniform(0.92, 1.08))
+        if text is None and rng.random() < 0.4:
+            return hibari(str(rng.choice(PHRASE_PHONEMES)), seed, speed, shift, phonemes=True)
+        return hibari(text or str(rng.choice(PHRASE_TEXTS)), seed, speed, shift)
+    voices = ESPEAK_TRAIN if split == "train" else ESPEAK_TEST
+    return espeak(text or str(rng.choice(PHRASE_TEXTS)), str(rng.choice(voices)),
+                  int(rng.integers(115, 200)), int(rng.integers(25, 75)))
+
+
+def background(rng: np.random.Generator, x: np.ndarray) -> np.ndarray:
+    """Random reverb, noise (0-30 dB SNR or a faint floor) and level, as in training."""
+    if rng.random() < 0.25:
+        x = reverb(rng, x, float(rng.uniform(0.15, 0.7)))
+    if rng.random() < 0.7:
+        x = add_noise(rng, x, float(rng.choice([30, 20, 15, 10, 5, 0])), str(rng.choice(["white", "pink", "brown"])))
+    else:
+        x = x + noise(rng, x.size, "pink") * 1e-4
+    return level(x, float(rng.uniform(-32, -1)))
+
+
+# --- backgrounds -----------------------------------------------------------------------------------------
+def noise(rng: np.random.Generator, n: int, color: str) -> np.ndarray:
+    """Unit-RMS white, pink or brown noise (seeded from `rng`)."""
+    return _unit_noise(color, n, seed=int(rng.integers(2 ** 31)))
+
+
+def reverb(rng: np.random.Generator, x: np.ndarray, rt60: float) -> np.ndarray:
+    """Convolve with a synthetic room impulse response (direct path + exponentially decaying noise)."""
+    n = int(rt60 * SR)
+    t = np.arange(n) / SR
+    ir = rng.standard_normal(n).astype(np.float32) * np.exp(-6.9 * t / rt60).astype(np.float32) * 0.3
+    ir[: int(0.003 * SR)] = 0
+    ir[0] = 1.0
+    out = np.fft.irfft(np.fft.rfft(x, x.size + n) * np.fft.rfft(ir, x.size + n), x.size + n)[: x.size]
+    return (out * np.sqrt(np.sum(x ** 2) / max(1e-9, np.sum(out ** 2)))).astype(np.float32)
+
+
+def add_noise(rng: np.random.Generator, x: np.ndarray, snr_db: float, color: str) -> np.ndarray:
+    """Mix noise so that speech RMS (over its voiced part) / noise RMS = snr_db."""
+    act = x[np.abs(x) > 0.02 * max(1e-6, float(np.abs(x).max()))]
+    s_rms = float(np.sqrt(np.mean(act ** 2))) if act.size else 1e-3
+    return (x + noise(rng, x.size, color) * s_rms / 10 ** (snr_db / 20)).astype(np.float32)
+
+
+@functools.lru_cache(maxsize=1)
+def librivox() -> tuple[np.ndarray, ...]:
+    """The five LibriVox clips of pocketsphinx-testdata (human read speech), 16 kHz float32."""
+    return tuple(to_float(read_wav(p)) for p in sorted(LIBRIVOX.glob("*.wav")))
+
+
+def level(x: np.ndarray, dbfs: float) -> np.ndarray:
+    """Scale so the peak sits at dbfs, clipped to [-1, 1]."""
+    peak = max(1e-6, float(np.abs(x).max()))
+    return np.clip(x * (10 ** (dbfs / 20) / peak), -1, 1).astype(np.float32)
+
+
+def to_int16(x: np.ndarray) -> np.ndarray:
+    return (np.clip(x, -1, 1) * 32767).astype(np.int16)
