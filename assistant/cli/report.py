@@ -1,8 +1,30 @@
-"""`glimmer report`: an offline HTML report of your glimmers."""
+"""`glimmer report`: one offline HTML page of your glimmers, with charts."""
 
-from assistant.cli.placeholder import register_placeholder
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
 
 
-def register(sub, common) -> None:
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the `report` subcommand."""
-    register_placeholder(sub, common, "report", "an offline HTML report of your glimmers")
+    parser = sub.add_parser("report", parents=[common], help="an offline HTML page of your glimmers, with charts",
+                            description="Write one self-contained HTML page (no internet needed) with your "
+                                        "glimmers and a few gentle charts. Open it in any browser.")
+    parser.add_argument("--out", metavar="FILE.html",
+                        help="where to write it (default: report.html beside the journal, in its private folder)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, settings) -> int:
+    """Write the report and print where it is."""
+    from assistant.journal.export import write_private
+    from assistant.journal.report import render_report
+    from assistant.journal.store import Journal
+
+    with Journal(settings.journal.path, keep_audio=settings.journal.keep_audio) as journal:
+        page = render_report(journal.list())
+        out = Path(args.out) if args.out else journal.path.with_name("report.html")
+    write_private(out, page)
+    print(out)
+    return 0

@@ -108,15 +108,20 @@ def write_private(path: Path, text: str) -> None:
         raise GlimmerError(f"{path}: cannot write ({err.strerror})") from None
 
 
+def details(entry: Entry) -> list[str]:
+    """Practice, senses and calm rating as short phrases, e.g. ['savor', 'sound, touch', 'calm 3 → 7']."""
+    parts = [d for d in (entry.practice, ", ".join(entry.senses)) if d]
+    if entry.calm_before is not None or entry.calm_after is not None:
+        parts.append(f"calm {_dash(entry.calm_before)} → {_dash(entry.calm_after)}")
+    return parts
+
+
 def _markdown(entries: list[Entry]) -> str:
     lines = ["# My glimmers", ""]
     for entry in entries:
         lines += [f"## {entry.created:%A %-d %B %Y, %H:%M}", "", entry.text, ""]
-        details = [d for d in (entry.practice, ", ".join(entry.senses)) if d]
-        if entry.calm_before is not None or entry.calm_after is not None:
-            details.append(f"calm {_dash(entry.calm_before)} → {_dash(entry.calm_after)}")
-        if details:
-            lines += [f"*{' · '.join(details)}*", ""]
+        if details(entry):
+            lines += [f"*{' · '.join(details(entry))}*", ""]
     return "\n".join(lines)
 
 
