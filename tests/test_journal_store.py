@@ -101,6 +101,17 @@ def test_audio_is_kept_only_when_asked(tmp_path):
         assert not journal.clips_dir.exists()
 
 
+def test_clips_of_uncommitted_entries_are_swept(tmp_path):
+    Journal(tmp_path / "j.db").close()
+    clips = tmp_path / "j-clips"
+    clips.mkdir(mode=0o700)
+    for name in ("7.wav", "8.wav"):   # left by a crash between writing the clip and the commit
+        (clips / name).write_bytes(b"RIFF")
+    os.utime(clips / "7.wav", (time.time() - 7200,) * 2)
+    Journal(tmp_path / "j.db").close()
+    assert [p.name for p in clips.iterdir()] == ["8.wav"]   # a young one may still be committing elsewhere
+
+
 def test_entry_fields_and_local_offset(tmp_path):
     said = datetime(2026, 3, 4, 21, 14, 5, 120000, tzinfo=timezone(timedelta(hours=1)))
     with Journal(tmp_path / "j.db") as journal:

@@ -238,8 +238,11 @@ class Journal:
         kept = {row[0] for row in self._db.execute("SELECT audio_path FROM entries WHERE audio_path IS NOT NULL")}
         cutoff = time.time() - 3600
         for clip in self.clips_dir.iterdir():
-            if str(clip) not in kept and clip.stat().st_mtime < cutoff:
-                clip.unlink(missing_ok=True)
+            try:
+                if str(clip) not in kept and clip.stat().st_mtime < cutoff:
+                    clip.unlink()
+            except FileNotFoundError:
+                continue   # another process removed it first
 
     # -- reading ---------------------------------------------------------------------------------------
 
