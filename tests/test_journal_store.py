@@ -101,6 +101,13 @@ def test_audio_is_kept_only_when_asked(tmp_path):
         assert not journal.clips_dir.exists()
 
 
+def test_words_are_kept_even_when_the_clip_cannot_be_written(tmp_path):
+    with Journal(tmp_path / "j.db", keep_audio=True) as journal:
+        journal.clips_dir.write_text("a file where the clips folder should be")
+        entry = journal.get(journal.add("the lamp's warm circle", audio=np.zeros(160, dtype=np.int16)))
+        assert entry.text == "the lamp's warm circle" and entry.audio_path is None
+
+
 def test_clips_of_uncommitted_entries_are_swept(tmp_path):
     Journal(tmp_path / "j.db").close()
     clips = tmp_path / "j-clips"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import sqlite3
@@ -14,6 +15,8 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from assistant.errors import GlimmerError
+
+log = logging.getLogger(__name__)
 
 # MIGRATIONS[i] moves a database from user_version i to i + 1. Never edit a shipped step; append a new one.
 MIGRATIONS: tuple[str, ...] = (
@@ -157,8 +160,12 @@ class Journal:
             entry_id = self._insert(None, created, text, practice, senses, calm_before, calm_after,
                                     None, confidence, None, 0)
             if audio is not None and self.keep_audio:
-                clip = self._write_clip(entry_id, audio)
-                self._db.execute("UPDATE entries SET audio_path = ? WHERE id = ?", (str(clip), entry_id))
+                try:
+                    clip = self._write_clip(entry_id, audio)
+                except OSError as err:   # the words matter more than the recording: keep them anyway
+                    log.warning("glimmer %d kept without its audio clip: %s", entry_id, err)
+                else:
+                    self._db.execute("UPDATE entries SET audio_path = ? WHERE id = ?", (str(clip), entry_id))
         return entry_id
 
     def put(self, entry: Entry) -> int:
