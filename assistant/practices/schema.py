@@ -275,9 +275,9 @@ class _Checker:
         if "options" not in fields_:
             self.error(node, "missing 'options' for 'choose': a list of 2 or 3 options")
             return []
-        seq = fields_["options"][1]
+        key, seq = fields_["options"]
         if not isinstance(seq, yaml.SequenceNode) or not 2 <= len(seq.value) <= 3:
-            self.error(seq, "'options' must be a list of 2 or 3 options (more are hard to hold in mind)")
+            self.error(key, "'options' must be a list of 2 or 3 options (more are hard to hold in mind)")
             return []
         result = []
         for item in seq.value:

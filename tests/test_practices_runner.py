@@ -1,0 +1,225 @@
+"""The runner's logic, with a scripted Dialog that returns typed answers instead of audio.
+
+These test the flow (branches, timeouts, controls, distress, what reaches the journal) with the real
+Journal; tests/test_practices_spoken.py runs the same practices through the real spoken Dialog.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from assistant.config import PracticesSettings, SafetySettings
+from assistant.journal.store import Journal
+from assistant.practices.library import PracticeLibrary
+from assistant.practices.runner import Heard, run_practice
+from assistant.practices.schema import parse_practice
+
+
+@dataclass(frozen=True)
+class During:
+    """Words spoken during a pause (returned by pause() rather than listen())."""
+
+    text: str
+
+
+@dataclass
+class ScriptedDialog:
+    """A Dialog for runner-logic tests: each listen() takes the next scripted answer ("" = silence)."""
+
+    script: list
+    said: list[str] = field(default_factory=list)
+    pauses: list[float] = field(default_factory=list)
+    chimes: list[str] = field(default_factory=list)
+    log: list[str] = field(default_factory=list)
+
+    def say(self, text: str) -> None:
+        self.said.append(text)
+        self.log.append(f"say: {text}")
+
+    def pause(self, seconds: float) -> str | None:
+        self.pauses.append(seconds)
+        self.log.append(f"pause {seconds:g}")
+        if self.script and isinstance(self.script[0], During):
+            return self.script.pop(0).text
+        return None
+
+    def listen(self, kind: str, timeout_s: float) -> Heard:
+        text = self.script.pop(0) if self.script and isinstance(self.script[0], str) else ""
+        self.log.append(f"listen {kind} {timeout_s:g}: {text!r}")
+        return Heard(text, 0.9 if text else 0.0)
+
+    def chime(self, name: str) -> None:
+        self.chimes.append(name)
+
+    def spoke(self, fragment: str) -> bool:
+        return any(fragment in s for s in self.said)
+
+
+@pytest.fixture(scope="module")
+def library():
+    return PracticeLibrary.load(PracticesSettings(folder="/nonexistent"))
+
+
+@pytest.fixture
+def journal(tmp_path):
+    with Journal.open(tmp_path / "journal.db") as j:
+        yield j
+
+
+def run(library, journal, name, script, context=None):
+    dialog, events = ScriptedDialog(list(script)), []
+    result = run_practice(library.get(name), dialog, journal, events.append, context)
+    assert not dialog.script, f"unused answers: {dialog.script}"
+    return result, dialog, events
+
+
+def texts(journal):
+    return [(e.text, e.practice, e.senses) for e in journal.list(oldest_first=True)]
+
+
+def test_capture_keeps_the_words_verbatim(library, journal):
+    result, dialog, _ = run(library, journal, "capture", ["um, the light on the kitchen table, I guess"])
+    assert result.status == "finished"
+    assert texts(journal) == [("um, the light on the kitchen table, I guess", "capture", ())]
+    assert dialog.spoke("I've kept your words: um, the light on the kitchen table, I guess.")
+    assert 8.0 in dialog.pauses and dialog.chimes == ["saved", "done"]
+
+
+def test_nothing_today_is_thanked_and_nothing_is_saved(library, journal):
+    result, dialog, _ = run(library, journal, "capture", ["Nothing today.", "no thanks"])
+    assert result.status == "finished" and texts(journal) == []
+    assert dialog.spoke("Nothing today is a complete answer") and dialog.spoke("Thank you for taking this minute")
+
+
+def test_silence_reasks_once_differently_then_follows_the_timeout_path(library, journal):
+    result, dialog, _ = run(library, journal, "capture", ["", "", "yes", "", "the plain white wall"])
+    question = "If you like, what's one small moment like that?"
+    assert dialog.said.count(question) == 1 and dialog.spoke("There's no hurry")
+    assert dialog.spoke("Nothing today is a complete answer")  # on_silence falls back to on_nothing
+    assert texts(journal) == [("the plain white wall", "capture", ("sight",))]
+    listens = [line for line in dialog.log if line.startswith("listen")]
+    assert listens[0] == "listen answer 10: ''" and len(listens) == 5
+
+
+def test_context_hands_in_an_answer_already_spoken(library, journal):
+    result, dialog, _ = run(library, journal, "capture", [], context={"glimmer": "the heron by the canal"})
+    assert texts(journal) == [("the heron by the canal", "capture", ())]
+    assert not dialog.spoke("what's one small moment")
+
+
+def test_stop_mid_practice_ends_gently_and_keeps_what_was_captured(library, journal):
+    result, dialog, _ = run(library, journal, "savor", ["one from today", "the smell of rain on the path",
+                                                       "Stop, please."])
+    assert result.status == "stopped" and result.entries
+    assert texts(journal) == [("the smell of rain on the path", "savor", ())]
+    assert dialog.said[-2:] == ["Okay, we'll stop here.", "What you shared is kept in your journal."]
+    assert dialog.chimes[-1] == "done"
+
+
+def test_stop_during_a_pause(library, journal):
+    result, dialog, _ = run(library, journal, "ground", [During("stop")])
+    assert result.status == "stopped" and dialog.pauses == [10.0] and texts(journal) == []
+
+
+def test_savor_from_the_journal_does_not_save_it_again(library, journal):
+    result, dialog, _ = run(library, journal, "savor", ["the old one from my journal", "yes"],
+                            context={"replay": "tea with Sam on the steps"})
+    assert dialog.spoke("Here is one from your journal, in your words: tea with Sam on the steps.")
+    assert texts(journal) == [] and 25.0 in dialog.pauses
+    assert dialog.spoke("I'll be quiet for about fifteen seconds while it settles.")
+    assert not dialog.spoke("Your words,")  # that line needs a glimmer said today
+
+
+def test_savor_without_a_replay_offers_two_options(library, journal):
+    result, dialog, _ = run(library, journal, "savor", ["", "", "", "", "", ""])
+    assert dialog.spoke("You could choose one from today or something neutral. Which would you like?")
+    assert dialog.spoke("the floor holding you up") and result.status == "finished" and texts(journal) == []
+
+
+def test_body_ratings_before_and_after_go_with_the_entry(library, journal):
+    script = ["About a six.", "my hands", "skip", "a seven maybe", "my shoulders dropped a little"]
+    result, dialog, events = run(library, journal, "body", script)
+    assert result.ratings == {"calm_before": 6, "calm_after": 7}
+    assert [e for e in events if e["event"] == "rating"] == [
+        {"event": "rating", "name": "calm_before", "value": 6}, {"event": "rating", "name": "calm_after", "value": 7}]
+    entry = journal.list()[0]
+    assert (entry.text, entry.senses, entry.calm_before, entry.calm_after) == (
+        "my shoulders dropped a little", ("body",), 6, 7)
+    assert dialog.spoke("You said 6 at the start, and 7 now.")
+    before = next(s for s in dialog.said if s.startswith("How calm"))
+    assert dialog.said.count(before) == 2  # the same words before and after
+
+
+def test_rating_i_dont_know_and_unclear(library, journal):
+    script = ["I don't know", "hands", "", "", "purple", "five"]
+    result, dialog, _ = run(library, journal, "body", script)
+    assert result.ratings == {"calm_before": None, "calm_after": 5}
+    assert dialog.spoke("I didn't quite catch a number") and not dialog.spoke("You said")
+
+
+def test_repeat_slower_pause_continue_skip(library, journal):
+    script = ["Can you repeat that?", "slower", "hold on", "", "okay, I'm back", "skip", "no"]
+    result, dialog, _ = run(library, journal, "capture", script)
+    question = "If you like, what's one small moment like that?"
+    assert dialog.said.count(question) == 4  # asked, repeated, after slowing, after the hold
+    assert dialog.spoke("I'll go more slowly") and dialog.spoke("Say continue when you're ready")
+    assert dialog.spoke("Nothing today is a complete answer")  # skip is a complete answer
+    assert result.status == "finished" and texts(journal) == []
+    assert 2.0 * 0.25 in dialog.pauses  # room between sentences once slower
+
+
+def test_distress_ends_at_once_with_support_and_nothing_saved(library, journal):
+    result, dialog, events = run(library, journal, "body", ["I don't want to be here anymore, I want to die",
+                                                            "repeat"])
+    assert result.status == "support" and texts(journal) == [] and result.ratings == {}
+    assert {"event": "support"} in events and not any(e["event"] == "rating" for e in events)
+    assert dialog.spoke("not a counsellor") and dialog.said.count(dialog.said[-1]) == 2  # numbers repeated
+    assert not dialog.spoke("Thank you. First, something steadying")
+
+
+def test_distress_heard_during_a_pause_or_a_hold(library, journal):
+    result, dialog, events = run(library, journal, "ground", [During("I can't go on like this")])
+    assert result.status == "support" and {"event": "support"} in events
+    result, dialog, events = run(library, journal, "capture", ["wait", "I'm not safe"])
+    assert result.status == "support"
+
+
+def test_support_uses_the_configured_crisis_line(library, journal):
+    dialog, events = ScriptedDialog(["I want to kill myself"]), []
+    run_practice(library.get("capture"), dialog, journal, events.append,
+                 safety=SafetySettings(crisis_line="116 123", emergency_number="112"))
+    assert dialog.spoke("1 1 6 1 2 3") and dialog.spoke("call 1 1 2")
+
+
+@pytest.mark.parametrize("name", ["capture", "savor", "ground", "checkin", "body", "integration"])
+def test_every_builtin_finishes_in_silence_without_saving(library, journal, name):
+    result, dialog, events = run(library, journal, name, [])
+    assert result.status == "finished" and texts(journal) == []
+    assert dialog.chimes[-1] == "done"
+    long = [p for p in dialog.pauses if p > 10]
+    assert len([s for s in dialog.said if "quiet for about" in s]) >= len(long)
+
+
+@pytest.mark.parametrize("name, script, entry", [
+    ("checkin", ["a sound", "the fridge humming"], ("the fridge humming", "checkin", ("sound",))),
+    ("checkin", ["nothing", "still nothing"], None),
+    ("checkin", ["nothing", "the chair is solid"], ("the chair is solid", "checkin", ("touch",))),
+    ("ground", ["the green mug"], ("the green mug", "ground", ())),
+    ("integration", ["note something to remember", "I cried and then it felt lighter"],
+     ("I cried and then it felt lighter", "integration", ())),
+    ("integration", ["notice the body", "heavy legs, easier shoulders"],
+     ("heavy legs, easier shoulders", "integration", ("body",))),
+    ("integration", ["rest with a glimmer", "relief when I woke up"], ("relief when I woke up", "integration", ())),
+])
+def test_builtin_branches_keep_the_expected_entries(library, journal, name, script, entry):
+    result, dialog, _ = run(library, journal, name, script)
+    assert result.status == "finished"
+    assert texts(journal) == ([entry] if entry else [])
+
+
+def test_a_looping_practice_is_bounded(journal):
+    practice = parse_practice("name: loop\ntitle: L\ndescription: d\nminutes: 1\nsteps:\n"
+                              "  - id: a\n    say: again\n    goto: a\n", "loop.yaml")
+    dialog = ScriptedDialog([])
+    assert run_practice(practice, dialog, journal, lambda e: None).status == "finished"
+    assert len(dialog.said) == 500

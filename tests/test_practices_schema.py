@@ -1,0 +1,152 @@
+"""Practice files: every problem named by file and line, plain YAML only, the built-ins valid."""
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from assistant.practices.library import BUILTIN_DIR, PracticeLibrary, practice_files
+from assistant.practices.schema import Choose, Listen, PracticeError, load_practice, parse_practice
+from assistant.config import PracticesSettings
+
+GOOD = """\
+name: tiny
+title: Tiny
+description: A tiny practice.
+minutes: 1
+steps:
+  - say: Hello.
+  - listen: What's one small okay moment?
+    keep: glimmer
+    on_silence: close
+  - capture: glimmer
+    sense: [sight, sound]
+  - id: close
+    chime: done
+"""
+
+
+def problems(text: str) -> list[str]:
+    with pytest.raises(PracticeError) as caught:
+        parse_practice(textwrap.dedent(text), "p.yaml")
+    return [str(issue) for issue in caught.value.issues]
+
+
+def test_a_good_practice_loads_with_its_steps():
+    practice = parse_practice(GOOD, "p.yaml")
+    assert practice.name == "tiny" and len(practice.steps) == 4
+    listen = practice.steps[1]
+    assert isinstance(listen, Listen) and listen.keep == "glimmer" and listen.timeout == 10.0
+    assert practice.steps[2].senses == ("sight", "sound")
+    assert practice.steps[1].line == 7
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("name: x\nsteps: [\n  - say: 'a\n", "p.yaml:3: not valid YAML"),
+    (GOOD.replace("  - say: Hello.", "  - speak: Hello."), "p.yaml:6: unknown step type 'speak'"),
+    (GOOD.replace("description: A tiny practice.\n", ""), "p.yaml:1: missing 'description'"),
+    (GOOD.replace("    keep: glimmer\n", ""), "p.yaml:7: missing 'keep'"),
+    (GOOD.replace("minutes: 1", "minutes: 90"), "p.yaml:4: 'minutes' 90 is outside"),
+    (GOOD.replace("  - say: Hello.", "  - pause: 120"), "p.yaml:6: 'pause' 120 is outside 1 .. 60"),
+    (GOOD.replace("  - say: Hello.", "  - pause: soon"), "p.yaml:6: 'pause' must be a number"),
+    (GOOD.replace("sense: [sight, sound]", "sense: smellz"), "p.yaml:11: unknown sense 'smellz'"),
+    (GOOD.replace("chime: done", "chime: bong"), "p.yaml:13: unknown chime 'bong'"),
+    (GOOD.replace("on_silence: close", "on_silence: nowhere"), "p.yaml:7: jump to unknown step 'nowhere'"),
+    (GOOD.replace("  - say: Hello.", "  - id: close\n    say: Hello."), "duplicate step id 'close' (first used on line 6)"),
+    (GOOD.replace("  - say: Hello.", "  - say: Hello {friend}."), "p.yaml:6: 'friend' is not gathered by any step"),
+    (GOOD.replace("  - say: Hello.", "  - say: Hello {glimmer.__class__}."), "is not a placeholder"),
+    (GOOD.replace("  - capture: glimmer", "  - capture: glimer"), "no listen step keeps it; did you mean 'glimmer'?"),
+    (GOOD.replace("title: Tiny", "title: Tiny\ncolour: blue"), "p.yaml:3: unknown practice field 'colour'"),
+    (GOOD.replace("    on_silence: close", "    on_silence: close\n    timeout: 3"), "'timeout' 3 is outside 8 .. 60"),
+    (GOOD.replace("  - say: Hello.", "  - say: Hello.\n    pause: 3"), "one step has two types (say and pause)"),
+    (GOOD.replace("  - say: Hello.", "  - rate: How calm?\n    keep: calm"), "says both ends of the scale"),
+    (GOOD.replace("  - say: Hello.", "  - say: Hello.\n    say: Again."), "p.yaml:7: duplicate key 'say'"),
+    (GOOD.replace("name: tiny", "name: Tiny One"), "p.yaml:1: name 'Tiny One'"),
+    ("", "p.yaml:1: empty file"),
+    ("- just\n- a list\n", "p.yaml:1: the practice must be a mapping"),
+    (GOOD.replace("  - say: Hello.", "  - &a say: Hello.\n  - say: *a"), "anchors and aliases"),
+])
+def test_each_kind_of_error_names_file_and_line(text, expected):
+    assert any(expected in line for line in problems(text)), problems(text)
+
+
+def test_choose_needs_two_or_three_options_and_real_targets():
+    text = GOOD.replace("  - say: Hello.", textwrap.indent(textwrap.dedent("""\
+        - choose: Which?
+          options:
+            - {label: a, goto: close}
+            - {label: b, goto: close}
+            - {label: c, goto: close}
+            - {label: d, goto: close}
+        - choose: Again?
+          options:
+            - {label: "yes", goto: close}
+            - {label: no, goto: elsewhere}
+        """), "  ").rstrip("\n"))
+    found = problems(text)
+    assert any(":7: 'options' must be a list of 2 or 3" in p for p in found), found
+    assert any(":12: jump to unknown step 'elsewhere'" in p for p in found), found
+
+
+def test_unquoted_yes_and_no_labels_are_words():
+    text = GOOD.replace("  - say: Hello.", "  - choose: Stay?\n    options:\n      - {label: yes, goto: close}\n"
+                                           "      - {label: no, goto: close}")
+    choose = parse_practice(text, "p.yaml").steps[0]
+    assert isinstance(choose, Choose) and [o.label for o in choose.options] == ["yes", "no"]
+
+
+def test_all_errors_are_reported_together_in_line_order():
+    text = GOOD.replace("chime: done", "chime: bong").replace("minutes: 1", "minutes: 0")
+    found = problems(text)
+    assert len(found) == 2 and found[0].startswith("p.yaml:4:") and found[1].startswith("p.yaml:13:")
+
+
+@pytest.mark.parametrize("tag", ["!!python/object/apply:os.system", "!!python/object/new:os.system",
+                                 "!!python/name:os.system", "!binary"])
+def test_python_tags_never_construct_anything(tmp_path, tag):
+    marker = tmp_path / "ran"
+    path = tmp_path / "evil.yaml"
+    path.write_text(GOOD.replace("title: Tiny", f'title: {tag} ["touch {marker}"]'))
+    with pytest.raises(PracticeError) as caught:
+        load_practice(path)
+    assert f"{path}:2: tag" in str(caught.value.issues[0])
+    assert not marker.exists()
+
+
+def test_unreadable_and_non_text_files_are_one_line_errors(tmp_path):
+    with pytest.raises(PracticeError, match="missing.yaml: cannot read"):
+        load_practice(tmp_path / "missing.yaml")
+    (tmp_path / "b.yaml").write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(PracticeError, match="b.yaml: not UTF-8 text"):
+        load_practice(tmp_path / "b.yaml")
+
+
+def test_builtins_are_valid_and_loaded_with_the_persons_folder(tmp_path):
+    names = {load_practice(p).name for p in practice_files(BUILTIN_DIR)}
+    assert {"capture", "savor", "ground", "checkin", "body", "integration"} <= names
+    (tmp_path / "mine.yaml").write_text(GOOD)
+    (tmp_path / "broken.yaml").write_text(GOOD.replace("chime: done", "chime: bong"))
+    library = PracticeLibrary.load(PracticesSettings(folder=str(tmp_path)))
+    assert "tiny" in library.practices and names <= set(library.practices)
+    assert not library.is_builtin(library.get("tiny")) and library.is_builtin(library.get("savor"))
+    assert [str(p) for p in library.problems] == [f"{tmp_path / 'broken.yaml'}:13: unknown chime 'bong' "
+                                                  "(expected one of listening, done, saved, error)"]
+
+
+def test_cli_check_list_and_show(glimmer, tmp_path):
+    (tmp_path / "good.yaml").write_text(GOOD)
+    (tmp_path / "bad.yaml").write_text(GOOD.replace("  - say: Hello.", "  - speak: Hello."))
+    (tmp_path / "evil.yaml").write_text(GOOD.replace("title: Tiny", "title: !!python/object/apply:os.system [id]"))
+    result = glimmer("practices", "check", "good.yaml", "bad.yaml", "evil.yaml", "nope.yaml")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "good.yaml: ok (tiny, 4 steps" in result.stdout
+    assert "bad.yaml:6: unknown step type 'speak'" in result.stderr
+    assert "evil.yaml:2: tag '!!python/object/apply:os.system' is not allowed" in result.stderr
+    assert "nope.yaml: cannot read" in result.stderr
+    assert glimmer("practices", "check").returncode == 0
+    listed = glimmer("practices", "list")
+    assert listed.returncode == 0 and "savor" in listed.stdout and "Savoring a glimmer" in listed.stdout
+    shown = glimmer("practices", "show", "capture")
+    assert shown.returncode == 0 and "listen: If you like" in shown.stdout
+    missing = glimmer("practices", "show", "nonesuch")
+    assert missing.returncode == 1 and missing.stderr.startswith("glimmer: no practice named 'nonesuch'")
