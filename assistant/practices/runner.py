@@ -120,9 +120,9 @@ class _Session:
                 index = self.practice.index(target) if target else index + 1
         except _Stopped:
             self.result.status = "stopped"
-            self.speak("Okay, we'll stop here.", remember=False)
+            self.dialog.say("Okay, we'll stop here.")
             if self.result.entries:
-                self.speak("What you shared is kept in your journal.", remember=False)
+                self.dialog.say("What you shared is kept in your journal.")
             self.dialog.chime("done")
         except _Distress:
             self.result.status = "support"
