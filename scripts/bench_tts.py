@@ -27,7 +27,7 @@ from scripts.corpus import word_error_rate  # noqa: E402
 
 PRACTICE_PROMPT = ("If you like, let your eyes rest on something steady in the room. "
                    "You might notice its colour, or its shape. There is no need to do anything more.")
-TWO_SENTENCES = "Welcome back. If you like, we can notice one small moment that felt okay today."
+TWO_SENTENCES = "If you like, we can notice one small moment that felt okay today. It can be anything at all."
 GLIMMER_SENTENCES = (
     "A glimmer is any tiny moment that felt okay, safe, or connected.",
     "The warm light on the kitchen table this morning.",

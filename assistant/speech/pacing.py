@@ -2,9 +2,9 @@
 
 A neural voice reads a bare sentence at about 190-250 words per minute. Guided practices sound calm at
 110-150 wpm over a whole prompt, pauses included. So a sentence whose own sound runs well above the target
-is read again a little slower, and after each sentence the pause is long enough to bring that sentence plus
-its pause to the target pace, never shorter than the configured sentence pause and never longer than the
-maximum (so a dense sentence is not followed by an odd, broken silence).
+is read a little slower, and each pause between sentences is sized, once the next sentence's length is
+known, to bring the prompt so far to the target pace: never shorter than the configured sentence pause and
+never longer than the maximum (so a dense sentence is not followed by an odd, broken silence).
 """
 
 import re
@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 FADE_S = 0.004          # fade at trimmed edges so cuts never click
-SOUND_DB = -45.0        # below this (relative to the sentence's peak) counts as silence when trimming
+SOUND_DB = -40.0        # below this (relative to the sentence's loudest 5 ms) counts as silence when trimming
+WINDOW_S = 0.005
 SPEECH_HEADROOM = 1.3   # a sentence's own sound may run this much faster than the target pace
 MIN_SLOWDOWN = 0.8      # a dense sentence is re-read at most this much slower than the set speed
 
@@ -32,9 +33,10 @@ class Pace:
         rate = word_count(sentence) * 60.0 / max(speech_s, 1e-3)
         return 1.0 if rate <= ceiling else max(ceiling / rate, MIN_SLOWDOWN)
 
-    def pause_after(self, sentence: str, speech_s: float) -> float:
-        """Seconds of silence after `sentence`, whose sound lasted `speech_s`."""
-        wanted = word_count(sentence) * 60.0 / self.target_wpm - speech_s
+    def pause(self, words: int, seconds: float) -> float:
+        """Silence before the next sentence, given the prompt's words and seconds (sound and pauses) up to
+        and including that sentence: as close to the target pace as the pause limits allow."""
+        wanted = words * 60.0 / self.target_wpm - seconds
         return float(min(max(wanted, self.min_pause_s), max(self.max_pause_s, self.min_pause_s)))
 
 
@@ -44,13 +46,17 @@ def word_count(text: str) -> int:
 
 
 def trim(samples: np.ndarray, rate: int) -> np.ndarray:
-    """Float audio without its leading and trailing silence, with short fades at the cut edges."""
+    """Float audio without its leading and trailing silence (judged in 5 ms windows, so a stray sample
+    of noise does not count as sound), with short fades at the cut edges."""
     x = np.asarray(samples, dtype=np.float32)
-    peak = float(np.abs(x).max()) if len(x) else 0.0
-    if peak == 0.0:
+    w = max(1, int(WINDOW_S * rate))
+    if len(x) < w:
         return x[:0]
-    loud = np.nonzero(np.abs(x) > peak * 10 ** (SOUND_DB / 20))[0]
-    x = x[loud[0]: loud[-1] + 1].copy()
+    level = np.sqrt(np.mean(x[: len(x) // w * w].reshape(-1, w) ** 2, axis=1))
+    loud = np.nonzero(level > level.max() * 10 ** (SOUND_DB / 20))[0]
+    if level.max() == 0.0 or len(loud) == 0:
+        return x[:0]
+    x = x[loud[0] * w: (loud[-1] + 1) * w].copy()
     n = min(int(FADE_S * rate), len(x) // 2)
     if n:
         ramp = np.linspace(0.0, 1.0, n, dtype=np.float32)

@@ -18,7 +18,7 @@ from assistant.audio.sinks import AudioSink, to_int16_16k
 from assistant.config import NightSettings, TtsSettings
 from assistant.speech.earcons import earcon
 from assistant.speech.night import NightMode
-from assistant.speech.pacing import Pace, trim
+from assistant.speech.pacing import Pace, trim, word_count
 from assistant.speech.textprep import Pause, prepare
 
 
@@ -54,6 +54,7 @@ class Narrator:
         self.sink = sink
         self.settings = settings
         self.night = NightMode(night, clock)
+        self._seconds_per_char: float | None = None    # the voice's sound per character at speed 1.0
 
     def say(self, text: str) -> None:
         """Queue `text` to the sink sentence by sentence; returns when all is queued (then sink.wait_done())."""
@@ -61,23 +62,43 @@ class Narrator:
         volume = self.settings.volume * self.night.volume_factor()
         pace = Pace(self.settings.sentence_pause_s, self.settings.max_sentence_pause_s,
                     self.settings.target_wpm * speed)
-        gap, automatic = 0.0, True             # silence owed before the next sentence, and its kind
+        marked = 0.0                           # silence from pause markers, owed before the next sentence
+        words, seconds = 0, 0.0                # spoken so far: words, and seconds of sound and sentence pauses
         for part in prepare(text):
-            if isinstance(part, Pause):        # a marker replaces the automatic pause; markers add up
-                gap, automatic = (part.seconds if automatic else gap + part.seconds), False
+            if isinstance(part, Pause):
+                marked += part.seconds
                 continue
-            sound, rate = self._sound(part, speed)
-            slower = pace.slowdown(part, len(sound) / rate)
-            if slower < 1.0:
-                sound, rate = self._sound(part, speed * slower)
+            sound, rate = self._sentence(part, speed, pace)
             if len(sound) == 0:
                 continue
-            if gap:
-                self.silence(gap)
+            first = words == 0
+            words, seconds = words + word_count(part), seconds + len(sound) / rate
+            if marked:                         # a marker replaces the sentence pause, exactly
+                self.silence(marked)
+            elif not first:                    # the pause before this sentence, now that its length is known
+                pause = pace.pause(words, seconds)
+                seconds += pause
+                self.silence(pause)
+            marked = 0.0
             self.sink.play(to_int16_16k(sound * volume, rate))
-            gap, automatic = pace.pause_after(part, len(sound) / rate), True
-        if gap and not automatic:              # a trailing marker is kept; a trailing sentence pause is not
-            self.silence(gap)
+        if marked:
+            self.silence(marked)
+
+    def _sentence(self, sentence: str, speed: float, pace: Pace) -> tuple[np.ndarray, int]:
+        """The trimmed sound of `sentence`, read slower if it would come out too dense for the pace.
+
+        How long the voice takes per character is learnt from each sentence, so a dense sentence is
+        synthesized once at the right speed; only the Narrator's first sentence may be read twice.
+        """
+        known = self._seconds_per_char is not None
+        factor = pace.slowdown(sentence, self._seconds_per_char * len(sentence) / speed) if known else 1.0
+        sound, rate = self._sound(sentence, speed * factor)
+        if len(sound):
+            observed = len(sound) / rate * speed * factor / len(sentence)
+            self._seconds_per_char = observed if not known else (self._seconds_per_char + observed) / 2
+        if not known and (factor := pace.slowdown(sentence, len(sound) / rate)) < 1.0:
+            sound, rate = self._sound(sentence, speed * factor)
+        return sound, rate
 
     def _sound(self, sentence: str, speed: float) -> tuple[np.ndarray, int]:
         samples, rate = self.voice.synthesize(sentence, speed=speed)

@@ -18,10 +18,14 @@ from assistant.errors import GlimmerError
 
 DEFAULT_VOICE = "gmw/en-us"
 
+# runAndWait can return before espeak-ng's own thread has written the file (pyttsx3 2.99 starts synthesis
+# after ending its loop), so the child also waits for the "finished-utterance" notification.
 _CHILD = r"""
-import sys, pyttsx3
+import sys, threading, pyttsx3
 text, path, rate, volume, voice = sys.argv[1:6]
 engine = pyttsx3.init("espeak")
+finished = threading.Event()
+engine.connect("finished-utterance", lambda **_: finished.set())
 voices = engine.getProperty("voices")
 match = [v.id for v in voices if voice.lower() in (v.id, v.id.split("/")[-1], v.name.lower())]
 if not match:
@@ -32,6 +36,7 @@ engine.setProperty("rate", int(float(rate)))
 engine.setProperty("volume", float(volume))
 engine.save_to_file(text, path)
 engine.runAndWait()
+finished.wait()
 """
 
 
