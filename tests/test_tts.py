@@ -103,9 +103,9 @@ def test_night_mode_is_quieter_and_slower_by_the_clock(hibari, tmp_path):
 
 
 def test_text_is_prepared_for_speaking():
-    parts = prepare("Rate it 0-10, e.g. about 7. It takes 2 min. [pause 5s] At 7:30 on the 3rd.")
-    assert parts == ["Rate it zero to ten, for example about seven.", "It takes two minutes.", Pause(5.0),
-                     "At seven thirty on the third."]
+    parts = prepare("Rate it 0-10, e.g. About 7. It takes 2 min. [pause 5s] Dr. Lee at 7:30 on the 3rd.")
+    assert parts == ["Rate it zero to ten, for example About seven.", "It takes two minutes.", Pause(5.0),
+                     "Doctor Lee at seven thirty on the third."]
 
 
 def test_a_broken_pyttsx3_gives_one_clear_line_not_a_hang():

@@ -87,6 +87,7 @@ _RULES: tuple[tuple[re.Pattern, object], ...] = (
 
 def normalize(text: str) -> str:
     """Abbreviations, times, ranges, ordinals, units and numbers spelled out as they are spoken."""
+    text = re.sub(r"\betc\.$", "and so on.", text.strip())          # "etc." can end the sentence too
     text = _ABBREV.sub(lambda m: _ABBREVIATIONS[m[0]], text)
     for pattern, repl in _RULES:
         text = pattern.sub(repl, text)
@@ -97,20 +98,31 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(]*[A-Z0-
 
 
 def sentences(text: str) -> list[str]:
-    """Split normalized text into sentences (end punctuation followed by a capital)."""
+    """Split text into sentences: end punctuation followed by a capital or a digit, except after a title
+    or abbreviation ("Dr. Lee", "e.g. Tea")."""
     parts = []
     for line in text.splitlines():
-        parts += _SENTENCE_END.split(line)
-    return [p.strip() for p in parts if p.strip() and re.search(r"\w", p)]
+        cut = 0
+        for m in _SENTENCE_END.finditer(line):
+            if not _ends_abbreviation(line[:m.start()]):
+                parts.append(line[cut:m.start()])
+                cut = m.end()
+        parts.append(line[cut:])
+    return [p.strip() for p in parts if re.search(r"\w", p)]
+
+
+def _ends_abbreviation(text: str) -> bool:
+    return any(text.endswith(k) and (len(text) == len(k) or not text[-len(k) - 1].isalnum())
+               for k in _ABBREVIATIONS if k.endswith(".") and k != "etc.")
 
 
 def prepare(text: str) -> list[str | Pause]:
-    """Sentences to speak and exact pauses, in order."""
+    """Sentences to speak (numbers and abbreviations spelled out) and exact pauses, in order."""
     out: list[str | Pause] = []
     cut = 0
-    for m in _PAUSE.finditer(text):
-        out += sentences(normalize(text[cut:m.start()]))
-        out.append(Pause(float(m[1])))
-        cut = m.end()
-    out += sentences(normalize(text[cut:]))
+    for m in [*_PAUSE.finditer(text), None]:
+        out += [normalize(sentence) for sentence in sentences(text[cut:m.start() if m else len(text)])]
+        if m:
+            out.append(Pause(float(m[1])))
+            cut = m.end()
     return out
