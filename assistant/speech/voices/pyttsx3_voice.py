@@ -22,7 +22,7 @@ DEFAULT_VOICE = "gmw/en-us"
 # after ending its loop), so the child also waits for the "finished-utterance" notification.
 _CHILD = r"""
 import sys, threading, pyttsx3
-text, path, rate, volume, voice = sys.argv[1:6]
+text, path, rate, voice = sys.argv[1:5]
 engine = pyttsx3.init("espeak")
 finished = threading.Event()
 engine.connect("finished-utterance", lambda **_: finished.set())
@@ -33,7 +33,6 @@ if not match:
              + ", ".join(v.id for v in voices if v.id.split("/")[-1].startswith("en")))
 engine.setProperty("voice", match[0])
 engine.setProperty("rate", int(float(rate)))
-engine.setProperty("volume", float(volume))
 engine.save_to_file(text, path)
 engine.runAndWait()
 finished.wait()
@@ -56,7 +55,7 @@ class Pyttsx3Voice:
         timeout = self.timeout_s if self.timeout_s is not None else 10.0 + 0.2 * len(text)
         with tempfile.TemporaryDirectory(prefix="glimmer-tts-") as tmp:
             path = Path(tmp) / "speech.wav"
-            args = [sys.executable, "-c", _CHILD, text, str(path), str(self.rate * speed), "1.0", self.voice]
+            args = [sys.executable, "-c", _CHILD, text, str(path), str(self.rate * speed), self.voice]
             try:
                 done = subprocess.run(args, capture_output=True, text=True, timeout=timeout)
             except subprocess.TimeoutExpired:
