@@ -106,6 +106,7 @@ def test_text_is_prepared_for_speaking():
     parts = prepare("Rate it 0-10, e.g. About 7. It takes 2 min. [pause 5s] Dr. Lee at 7:30 on the 3rd.")
     assert parts == ["Rate it zero to ten, for example About seven.", "It takes two minutes.", Pause(5.0),
                      "Doctor Lee at seven thirty on the third."]
+    assert prepare("A gentle 5-4-3-2-1.") == ["A gentle five, four, three, two, one."]
 
 
 def test_a_broken_pyttsx3_gives_one_clear_line_not_a_hang():
