@@ -1,0 +1,100 @@
+"""Endpointing: when an utterance starts and ends, with pre-roll, over any AudioSource.
+
+One state machine, whatever the VAD under it: quiet -> speaking (a few voiced frames close together) ->
+ended (a run of silence as long as the kind of utterance allows, or the maximum length). Audio from just
+before the start (pre-roll) is kept so first words survive; the silence after the last word is trimmed.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from assistant.audio.frames import FRAME_SAMPLES, SAMPLE_RATE, frames_of
+from assistant.audio.sources import AudioSource
+from assistant.config import ListenSettings
+from assistant.speech.vad import SPEECH_OVER_FLOOR, Vad
+
+FRAME_S = FRAME_SAMPLES / SAMPLE_RATE
+START_WINDOW = 5        # speech starts when START_VOICED of the last START_WINDOW frames are voiced
+START_VOICED = 3
+TAIL_S = 0.3            # silence kept after the last voiced frame
+
+Kind = Literal["command", "answer"]
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where the last utterance was, in seconds of audio heard by that listen() call (pre-roll included)."""
+
+    start_s: float        # first voiced frame
+    speech_end_s: float   # end of the last voiced frame
+    returned_s: float     # when listen() returned: speech_end_s + the end-of-speech silence
+
+
+class Listener:
+    """Waits for an utterance on `source` and returns its samples (int16 16 kHz), or None on silence."""
+
+    def __init__(self, source: AudioSource, settings: ListenSettings) -> None:
+        self.source = source
+        self.settings = settings
+        self.vad = Vad(settings.vad_aggressiveness)
+        self.last: Endpoints | None = None
+
+    def silence_s(self, kind: Kind) -> float:
+        """The end-of-speech silence for `kind`: short for commands, long enough for a reflective answer."""
+        return self.settings.command_silence_s if kind == "command" else self.settings.answer_silence_s
+
+    def listen(self, kind: Kind, timeout_s: float, preroll: np.ndarray | None = None) -> np.ndarray | None:
+        """Wait up to `timeout_s` for speech to start, then return it once `kind`'s silence (or the maximum
+        length) ends it. `preroll`: audio already heard (e.g. right after the wake phrase), listened to first
+        and kept whole when the utterance starts in it or right after it."""
+        given = deque(frames_of(preroll)) if preroll is not None and len(preroll) else deque()
+        preroll_frames = int(self.settings.preroll_s / FRAME_S)
+        keep = preroll_frames + len(given)
+        end_frames = max(1, round(self.silence_s(kind) / FRAME_S))
+        max_frames = int(self.settings.max_utterance_s / FRAME_S)
+        wait_frames = int(timeout_s / FRAME_S)
+
+        ring: deque[np.ndarray] = deque(maxlen=keep + START_WINDOW)
+        recent: deque[bool] = deque(maxlen=START_WINDOW)
+        heard = 0
+        while True:
+            # Quiet: look for a start.
+            while True:
+                if heard >= wait_frames and (not any(recent) or heard >= wait_frames + START_WINDOW):
+                    self.last = None
+                    return None
+                frame = given.popleft() if given else self.source.read()
+                heard += 1
+                voiced = self.vad.is_speech(frame)
+                ring.append(frame)
+                recent.append(voiced)
+                if sum(recent) >= START_VOICED:
+                    break
+            # Speaking: collect until enough silence or the maximum length.
+            utterance = list(ring)
+            start_index = len(ring) - len(recent) + recent.index(True)
+            last_voiced = len(utterance) - 1
+            energies = [self.vad.energy]
+            while len(utterance) - start_index < max_frames and len(utterance) - 1 - last_voiced < end_frames:
+                frame = given.popleft() if given else self.source.read()
+                heard += 1
+                utterance.append(frame)
+                if self.vad.is_speech(frame):
+                    last_voiced = len(utterance) - 1
+                    energies.append(self.vad.energy)
+            if float(np.mean(energies)) >= self.vad.floor * SPEECH_OVER_FLOOR:
+                break
+            ring.clear()   # it was a change in steady noise, not a voice: keep waiting
+            recent.clear()
+
+        first = 0 if keep > preroll_frames else max(0, start_index - preroll_frames)
+        stop = min(len(utterance), last_voiced + 1 + int(TAIL_S / FRAME_S))
+        base = heard - len(utterance)
+        self.last = Endpoints(start_s=(base + start_index) * FRAME_S,
+                              speech_end_s=(base + last_voiced + 1) * FRAME_S, returned_s=heard * FRAME_S)
+        return np.concatenate(utterance[first:stop])

@@ -1,0 +1,66 @@
+"""vosk (Kaldi) transcriber: streaming recognition with word times and confidences, and grammar mode."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from assistant.errors import GlimmerError
+from assistant.speech.models import model_kind
+from assistant.speech.transcribe import Transcript, Word
+
+CHUNK = 4000   # samples fed per AcceptWaveform call (0.25 s)
+
+
+class VoskTranscriber:
+    """One vosk model in memory; each utterance gets a fresh KaldiRecognizer over it.
+
+    `grammar`: a list of phrases; recognition is then limited to those words (fast and robust for short
+    commands). "[unk]" in the list lets anything else come back as "[unk]".
+    """
+
+    def __init__(self, model: Path, grammar: Sequence[str] | None = None) -> None:
+        model = Path(model)
+        if not model.is_dir():
+            raise GlimmerError(f"vosk model {model}: no such folder; see 'glimmer models list'")
+        if model_kind(model) != "vosk":
+            raise GlimmerError(f"vosk model {model}: not a vosk model folder (no am/ or conf/model.conf)")
+        import vosk
+
+        vosk.SetLogLevel(-1)
+        try:
+            self._model = vosk.Model(str(model))
+        except Exception as err:  # vosk raises a bare Exception when Kaldi cannot read the files
+            raise GlimmerError(f"vosk model {model} could not be loaded ({err}); download it again") from None
+        self._vosk = vosk
+        self.grammar = list(grammar) if grammar else None
+
+    def recognizer(self):  # noqa: ANN201 (vosk.KaldiRecognizer)
+        """A fresh streaming recognizer (16 kHz, word times on, the grammar if one is set)."""
+        if self.grammar:
+            rec = self._vosk.KaldiRecognizer(self._model, 16000, json.dumps(self.grammar, ensure_ascii=False))
+        else:
+            rec = self._vosk.KaldiRecognizer(self._model, 16000)
+        rec.SetWords(True)
+        return rec
+
+    def stream(self, chunks: Iterable[np.ndarray]) -> Iterable[dict]:
+        """Feed int16 chunks; yields vosk's JSON results: {"partial": …} while a phrase goes on,
+        {"text": …, "result": [{"word", "start", "end", "conf"}]} at each phrase end and at the end."""
+        rec = self.recognizer()
+        for chunk in chunks:
+            final = rec.AcceptWaveform(np.ascontiguousarray(chunk, dtype=np.int16).tobytes())
+            yield json.loads(rec.Result() if final else rec.PartialResult())
+        yield json.loads(rec.FinalResult())
+
+    def transcribe(self, samples: np.ndarray) -> Transcript:
+        """Text, word times and confidences for one utterance (int16 16 kHz mono)."""
+        chunks = (samples[i:i + CHUNK] for i in range(0, len(samples), CHUNK))
+        words = tuple(Word(w["word"], round(float(w["start"]), 2), round(float(w["end"]), 2),
+                           round(float(w.get("conf", 1.0)), 3))
+                      for result in self.stream(chunks) if "result" in result for w in result["result"])
+        confidence = float(np.mean([w.confidence for w in words])) if words else 0.0
+        return Transcript(" ".join(w.text for w in words), words, round(confidence, 3))
