@@ -32,7 +32,7 @@ _INTENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
                  r"^(a )?glimmer$", r"\bwrite (this|something) down\b", r"\bsave (this|something)\b")),
 )
 _COMPILED = tuple((name, tuple(re.compile(p) for p in patterns)) for name, patterns in _INTENTS)
-_WAKE_ECHO = re.compile(r"^(hey|hi|okay|ok) glimmer\b\s*")
+_WAKE_ECHO = re.compile(r"^((hey|hi|okay|ok) )?glimmer\b\s*")
 
 
 @dataclass(frozen=True)
@@ -61,4 +61,4 @@ def parse_intent(text: str) -> Intent:
 
 def _strip_wake_words(text: str) -> str:
     """The person's own words, minus a leading "hey glimmer," the recognizer may have kept."""
-    return re.sub(r"^\s*(hey|hi|okay|ok)[,.!]?\s+glimmer[,.!]?\s*", "", text, flags=re.IGNORECASE).strip()
+    return re.sub(r"^\s*((hey|hi|okay|ok)[,.!]?\s+)?glimmer[,.!]?\s*", "", text, flags=re.IGNORECASE).strip()

@@ -1,12 +1,132 @@
-"""The assistant loop: idle -> wake -> intent -> practice -> idle."""
+"""The assistant: idle (listening for the wake phrase) -> a session -> idle, supervised.
 
+The loop survives any one session's error (logged, a gentle spoken notice, back to idle) and a lost
+microphone (a spoken notice, then reopening with back-off). Everything the person said is already in the
+journal by then: entries are committed the moment they are captured.
+"""
+
+import logging
+import time
+from collections.abc import Callable
+from contextlib import suppress
+
+from assistant.audio.frames import FRAME_SAMPLES, SAMPLE_RATE
 from assistant.audio.sinks import AudioSink
-from assistant.audio.sources import AudioSource
+from assistant.audio.sources import AudioSource, DeviceLost
 from assistant.config import Settings
+from assistant.dialog import SpokenDialog
 from assistant.errors import GlimmerError
+from assistant.events import Emit, json_lines
+from assistant.journal.store import Journal
+from assistant.practices.library import PracticeLibrary
+from assistant.session import Session
+from assistant.speech.endpoint import Listener
+from assistant.speech.transcribe import make_transcriber
+from assistant.speech.tts import Narrator, make_voice
+from assistant.speech.wake import WakeDetector
+
+log = logging.getLogger(__name__)
+
+TURN_GRACE_S = 1.5          # after a simulated turn's audio, how long the wake path keeps listening
+HEARTBEAT_S = 600.0         # how often a live assistant notes in the log that it is listening
+BACKOFF_S = (1, 2, 5, 10, 30)
+SORRY = "Something went wrong on my side. Anything you shared is kept. I'm here whenever you'd like."
 
 
-def run_assistant(settings: Settings, source: AudioSource, sink: AudioSink) -> int:
-    """Run until the source is used up (simulated) or interrupted (live)."""
-    raise GlimmerError("the assistant loop is not available yet in this version; "
-                       "'glimmer doctor' shows what works")
+class Assistant:
+    """Owns the engines for the whole run; each wake starts a fresh Session."""
+
+    def __init__(self, settings: Settings, open_source: Callable[[], AudioSource], sink: AudioSink,
+                 emit: Emit) -> None:
+        self.settings = settings
+        self.open_source = open_source
+        self.source = open_source()
+        self.emit = emit
+        self.library = PracticeLibrary.load(settings.practices)   # validated before anything is said
+        self.journal = Journal.open(settings.journal.path, keep_audio=settings.journal.keep_audio)
+        self.narrator = Narrator(make_voice(settings.tts), sink, settings.tts, settings.night)
+        self.transcriber = make_transcriber(settings.stt)
+        self.wake = WakeDetector(settings.wake)
+
+    def run(self) -> int:
+        """Serve until a simulated source runs out of turns (live: until interrupted)."""
+        try:
+            while self._wait_for_wake():
+                self._serve_one()
+        finally:
+            self.narrator.sink.close()
+            self.journal.close()
+            self.source.close()
+        return 0
+
+    def _wait_for_wake(self) -> bool:
+        """Feed the wake detector until it fires (True) or the simulated turns are used up (False)."""
+        while True:
+            if not self.source.begin_turn():  # live: drops what the microphone caught while Glimmer spoke
+                return False
+            if self.source.simulated:
+                self.wake.reset()  # each simulated turn is a recording of its own, timed from its start
+            grace = int(TURN_GRACE_S * SAMPLE_RATE / FRAME_SAMPLES)
+            heard = 0
+            while self.source.simulated is False or not self.source.turn_over or grace > 0:
+                if self.source.simulated and self.source.turn_over:
+                    grace -= 1
+                try:
+                    detection = self.wake.feed(self.source.read())
+                except DeviceLost as lost:
+                    self._reconnect(lost)
+                    break
+                heard += 1
+                if not self.source.simulated and heard % int(HEARTBEAT_S * SAMPLE_RATE / FRAME_SAMPLES) == 0:
+                    log.info("listening for the wake phrase")
+                if detection is not None:
+                    self.emit({"event": "wake", "t": round(detection.t, 2), "score": round(detection.score, 3)})
+                    return True
+
+    def _serve_one(self) -> None:
+        dialog = SpokenDialog(self.settings, self.source, self.narrator,
+                              Listener(self.source, self.settings.listen), self.transcriber, self.emit)
+        session = Session(self.settings, dialog, self.journal, self.library, self.emit)
+        self.wake.mute(True)
+        try:
+            session.run(self.wake.tail)
+        except DeviceLost as lost:
+            self._reconnect(lost)
+        except GlimmerError as err:
+            log.error("session ended: %s", err)
+            self._say_gently(SORRY)
+        except Exception:  # one session's failure must never end the assistant
+            log.exception("unexpected error in a session")
+            self._say_gently(SORRY)
+        finally:
+            with suppress(GlimmerError):
+                self.narrator.sink.wait_done()
+            self.wake.mute(False)
+            self.emit({"event": "idle"})
+
+    def _say_gently(self, text: str) -> None:
+        with suppress(Exception):
+            self.emit({"event": "say", "text": text})
+            self.narrator.say(text)
+
+    def _reconnect(self, lost: DeviceLost) -> None:
+        """Tell the person once, then reopen the microphone with back-off until it is back."""
+        log.warning("%s; reconnecting", lost)
+        self._say_gently("I can't hear the microphone right now. I'll keep trying.")
+        with suppress(Exception):
+            self.source.close()
+        for attempt in range(10 ** 9):
+            time.sleep(BACKOFF_S[min(attempt, len(BACKOFF_S) - 1)])
+            try:
+                self.source = self.open_source()
+            except GlimmerError as err:
+                log.warning("microphone still unavailable: %s", err)
+                continue
+            log.info("microphone is back")
+            return
+
+
+def run_assistant(settings: Settings, open_source: Callable[[], AudioSource], sink: AudioSink,
+                  emit: Emit | None = None) -> int:
+    """Run the assistant; events go to stdout as JSON lines unless `emit` is given."""
+    return Assistant(settings, open_source, sink, emit or json_lines()).run()

@@ -32,6 +32,7 @@ def test_intents(text, intent):
     assert parse_intent(text).name == intent
 
 
-def test_the_glimmer_keeps_the_persons_words_without_the_wake_phrase():
-    intent = parse_intent("Hey Glimmer, the smell of coffee at dawn felt like home.")
-    assert intent.text == "the smell of coffee at dawn felt like home."
+@pytest.mark.parametrize("heard", ["Hey Glimmer, the smell of coffee at dawn felt like home.",
+                                   "Glimmer. the smell of coffee at dawn felt like home."])
+def test_the_glimmer_keeps_the_persons_words_without_the_wake_phrase(heard):
+    assert parse_intent(heard).text == "the smell of coffee at dawn felt like home."

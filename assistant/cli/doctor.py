@@ -67,11 +67,26 @@ def _engine_lines() -> list[tuple[bool, str]]:
 
 
 def _model_lines(settings: Settings) -> list[tuple[bool, str]]:
+    from assistant.errors import GlimmerError
+    from assistant.speech.models import vosk_model
+    from assistant.speech.transcribe import choose
+    from assistant.speech.wake import MODEL_PATH
+
+    lines = []
     try:
-        from assistant.speech.models import describe_models
-    except ImportError:
-        return [(False, "models: model management is not available in this version")]
-    return describe_models(settings)
+        choice = choose(settings.stt)
+        model = choice.model or "its built-in model"
+        lines.append((True, f"speech to text: {choice.engine} ({settings.stt.engine}), using {model}"))
+    except GlimmerError as err:
+        lines.append((False, f"speech to text: {err}"))
+    vosk = vosk_model()
+    lines.append((True, f"vosk English model: {vosk}" if vosk else
+                  "vosk English model: not downloaded (optional: 'glimmer models download vosk-small-en')"))
+    if MODEL_PATH.is_file():
+        lines.append((True, f"wake phrase model: {MODEL_PATH.name} ('{settings.wake.phrase}')"))
+    else:
+        lines.append((False, f"wake phrase model: {MODEL_PATH} is missing; reinstall Glimmer"))
+    return lines
 
 
 def _journal_line(path: Path) -> tuple[bool, str]:

@@ -23,8 +23,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.loop import run_assistant
 
     if args.input_turns:
-        source = TurnFeeder(args.input_turns)
+        feeder = TurnFeeder(args.input_turns)
+        open_source = lambda: feeder  # noqa: E731 (the same simulated microphone for the whole run)
     else:
-        source = Microphone(settings.audio.input_device)
+        open_source = lambda: Microphone(settings.audio.input_device, settings.audio.input_rate)  # noqa: E731
     sink = WavSink(args.output_wav) if args.output_wav else Speaker(settings.audio.output_device)
-    return run_assistant(settings, source, sink)
+    return run_assistant(settings, open_source, sink)

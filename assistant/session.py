@@ -1,0 +1,132 @@
+"""One conversation after the wake phrase: hear what the person wants, do it, return to idle."""
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+
+from assistant.config import Settings
+from assistant.dialog import SpokenDialog
+from assistant.events import Emit
+from assistant.intents import Intent, parse_intent
+from assistant.journal.store import Journal, pick_for_replay
+from assistant.practices.library import PracticeLibrary
+from assistant.practices.runner import run_practice
+from assistant.safety import is_distress, offer_support
+
+log = logging.getLogger(__name__)
+
+ONE_SHOT_WAIT_S = 0.7  # speech continuing this soon after the wake phrase is part of the same request
+REASK = "Sorry, I didn't quite catch that. You could say: I have a glimmer, guide me, or ground me."
+
+
+@dataclass
+class SessionJournal:
+    """The journal as a session writes to it: entries get the spoken audio when keep_audio is on."""
+
+    journal: Journal
+    dialog: SpokenDialog
+    emit: Emit
+
+    def add(self, text: str, *, practice: str | None = None, senses: Sequence[str] = (),
+            calm_before: int | None = None, calm_after: int | None = None,
+            confidence: float | None = None) -> int:
+        """Save durably, announce it as a `journal` event, and return the id."""
+        last = self.dialog.last
+        audio = last.audio if last is not None and last.text == text else None
+        entry_id = self.journal.add(text, practice=practice, senses=senses, calm_before=calm_before,
+                                    calm_after=calm_after, confidence=confidence, audio=audio)
+        self.emit({"event": "journal", "id": entry_id, "text": text})
+        return entry_id
+
+
+class Session:
+    """Everything between one wake and the return to idle."""
+
+    def __init__(self, settings: Settings, dialog: SpokenDialog, journal: Journal,
+                 library: PracticeLibrary, emit: Emit) -> None:
+        self.settings = settings
+        self.dialog = dialog
+        self.journal = SessionJournal(journal, dialog, emit)
+        self.store = journal
+        self.library = library
+        self.emit = emit
+
+    def run(self, after_wake: np.ndarray) -> None:
+        """Handle the request that follows the wake phrase (`after_wake`: audio already heard after it)."""
+        text = self.dialog.hear_more(after_wake, ONE_SHOT_WAIT_S)
+        intent = self._understand(text or "")
+        if intent.name == "unclear":  # nothing said in the same breath (or only the end of the wake phrase)
+            self.dialog.chime("listening")
+            intent = self._understand(self._ask(None))
+        if intent.name == "unclear":
+            intent = self._understand(self._ask(REASK))
+        self.emit({"event": "intent", "name": intent.name})
+        self._act(intent)
+
+    def _ask(self, question: str | None) -> str:
+        if question:
+            self.dialog.say(question)
+        return self.dialog.listen("command", self.settings.listen.answer_timeout_s).text
+
+    def _understand(self, text: str) -> Intent:
+        if is_distress(text):
+            return Intent("support", text)
+        return parse_intent(text)
+
+    def _act(self, intent: Intent) -> None:
+        name = intent.name
+        if name == "support":
+            self.support()
+        elif name == "unclear":
+            self.dialog.say("That's okay. I'm here whenever you'd like.")
+        elif name == "stop":
+            self.dialog.say("Okay.")
+        elif name == "replay":
+            self._replay()
+        elif name == "glimmer":
+            self._keep_one_shot(intent.text)
+        else:
+            self._practice(name, {})
+
+    def support(self) -> None:
+        """The distress response: gentle, honest, the crisis line; nothing is saved."""
+        offer_support(self.dialog, self.settings.safety, self.emit)
+
+    def _keep_one_shot(self, text: str) -> None:
+        confidence = self.dialog.last.confidence if self.dialog.last else None
+        self.journal.add(text, practice="one-shot", confidence=confidence)
+        self.dialog.chime("saved")
+        self.dialog.say("Thank you. I've kept that in your journal.")
+        self._practice("linger", {})
+
+    def _replay(self) -> None:
+        entry = pick_for_replay(self.store)
+        if entry is None:
+            self.dialog.say("There are no glimmers kept yet. Whenever one comes along, "
+                            "you can say hey glimmer and tell me.")
+            return
+        self.dialog.say(f"Here is a glimmer you kept {spoken_when(entry.created)}.")
+        self._practice("replay", {"replay": entry.text})
+
+    def _practice(self, name: str, context: dict) -> None:
+        result = run_practice(self.library.get(name), self.dialog, self.journal, self.emit, context)
+        log.info("practice %s ended: %s", name, result.status)
+
+
+def spoken_when(created: datetime, now: datetime | None = None) -> str:
+    """When a glimmer was kept, as it is natural to say: "today", "yesterday", "on Monday", "on March 3rd"."""
+    now = now or datetime.now(created.tzinfo)
+    days = (now.date() - created.date()).days
+    if days <= 0:
+        return "earlier today"
+    if days == 1:
+        return "yesterday"
+    if days < 7:
+        return f"on {created:%A}"
+    day = created.day
+    suffix = "th" if 11 <= day % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    year = f", {created.year}" if created.year != now.year else ""
+    return f"on {created:%B} {day}{suffix}{year}"
