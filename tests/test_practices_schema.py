@@ -1,13 +1,13 @@
 """Practice files: every problem named by file and line, plain YAML only, the built-ins valid."""
 
+import random
 import textwrap
-from pathlib import Path
 
 import pytest
 
+from assistant.config import PracticesSettings
 from assistant.practices.library import BUILTIN_DIR, PracticeLibrary, practice_files
 from assistant.practices.schema import Choose, Listen, PracticeError, load_practice, parse_practice
-from assistant.config import PracticesSettings
 
 GOOD = """\
 name: tiny
@@ -150,3 +150,27 @@ def test_cli_check_list_and_show(glimmer, tmp_path):
     assert shown.returncode == 0 and "listen: If you like" in shown.stdout
     missing = glimmer("practices", "show", "nonesuch")
     assert missing.returncode == 1 and missing.stderr.startswith("glimmer: no practice named 'nonesuch'")
+
+
+def test_mangled_builtins_only_ever_raise_practice_errors():
+    """Random damage to real practice files (deleted, duplicated, spliced lines) is always reported as
+    file:line issues, never as another exception (which `glimmer practices check` would show as a traceback)."""
+    rng = random.Random(5)
+    sources = [p.read_text() for p in practice_files(BUILTIN_DIR)]
+    junk = ["", ":", "- ", "[", "{", "&a ", "*a", "!!python/name:os.system ", "~", "yes", '"', "{x}", "? ", "|"]
+    for _ in range(300):
+        lines = rng.choice(sources).split("\n")
+        for _ in range(rng.randint(1, 3)):
+            k = rng.randrange(len(lines))
+            cut = rng.randrange(len(lines[k]) + 1)
+            action = rng.random()
+            if action < 0.3:
+                del lines[k]
+            elif action < 0.7:
+                lines[k] = lines[k][:cut] + rng.choice(junk) + lines[k][cut:]
+            else:
+                lines.insert(k, rng.choice(lines))
+        try:
+            parse_practice("\n".join(lines), "m.yaml")
+        except PracticeError as err:
+            assert all(str(issue).startswith("m.yaml") for issue in err.issues)
