@@ -36,11 +36,11 @@ SORRY = "Something went wrong on my side. Anything you shared is kept. I'm here 
 class Assistant:
     """Owns the engines for the whole run; each wake starts a fresh Session."""
 
-    def __init__(self, settings: Settings, open_source: Callable[[], AudioSource], sink: AudioSink,
-                 emit: Emit) -> None:
+    def __init__(self, settings: Settings, source: AudioSource, sink: AudioSink,
+                 reopen: Callable[[], AudioSource], emit: Emit) -> None:
         self.settings = settings
-        self.open_source = open_source
-        self.source = open_source()
+        self.source = source
+        self.reopen = reopen
         self.emit = emit
         self.library = PracticeLibrary.load(settings.practices)   # validated before anything is said
         self.journal = Journal.open(settings.journal.path, keep_audio=settings.journal.keep_audio)
@@ -118,7 +118,7 @@ class Assistant:
         for attempt in range(10 ** 9):
             time.sleep(BACKOFF_S[min(attempt, len(BACKOFF_S) - 1)])
             try:
-                self.source = self.open_source()
+                self.source = self.reopen()
             except GlimmerError as err:
                 log.warning("microphone still unavailable: %s", err)
                 continue
@@ -126,7 +126,7 @@ class Assistant:
             return
 
 
-def run_assistant(settings: Settings, open_source: Callable[[], AudioSource], sink: AudioSink,
-                  emit: Emit | None = None) -> int:
+def run_assistant(settings: Settings, source: AudioSource, sink: AudioSink,
+                  reopen: Callable[[], AudioSource], emit: Emit | None = None) -> int:
     """Run the assistant; events go to stdout as JSON lines unless `emit` is given."""
-    return Assistant(settings, open_source, sink, emit or json_lines()).run()
+    return Assistant(settings, source, sink, reopen, emit or json_lines()).run()

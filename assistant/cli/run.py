@@ -24,8 +24,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.input_turns:
         feeder = TurnFeeder(args.input_turns)
-        open_source = lambda: feeder  # noqa: E731 (the same simulated microphone for the whole run)
+        reopen = lambda: feeder  # noqa: E731 (the simulated microphone never goes away)
     else:
-        open_source = lambda: Microphone(settings.audio.input_device, settings.audio.input_rate)  # noqa: E731
+        reopen = lambda: Microphone(settings.audio.input_device, settings.audio.input_rate)  # noqa: E731
+    source = reopen()  # no microphone: one clear line before anything else is opened
     sink = WavSink(args.output_wav) if args.output_wav else Speaker(settings.audio.output_device)
-    return run_assistant(settings, open_source, sink)
+    return run_assistant(settings, source, sink, reopen)
