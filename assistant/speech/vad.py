@@ -1,8 +1,10 @@
 """Voice activity gate: an energy gate over a tracked noise floor, then webrtcvad.
 
-Quiet frames and steady noise stop at the energy gate (one dot product per 30-ms frame): the noise floor
-is the lowest frame energy of the last ~1.5 s, so a fan or hum that does not change is learned within that
-time and never reaches webrtcvad, which on its own calls steady white or pink noise "speech".
+Quiet frames and steady noise stop at the energy gate (one difference and one dot product per 30-ms
+frame): the noise floor is the lowest frame energy of the last ~1.5 s, so a fan or hum that does not change
+is learned within that time and never reaches webrtcvad, which on its own calls steady white or pink noise
+"speech". Energy is taken of the sample-to-sample difference, which flattens pink and brown noise (their
+30-ms energies otherwise swing by 10-30 dB) while speech still stands well above it.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ class Vad:
 
     def is_speech(self, frame: np.ndarray) -> bool:
         """True when `frame` stands out from the noise floor and webrtcvad hears a voice in it."""
-        x = frame.astype(np.float32)
+        x = np.diff(frame.astype(np.float32))
         self.energy = float(np.dot(x, x)) / FRAME_SAMPLES
         floor = self.floor
         self._track(self.energy)

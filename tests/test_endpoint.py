@@ -1,0 +1,108 @@
+"""Endpointing on synthesized turns through the simulated microphone: pauses kept, ends on time, pre-roll."""
+
+import time
+
+import numpy as np
+import pytest
+
+from assistant.audio.frames import SAMPLE_RATE, silence
+from assistant.audio.sources import TurnFeeder
+from assistant.config import ListenSettings, SttSettings
+from assistant.speech.endpoint import Listener
+from assistant.speech.transcribe import make_transcriber
+from scripts.corpus import mix_at_snr, noise
+
+SETTINGS = ListenSettings()   # command 0.8 s, answer 2.2 s of silence
+
+
+def trimmed(samples: np.ndarray, level: int = 300) -> np.ndarray:
+    """Speech without the synthesizer's own leading and trailing quiet."""
+    loud = np.flatnonzero(np.abs(samples) > level)
+    return samples[loud[0]:loud[-1] + 1]
+
+
+def listener_for(*parts: np.ndarray, settings: ListenSettings = SETTINGS) -> Listener:
+    feeder = TurnFeeder([np.concatenate(parts)])
+    feeder.begin_turn()
+    return Listener(feeder, settings)
+
+
+@pytest.fixture(scope="module")
+def answer(speak):
+    """Two halves of a reflective answer, each trimmed to its first and last sound."""
+    return (trimmed(speak("I noticed the warm light on the kitchen table.", seed=2)),
+            trimmed(speak("And it felt a little bit safe.", seed=2)))
+
+
+def test_a_two_second_pause_inside_an_answer_is_kept(answer):
+    first, second = answer
+    listener = listener_for(silence(1.0), first, silence(2.0), second, silence(4.0))
+    heard = listener.listen("answer", timeout_s=5.0)
+    assert heard is not None
+    speech_s = (len(first) + len(second)) / SAMPLE_RATE + 2.0
+    assert len(heard) / SAMPLE_RATE >= speech_s          # both halves and the pause
+    assert listener.last.speech_end_s == pytest.approx(1.0 + speech_s, abs=0.1)
+
+
+def test_a_command_ends_at_the_shorter_silence(answer):
+    first, second = answer
+    listener = listener_for(silence(1.0), first, silence(2.0), second, silence(4.0))
+    heard = listener.listen("command", timeout_s=5.0)
+    assert heard is not None
+    assert len(heard) / SAMPLE_RATE < len(first) / SAMPLE_RATE + 1.0   # only the first half
+
+
+@pytest.mark.parametrize("kind", ["command", "answer"])
+def test_ends_within_the_configured_silence_after_the_last_word(answer, kind):
+    first, _ = answer
+    listener = listener_for(silence(0.5), first, silence(5.0))
+    assert listener.listen(kind, timeout_s=5.0) is not None
+    last_word_end = 0.5 + len(first) / SAMPLE_RATE
+    waited = listener.last.returned_s - last_word_end
+    assert listener.silence_s(kind) - 0.05 <= waited <= listener.silence_s(kind) + 0.15
+
+
+def test_words_right_after_the_wake_phrase_survive_through_preroll(speak):
+    wake = trimmed(speak("Hey glimmer.", seed=4))
+    command = trimmed(speak("Guide me through grounding please.", seed=4))
+    turn = np.concatenate([silence(0.5), wake, silence(0.05), command, silence(2.0)])
+    # The wake detector fired 0.3 s into the command: it hands over what it buffered after the phrase.
+    handover = int((0.5 + 0.05 + 0.3) * SAMPLE_RATE) + len(wake)
+    preroll = turn[int(0.5 * SAMPLE_RATE) + len(wake):handover]
+    feeder = TurnFeeder([turn[handover:]])
+    feeder.begin_turn()
+    heard = Listener(feeder, SETTINGS).listen("command", timeout_s=3.0, preroll=preroll)
+    assert heard is not None and len(heard) >= len(command)
+    text = make_transcriber(SttSettings(), "whisper").transcribe(heard).text.lower()
+    assert text.startswith("guide me"), text
+
+
+def test_silence_until_the_timeout_gives_none():
+    listener = listener_for(silence(3.0))
+    assert listener.listen("answer", timeout_s=2.0) is None
+    assert listener.last is None
+
+
+def test_maximum_length_cuts_a_long_utterance(speak):
+    talk = np.concatenate([trimmed(speak("I keep talking and talking about the garden and the light.", seed=1))] * 3)
+    settings = ListenSettings(max_utterance_s=5.0)
+    heard = listener_for(silence(0.5), talk, silence(3.0), settings=settings).listen("answer", timeout_s=5.0)
+    assert heard is not None
+    assert 5.0 <= len(heard) / SAMPLE_RATE <= 5.0 + settings.preroll_s + 0.2
+
+
+def test_steady_noise_is_not_speech_and_costs_almost_nothing():
+    hum = (noise("pink", 12 * SAMPLE_RATE, seed=3) * 0.03 * 32768).astype(np.int16)   # about -30 dBFS
+    listener = listener_for(hum)
+    started = time.process_time()
+    assert listener.listen("answer", timeout_s=11.0) is None
+    assert (time.process_time() - started) / 11.0 < 0.01   # CPU-s per audio-s
+
+
+def test_speech_in_steady_noise_is_found(answer):
+    first, _ = answer
+    speech = np.concatenate([silence(3.0), first, silence(3.0)])
+    listener = listener_for(mix_at_snr(speech, "pink", 12, seed=5))
+    heard = listener.listen("command", timeout_s=6.0)
+    assert heard is not None
+    assert listener.last.start_s == pytest.approx(3.0, abs=0.3)
