@@ -66,7 +66,7 @@ class TtsSettings:
     voice: str = _opt("", "voice name; empty = the engine's default (hibari: heart)")
     speed: float = _opt(0.8, "speaking speed (1.0 = the engine's normal pace)", low=0.5, high=1.5)
     volume: float = _opt(0.8, "0.0 .. 1.0", low=0.0, high=1.0)
-    sentence_pause_s: float = _opt(1.0, "shortest silence between sentences", low=0.0, high=3.0)
+    sentence_pause_s: float = _opt(0.8, "shortest silence between sentences", low=0.0, high=3.0)
     max_sentence_pause_s: float = _opt(1.5, "longest automatic silence between sentences", low=0.0, high=5.0)
     target_wpm: float = _opt(130.0, "calm pace over a prompt, pauses included (words/min)", low=90.0, high=200.0)
     pyttsx3_rate: float = _opt(160.0, "espeak-ng speaking rate for the pyttsx3 engine (its words/min)",

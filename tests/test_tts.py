@@ -7,13 +7,13 @@ from datetime import datetime
 import numpy as np
 import pytest
 
-from assistant.audio.frames import SAMPLE_RATE
+from assistant.audio.frames import SAMPLE_RATE, to_float
 from assistant.audio.sinks import WavSink
 from assistant.audio.wav import read_wav
 from assistant.config import NightSettings, TtsSettings
 from assistant.errors import GlimmerError
 from assistant.speech.night import NightMode
-from assistant.speech.pacing import sounding_span, words_per_minute
+from assistant.speech.pacing import lengthen_breaks, sounding_span, trim, words_per_minute
 from assistant.speech.textprep import Pause, prepare
 from assistant.speech.tts import Narrator, make_voice
 from scripts.bench_tts import GLIMMER_SENTENCES, PRACTICE_PROMPT, intelligibility
@@ -87,8 +87,17 @@ def test_pause_markers_and_silence_are_exact(hibari, tmp_path):
 def test_sentence_pauses_stay_in_the_configured_range(hibari, tmp_path):
     settings = replace(TtsSettings(), sentence_pause_s=0.8, max_sentence_pause_s=1.2)
     audio = said(hibari, PRACTICE_PROMPT, tmp_path, settings)
-    gaps = silent_runs(audio)
+    gaps = silent_runs(audio, min_s=0.7)                      # phrase breaks stay shorter
     assert len(gaps) == 2 and all(0.78 <= g <= 1.22 for g in gaps), gaps
+
+
+def test_dense_sentences_get_longer_phrase_breaks(hibari):
+    samples, rate = hibari.synthesize("Your feet on the floor, your hands, the fabric under you, the air.")
+    sound = trim(to_float(samples), rate)
+    longer = lengthen_breaks(sound, rate, 0.6)
+    assert len(longer) - len(sound) == pytest.approx(0.6 * rate, abs=0.01 * rate)
+    assert np.array_equal(longer[longer != 0], sound[sound != 0])      # the same sound, only more silence
+    assert len(lengthen_breaks(sound, rate, 0.0)) == len(sound)
 
 
 def test_night_mode_is_quieter_and_slower_by_the_clock(hibari, tmp_path):

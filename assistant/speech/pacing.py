@@ -2,9 +2,10 @@
 
 A neural voice reads a bare sentence at about 190-250 words per minute. Guided practices sound calm at
 110-150 wpm over a whole prompt, pauses included. So a sentence whose own sound runs well above the target
-is read a little slower, and each pause between sentences is sized, once the next sentence's length is
-known, to bring the prompt so far to the target pace: never shorter than the configured sentence pause and
-never longer than the maximum (so a dense sentence is not followed by an odd, broken silence).
+is read a little slower (and, if still too dense, its phrase breaks at commas are lengthened a little), and
+each pause between sentences is sized, once the next sentence's length is known, to bring the prompt so far
+to the target pace: never shorter than the configured sentence pause and never longer than the maximum (so
+a dense sentence is not followed by an odd, broken silence).
 """
 
 import re
@@ -15,8 +16,10 @@ import numpy as np
 FADE_S = 0.004          # fade at trimmed edges so cuts never click
 SOUND_DB = -40.0        # below this (relative to the sentence's loudest 5 ms) counts as silence when trimming
 WINDOW_S = 0.005
-SPEECH_HEADROOM = 1.3   # a sentence's own sound may run this much faster than the target pace
+SPEECH_HEADROOM = 1.25  # a sentence's own sound may run this much faster than the target pace
 MIN_SLOWDOWN = 0.8      # a dense sentence is re-read at most this much slower than the set speed
+PHRASE_BREAK_S = 0.12   # a quiet stretch this long inside a sentence is a phrase break (stops are < 0.1 s)
+MAX_BREAK_EXTRA_S = 0.4  # a phrase break is lengthened by at most this much
 
 
 @dataclass(frozen=True)
@@ -29,9 +32,12 @@ class Pace:
 
     def slowdown(self, sentence: str, speech_s: float) -> float:
         """Speed factor (<= 1) for re-reading a sentence that came out too dense; 1.0 when it is fine."""
-        ceiling = self.target_wpm * SPEECH_HEADROOM
         rate = word_count(sentence) * 60.0 / max(speech_s, 1e-3)
-        return 1.0 if rate <= ceiling else max(ceiling / rate, MIN_SLOWDOWN)
+        return max(min(1.0, self.target_wpm * SPEECH_HEADROOM / rate), MIN_SLOWDOWN)
+
+    def shortfall(self, sentence: str, speech_s: float) -> float:
+        """Seconds a sentence's sound is shorter than the densest pace allows (0.0 when it is fine)."""
+        return max(0.0, word_count(sentence) * 60.0 / (self.target_wpm * SPEECH_HEADROOM) - speech_s)
 
     def pause(self, words: int, seconds: float) -> float:
         """Silence before the next sentence, given the prompt's words and seconds (sound and pauses) up to
@@ -45,16 +51,19 @@ def word_count(text: str) -> int:
     return len(re.findall(r"[\w']+", text))
 
 
+def _levels(x: np.ndarray, rate: int) -> tuple[np.ndarray, int]:
+    """RMS level of each 5 ms window, and the window length in samples."""
+    w = max(1, int(WINDOW_S * rate))
+    return np.sqrt(np.mean(x[: len(x) // w * w].reshape(-1, w) ** 2, axis=1)), w
+
+
 def trim(samples: np.ndarray, rate: int) -> np.ndarray:
     """Float audio without its leading and trailing silence (judged in 5 ms windows, so a stray sample
     of noise does not count as sound), with short fades at the cut edges."""
     x = np.asarray(samples, dtype=np.float32)
-    w = max(1, int(WINDOW_S * rate))
-    if len(x) < w:
-        return x[:0]
-    level = np.sqrt(np.mean(x[: len(x) // w * w].reshape(-1, w) ** 2, axis=1))
-    loud = np.nonzero(level > level.max() * 10 ** (SOUND_DB / 20))[0]
-    if level.max() == 0.0 or len(loud) == 0:
+    level, w = _levels(x, rate)
+    loud = np.nonzero(level > level.max() * 10 ** (SOUND_DB / 20))[0] if len(level) else level
+    if len(loud) == 0:
         return x[:0]
     x = x[loud[0] * w: (loud[-1] + 1) * w].copy()
     n = min(int(FADE_S * rate), len(x) // 2)
@@ -63,6 +72,22 @@ def trim(samples: np.ndarray, rate: int) -> np.ndarray:
         x[:n] *= ramp
         x[-n:] *= ramp[::-1]
     return x
+
+
+def lengthen_breaks(samples: np.ndarray, rate: int, extra_s: float) -> np.ndarray:
+    """Trimmed float audio with up to `extra_s` of silence added, shared among its phrase breaks (the
+    voice's own short pauses at commas), at most MAX_BREAK_EXTRA_S each: calmer, with the same phrasing."""
+    level, w = _levels(samples, rate)
+    if extra_s <= 0.0 or len(level) == 0:
+        return samples
+    quiet = np.concatenate([[0], (level <= level.max() * 10 ** (SOUND_DB / 20)).astype(np.int8), [0]])
+    edges = np.flatnonzero(np.diff(quiet))
+    breaks = [(a + b) // 2 * w for a, b in zip(edges[::2], edges[1::2]) if (b - a) * w >= PHRASE_BREAK_S * rate]
+    if not breaks:
+        return samples
+    gap = np.zeros(int(min(extra_s / len(breaks), MAX_BREAK_EXTRA_S) * rate), dtype=np.float32)
+    pieces = np.split(samples, breaks)
+    return np.concatenate([p for piece in pieces[:-1] for p in (piece, gap)] + [pieces[-1]])
 
 
 def sounding_span(samples: np.ndarray, rate: int, threshold: float = 0.01, window_s: float = 0.01

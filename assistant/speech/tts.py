@@ -18,8 +18,12 @@ from assistant.audio.sinks import AudioSink, to_int16_16k
 from assistant.config import NightSettings, TtsSettings
 from assistant.speech.earcons import earcon
 from assistant.speech.night import NightMode
-from assistant.speech.pacing import Pace, trim, word_count
+from assistant.speech.pacing import Pace, lengthen_breaks, trim, word_count
 from assistant.speech.textprep import Pause, prepare
+
+
+# Seconds of sound per character of text at a voice's configured speed: both engines measure 0.05-0.07.
+TYPICAL_SECONDS_PER_CHAR = 0.06
 
 
 class Voice(Protocol):
@@ -54,7 +58,7 @@ class Narrator:
         self.sink = sink
         self.settings = settings
         self.night = NightMode(night, clock)
-        self._seconds_per_char: float | None = None    # the voice's sound per character at speed 1.0
+        self._seconds_per_char = TYPICAL_SECONDS_PER_CHAR
 
     def say(self, text: str) -> None:
         """Queue `text` to the sink sentence by sentence; returns when all is queued (then sink.wait_done())."""
@@ -87,18 +91,16 @@ class Narrator:
     def _sentence(self, sentence: str, speed: float, pace: Pace) -> tuple[np.ndarray, int]:
         """The trimmed sound of `sentence`, read slower if it would come out too dense for the pace.
 
-        How long the voice takes per character is learnt from each sentence, so a dense sentence is
-        synthesized once at the right speed; only the Narrator's first sentence may be read twice.
+        The voice's sound per character is learnt from each sentence (starting from a typical value), so
+        a dense sentence is synthesized once, at the right speed; what remains too dense gets longer
+        phrase breaks.
         """
-        known = self._seconds_per_char is not None
-        factor = pace.slowdown(sentence, self._seconds_per_char * len(sentence) / speed) if known else 1.0
+        factor = pace.slowdown(sentence, self._seconds_per_char * len(sentence) / speed)
         sound, rate = self._sound(sentence, speed * factor)
         if len(sound):
             observed = len(sound) / rate * speed * factor / len(sentence)
-            self._seconds_per_char = observed if not known else (self._seconds_per_char + observed) / 2
-        if not known and (factor := pace.slowdown(sentence, len(sound) / rate)) < 1.0:
-            sound, rate = self._sound(sentence, speed * factor)
-        return sound, rate
+            self._seconds_per_char = (self._seconds_per_char + observed) / 2
+        return lengthen_breaks(sound, rate, pace.shortfall(sentence, len(sound) / rate)), rate
 
     def _sound(self, sentence: str, speed: float) -> tuple[np.ndarray, int]:
         samples, rate = self.voice.synthesize(sentence, speed=speed)
