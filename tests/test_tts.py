@@ -49,7 +49,7 @@ def silent_runs(samples: np.ndarray, min_s: float = 0.3) -> list[float]:
     return [float(r) for r in runs if r >= min_s]
 
 
-def test_default_voice_is_intelligible_to_whisper():
+def test_default_voice_is_intelligible_to_the_default_transcriber():
     voice = make_voice(TtsSettings())                          # engine auto -> hibari
     assert intelligibility(voice, TtsSettings(), GLIMMER_SENTENCES[:4]) <= 0.03
 
