@@ -17,7 +17,7 @@ FADE_S = 0.004          # fade at trimmed edges so cuts never click
 SOUND_DB = -40.0        # below this (relative to the sentence's loudest 5 ms) counts as silence when trimming
 WINDOW_S = 0.005
 SPEECH_HEADROOM = 1.25  # a sentence's own sound may run this much faster than the target pace
-MIN_SLOWDOWN = 0.8      # a dense sentence is re-read at most this much slower than the set speed
+MIN_SLOWDOWN = 0.8      # a dense sentence is read at most this much slower than the set speed
 PHRASE_BREAK_S = 0.12   # a quiet stretch this long inside a sentence is a phrase break (stops are < 0.1 s)
 MAX_BREAK_EXTRA_S = 0.4  # a phrase break is lengthened by at most this much
 
@@ -26,12 +26,12 @@ MAX_BREAK_EXTRA_S = 0.4  # a phrase break is lengthened by at most this much
 class Pace:
     """How a prompt is paced: silence between sentences sized to reach `target_wpm`."""
 
-    min_pause_s: float = 1.0
+    min_pause_s: float = 0.8
     max_pause_s: float = 1.5
     target_wpm: float = 130.0
 
     def slowdown(self, sentence: str, speech_s: float) -> float:
-        """Speed factor (<= 1) for re-reading a sentence that came out too dense; 1.0 when it is fine."""
+        """Speed factor (<= 1) for a sentence whose sound would last `speech_s`; 1.0 when not too dense."""
         rate = word_count(sentence) * 60.0 / max(speech_s, 1e-3)
         return max(min(1.0, self.target_wpm * SPEECH_HEADROOM / rate), MIN_SLOWDOWN)
 
