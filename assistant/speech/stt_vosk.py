@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -37,6 +38,12 @@ class VoskTranscriber:
             raise GlimmerError(f"vosk model {model} could not be loaded ({err}); download it again") from None
         self._vosk = vosk
         self.grammar = list(grammar) if grammar else None
+
+    def restricted(self, phrases: Sequence[str]) -> VoskTranscriber:
+        """The same loaded model, recognizing only `phrases` (grammar mode)."""
+        view = copy.copy(self)
+        view.grammar = list(phrases)
+        return view
 
     def recognizer(self):  # noqa: ANN201 (vosk.KaldiRecognizer)
         """A fresh streaming recognizer (16 kHz, word times on, the grammar if one is set)."""

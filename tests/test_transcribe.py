@@ -1,0 +1,116 @@
+"""Transcribers on real audio: Whisper (embedded tiny.en) and pocketsphinx, the factory, and the CLI."""
+
+import json
+
+import numpy as np
+import pytest
+
+from assistant.audio.frames import silence
+from assistant.audio.wav import read_wav, write_wav
+from assistant.config import SttSettings
+from assistant.errors import GlimmerError
+from assistant.speech.transcribe import choose, make_transcriber
+from scripts.bench_speech_in import normalize, wer
+from scripts.corpus import librivox_clips, mix_at_snr
+
+SPOKEN = ("I noticed the warm light on the kitchen table this morning.",
+          "My dog fell asleep with his head on my foot while I was reading.")
+
+
+@pytest.fixture(scope="module")
+def whisper():
+    """The embedded default, loaded once for the module."""
+    return make_transcriber(SttSettings(), "whisper")
+
+
+@pytest.fixture(scope="module")
+def real():
+    clips = librivox_clips()
+    if not clips:
+        pytest.skip("pocketsphinx-testdata (LibriVox clips) is not installed")
+    return [(read_wav(path), text) for path, text in clips]
+
+
+def test_auto_picks_the_embedded_whisper():
+    choice = choose(SttSettings())
+    assert choice.engine == "whisper" and (choice.model / "model.bin").is_file()
+
+
+def test_whisper_on_real_human_speech(whisper, real):
+    assert wer([(text, whisper.transcribe(audio).text) for audio, text in real]) <= 0.05
+
+
+def test_whisper_on_natural_voice_clean_and_in_noise(whisper, speak):
+    clean = [speak(text, seed=i, speed=1.1) for i, text in enumerate(SPOKEN)]
+    noisy = [mix_at_snr(audio, "pink", 12, seed=i) for i, audio in enumerate(clean)]
+    assert wer([(t, whisper.transcribe(a).text) for t, a in zip(SPOKEN, clean)]) <= 0.05
+    assert wer([(t, whisper.transcribe(a).text) for t, a in zip(SPOKEN, noisy)]) <= 0.1
+
+
+def test_words_carry_times_and_confidences(whisper, real):
+    audio, text = real[1]
+    transcript = whisper.transcribe(audio)
+    assert [w.text for w in transcript.words][:3] == ["He", "was", "not"]
+    starts = [w.start for w in transcript.words]
+    assert starts == sorted(starts) and transcript.words[-1].end <= len(audio) / 16000 + 0.1
+    assert all(0.0 <= w.confidence <= 1.0 for w in transcript.words) and 0.5 < transcript.confidence <= 1.0
+
+
+def test_silence_and_steady_noise_give_no_text(whisper):
+    hiss = (np.random.default_rng(0).standard_normal(48000) * 200).astype(np.int16)
+    assert whisper.transcribe(silence(3.0)).text == ""
+    assert whisper.transcribe(hiss).text == ""
+
+
+def test_an_utterance_longer_than_whispers_window(whisper, real):
+    audio = np.concatenate([a for a, _ in real] + [silence(1.0)] * 2)   # ~27 s of speech + 2 s
+    audio = np.concatenate([audio, real[1][0]])                          # over 30 s in all
+    text = " ".join(t for _, t in real) + " " + real[1][1]
+    assert wer([(text, whisper.transcribe(audio).text)]) <= 0.1
+
+
+def test_pocketsphinx_fallback_transcribes_real_speech(real):
+    transcriber = make_transcriber(SttSettings(), "pocketsphinx")
+    audio, text = real[1]
+    transcript = transcriber.transcribe(audio)
+    assert wer([(text, transcript.text)]) <= 0.5
+    assert transcript.words and not any(w.text.startswith(("<", "[")) for w in transcript.words)
+
+
+def test_engines_load_once_and_are_shared(whisper):
+    again = make_transcriber(SttSettings(), "whisper")
+    assert again.engine is whisper.engine
+
+
+def test_missing_models_are_clear_errors(tmp_path, monkeypatch):
+    monkeypatch.setenv("GLIMMER_MODELS", str(tmp_path))
+    with pytest.raises(GlimmerError, match="no vosk model"):
+        make_transcriber(SttSettings(), "vosk")
+    with pytest.raises(GlimmerError, match="no such folder"):
+        make_transcriber(SttSettings(model_path=str(tmp_path / "nowhere")))
+
+
+def test_normalization_for_scoring():
+    assert normalize("Mr. Dashwood's favourite 3 cold-hearted") == ["mister", "dashwood's", "favorite",
+                                                                    "three", "cold", "hearted"]
+
+
+def test_cli_json_lines_and_plain_text(glimmer, real, tmp_path):
+    paths = [str(write_wav(tmp_path / f"{i}.wav", audio)) for i, (audio, _) in enumerate(real[3:5])]
+    result = glimmer("transcribe", "--json", *paths)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["file"] for line in lines] == paths
+    assert wer([(real[4][1], lines[1]["text"])]) <= 0.2
+    assert set(lines[1]["words"][0]) == {"text", "start", "end", "confidence"}
+    plain = glimmer("transcribe", "--engine", "pocketsphinx", paths[1])
+    assert plain.returncode == 0 and plain.stdout.strip().startswith("he might")
+
+
+def test_cli_names_a_missing_or_non_audio_file(glimmer, tmp_path):
+    text = tmp_path / "notes.wav"
+    text.write_text("not audio")
+    for bad in (str(tmp_path / "missing.wav"), str(text)):
+        result = glimmer("transcribe", bad)
+        assert result.returncode != 0
+        assert result.stderr.count("\n") == 1 and bad in result.stderr and "Traceback" not in result.stderr
