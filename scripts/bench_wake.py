@@ -80,17 +80,20 @@ def _positive(i: int, cond: str, sents: list[np.ndarray]) -> tuple[np.ndarray, f
     return wc.to_int16(wc.level(x, float(rng.uniform(-20, -3)))), start / SR, end / SR
 
 
-def _speech_stream(rng: np.random.Generator, texts: list[str], seed0: int) -> np.ndarray:
-    """Read speech: sentences in held-out natural (80 %) and robotic voices with short pauses."""
-    parts = []
+def _speech_stream(rng: np.random.Generator, texts: list[str], seed0: int) -> tuple[np.ndarray, list[str]]:
+    """Read speech: sentences in held-out natural (80 %) and robotic voices with short pauses; also
+    "start_s text" for each sentence."""
+    parts: list[np.ndarray] = []
+    labels = []
     for k, text in enumerate(texts):
+        labels.append(f"{sum(p.size for p in parts) / SR:.1f} {text}")
         seed = wc.TEST_SEEDS[(seed0 + k) % len(wc.TEST_SEEDS)]
         if rng.random() < 0.8:
             parts.append(wc.hibari(text, seed, float(rng.choice(wc.TEST_SPEEDS))))
         else:
             parts.append(wc.espeak(text, str(rng.choice(wc.ESPEAK_TEST)), int(rng.integers(130, 180)), 50))
         parts.append(np.zeros(int(SR * rng.uniform(0.15, 0.8)), np.float32))
-    return np.concatenate(parts)
+    return np.concatenate(parts), labels
 
 
 def _condition(rng: np.random.Generator, x: np.ndarray, k: int) -> np.ndarray:
@@ -102,39 +105,48 @@ def _condition(rng: np.random.Generator, x: np.ndarray, k: int) -> np.ndarray:
     return wc.to_int16(wc.level(x, float(rng.uniform(-18, -4))))
 
 
-def _negatives(quick: bool) -> dict[str, list[np.ndarray]]:
-    """Negative streams by condition (int16): about 2.1 h in all (10 min when quick)."""
+def _negatives(quick: bool) -> tuple[dict[str, list[np.ndarray]], dict[str, list[str]]]:
+    """Negative streams by condition (int16): about 2.1 h in all (10 min when quick); sentence labels."""
     scale = 1 / 12 if quick else 1.0
     rng = np.random.default_rng(4242)
     out: dict[str, list[np.ndarray]] = {}
     n_sent = int(1250 * scale)
     texts = wc.sentences(rng, n_sent, "test", glimmer_share=0.5)
     chunks = np.array_split(np.arange(n_sent), max(1, n_sent // 60))
-    out["read_speech"] = [_condition(rng, _speech_stream(rng, [texts[j] for j in c], 7 * int(c[0])), k)
-                          for k, c in enumerate(chunks)]
+    labels: dict[str, list[str]] = {"read_speech": [], "confusables": []}
+    out["read_speech"] = []
+    for k, c in enumerate(chunks):
+        audio, lab = _speech_stream(rng, [texts[j] for j in c], 7 * int(c[0]))
+        out["read_speech"].append(_condition(rng, audio, k))
+        labels["read_speech"].append("|".join(lab))
     frames = ("I said {} to her.", "{}.", "Oh, {}!", "Was it {}?", "{}, and then nothing.")
     items = list(wc.CONFUSABLES + wc.CONFUSABLES_TEST_ONLY)
     conf = [frames[k % len(frames)].format(items[k % len(items)]).capitalize() for k in range(int(500 * scale))]
     conf += list(wc.ASSISTANT_PROMPTS) * max(1, int(12 * scale))
     conf = [conf[j] for j in rng.permutation(len(conf))]
     chunks = np.array_split(np.arange(len(conf)), max(1, len(conf) // 60))
-    out["confusables"] = [_condition(rng, _speech_stream(rng, [conf[j] for j in c], 3000 + 5 * int(c[0])), k)
-                          for k, c in enumerate(chunks)]
+    out["confusables"] = []
+    for k, c in enumerate(chunks):
+        audio, lab = _speech_stream(rng, [conf[j] for j in c], 3000 + 5 * int(c[0]))
+        out["confusables"].append(_condition(rng, audio, k))
+        labels["confusables"].append("|".join(lab))
     out["librivox"] = [_condition(rng, clip, k) for k in range(3 if not quick else 1) for clip in wc.librivox()]
     seconds = int(900 * scale)
     out["noise"] = [wc.to_int16(wc.noise(rng, SR * seconds // 9, color) * 10 ** (db / 20))
                     for color in ("white", "pink", "brown") for db in (-45, -30, -20)]
     out["quiet_room"] = [wc.to_int16(_floor(rng, SR * seconds // 2)), np.zeros(SR * seconds // 2, np.int16)]
-    return out
+    return out, labels
 
 
-def corpus(quick: bool) -> tuple[dict[str, list[tuple[np.ndarray, float, float]]], dict[str, list[np.ndarray]]]:
-    """(positives by condition: (audio, start, end)), (negative streams by condition); cached."""
+def corpus(quick: bool) -> tuple[dict, dict, dict]:
+    """Positives by condition [(audio, start_s, end_s)], negative streams by condition [audio], and the
+    sentence labels of the speech streams by condition ["start_s text|…" per stream]; cached."""
     path = _cache_dir(quick) / "corpus.npz"
     if path.exists():
         with np.load(path, allow_pickle=False) as z:
             pos: dict = {}
             neg: dict = {}
+            labels: dict = {}
             for key in sorted(z.files):
                 kind, cond, _ = key.split(":")
                 if kind == "pos":
@@ -142,14 +154,16 @@ def corpus(quick: bool) -> tuple[dict[str, list[tuple[np.ndarray, float, float]]
                     pos.setdefault(cond, []).append((z[key], float(s), float(e)))
                 elif kind == "neg":
                     neg.setdefault(cond, []).append(z[key])
-        return pos, neg
+                elif kind == "label":
+                    labels.setdefault(cond, []).append(str(z[key]))
+        return pos, neg, labels
     t0 = time.time()
     n = 10 if quick else 40
     sents = [wc.hibari(t, wc.TEST_SEEDS[-1 - k], 1.0) for k, t in
              enumerate(wc.sentences(np.random.default_rng(99), 40, "test", glimmer_share=0.0))]
     pos = {cond: [_positive(i + 1000 * c, cond, sents) for i in range(n)]
            for c, cond in enumerate(NATURAL + ROBOTIC)}
-    neg = _negatives(quick)
+    neg, labels = _negatives(quick)
     arrays = {}
     for cond, items in pos.items():
         for i, (a, s, e) in enumerate(items):
@@ -158,10 +172,13 @@ def corpus(quick: bool) -> tuple[dict[str, list[tuple[np.ndarray, float, float]]
     for cond, streams in neg.items():
         for i, a in enumerate(streams):
             arrays[f"neg:{cond}:{i:05d}"] = a
+    for cond, texts in labels.items():
+        for i, t in enumerate(texts):
+            arrays[f"label:{cond}:{i:05d}"] = np.array(t)
     path.parent.mkdir(parents=True, exist_ok=True)
     np.savez(path, **arrays)
     print(f"built wake bench corpus in {time.time() - t0:.0f} s: {path}", file=sys.stderr)
-    return pos, neg
+    return pos, neg, labels
 
 
 # --- measuring -------------------------------------------------------------------------------------------
@@ -177,6 +194,14 @@ def detections(detector: WakeDetector, audio: np.ndarray) -> tuple[list[float], 
     return hits, time.process_time() - cpu
 
 
+def _said(labels: dict, cond: str, k: int, t: float) -> str:
+    """The sentence being spoken at (or just before) t in negative stream k of cond."""
+    if cond not in labels:
+        return cond
+    before = [x.split(" ", 1) for x in labels[cond][k].split("|") if float(x.split(" ", 1)[0]) <= t]
+    return before[-1][1] if before else "?"
+
+
 def _listen_rss(files: list[Path]) -> tuple[float, list[str]]:
     """Peak RSS (MB) of `glimmer listen FILES` in a fresh process, and its output lines."""
     code = ("import resource, subprocess, sys; p = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
@@ -190,7 +215,7 @@ def _listen_rss(files: list[Path]) -> tuple[float, list[str]]:
 def run(quick: bool = False) -> dict:
     """Measure everything; print a table; return the figures."""
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    pos, neg = corpus(quick)
+    pos, neg, labels = corpus(quick)
     det = WakeDetector(WakeSettings())
     res: dict = {"recall": {}, "false_accepts": {}, "cpu_s_per_audio_s": {}}
     latencies: list[float] = []
@@ -225,7 +250,7 @@ def run(quick: bool = False) -> dict:
             hits, c = detections(det, audio)
             fa += len(hits)
             cpu += c
-            fa_where += [f"{cond}[{k}]@{t:.1f}s" for t in hits]
+            fa_where += [f"{cond}[{k}]@{t:.1f}s: {_said(labels, cond, k, t)}" for t in hits]
         res["false_accepts"][cond] = {"count": fa, "hours": secs / 3600, "per_hour": fa / (secs / 3600)}
         res["cpu_s_per_audio_s"][cond] = cpu / secs
         total_h += secs / 3600
@@ -257,8 +282,8 @@ def _table(r: dict) -> None:
         print(f"{cond:<22}{v['hours']:>7.2f}{v['count']:>5}{v['per_hour']:>8.2f}{r['cpu_s_per_audio_s'][cond]:>10.5f}")
     print(f"{'all negatives':<22}{r['negative_hours']:>7.2f}{'':>5}{r['false_accepts_per_hour']:>8.2f}"
           "   target <= 0.5 FA/h; CPU quiet <= 0.002, speech <= 0.02")
-    if r["false_accept_places"]:
-        print("false accepts at: " + ", ".join(r["false_accept_places"]))
+    for place in r["false_accept_places"]:
+        print(f"  false accept: {place}")
     print(f"peak RSS of glimmer listen: {r['listen_peak_rss_mb']:.0f} MB   target <= 250 MB")
 
 

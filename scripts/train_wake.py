@@ -24,8 +24,9 @@ from assistant.speech.wake_model import CONTEXT, KERNEL, STRIDE  # noqa: E402
 
 PHRASE = "hey glimmer"
 SR = wc.SR
-N_POS, N_CONF, N_SENT = 4000, 3000, 1000
-WIDTHS = {"spotter": 16, "verifier": 48}
+N_POS, N_CONF, N_HARD, N_SENT = 4000, 3000, 3000, 1000
+# name: (channels, weigh positives up to balance the classes, epochs). The verifier is weighed for precision.
+MODELS = {"spotter": (16, True, 12), "verifier": (48, False, 16)}
 
 
 def window_at(mel: np.ndarray, fed: int) -> np.ndarray | None:
@@ -46,7 +47,8 @@ def _scene(job: tuple[int, str]) -> tuple[list[np.ndarray], list[np.ndarray]]:
     seed, kind = job
     context = _CONTEXT
     rng = np.random.default_rng(seed)
-    text = None if kind == "pos" else str(rng.choice(wc.CONFUSABLES + wc.ASSISTANT_PROMPTS[:3]))
+    texts = {"pos": (None,), "conf": wc.CONFUSABLES + wc.ASSISTANT_PROMPTS[:3], "hard": wc.CONFUSABLES_HARD}[kind]
+    text = texts[int(rng.integers(len(texts)))]
     core = wc.voice(rng, seed, "train", text)
     pre_sil = np.zeros(int(SR * rng.uniform(0.05, 0.6)), np.float32)
     lead = np.zeros(int(SR * 1.6), np.float32)
@@ -93,11 +95,33 @@ def _stream_windows(rng: np.random.Generator, audio: np.ndarray, step_s: float) 
 
 
 def build(cache: Path) -> tuple[np.ndarray, np.ndarray]:
-    """Feature windows X (n, CONTEXT, N_MELS) float16 and labels y (n,), cached in `cache`."""
-    path = cache / "train_windows.npz"
-    if path.exists():
-        z = np.load(path)
+    """Feature windows X (n, CONTEXT, N_MELS) float16 and labels y (n,), each part cached in `cache`."""
+    parts = [_cached(cache / "base.npz", _base), _cached(cache / "hard.npz", _hard)]
+    return np.concatenate([x for x, _ in parts]), np.concatenate([y for _, y in parts])
+
+
+def _cached(path: Path, make) -> tuple[np.ndarray, np.ndarray]:
+    if not path.exists():
+        x, y = make()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(path, x=x, y=y)
+    with np.load(path) as z:
         return z["x"], z["y"]
+
+
+def _hard() -> tuple[np.ndarray, np.ndarray]:
+    """Near-miss phrases ("hey, gimme her", "they glimmer", ...) between contexts: hard negatives."""
+    t0 = time.time()
+    sents = [_sentence((150000 + i, t)) for i, t in enumerate(wc.sentences(np.random.default_rng(8), 150, "train"))]
+    with mp.Pool(2, initializer=_set_context, initargs=(sents,)) as pool:
+        scenes = pool.map(_scene, [(300000 + i, "hard") for i in range(N_HARD)], chunksize=50)
+    neg = [w for _, n in scenes for w in n]
+    print(f"hard negatives: {len(neg)} windows in {time.time() - t0:.0f}s", flush=True)
+    return np.array(neg, dtype=np.float16), np.zeros(len(neg), np.float32)
+
+
+def _base() -> tuple[np.ndarray, np.ndarray]:
+    """Positives in context, confusables, read speech, LibriVox, noise and silence."""
     t0 = time.time()
     rng = np.random.default_rng(7)
     texts = wc.sentences(rng, N_SENT, "train") + list(wc.commands("train")) * 5
@@ -128,12 +152,10 @@ def build(cache: Path) -> tuple[np.ndarray, np.ndarray]:
     x = np.array(pos + neg, dtype=np.float16)
     y = np.concatenate([np.ones(len(pos)), np.zeros(len(neg))]).astype(np.float32)
     print(f"windows: {len(pos)} positive, {len(neg)} negative in {time.time() - t0:.0f}s", flush=True)
-    cache.mkdir(parents=True, exist_ok=True)
-    np.savez(path, x=x, y=y)
     return x, y
 
 
-def fit(x: np.ndarray, y: np.ndarray, width: int, seed: int, epochs: int) -> dict[str, np.ndarray]:
+def fit(x: np.ndarray, y: np.ndarray, width: int, balance: bool, seed: int, epochs: int) -> dict[str, np.ndarray]:
     """Train one ConvNet with torch and return its weights as numpy arrays (layout of wake_model.ConvNet)."""
     import torch
     from torch import nn
@@ -160,7 +182,7 @@ def fit(x: np.ndarray, y: np.ndarray, width: int, seed: int, epochs: int) -> dic
     opt = torch.optim.AdamW(params, lr=2e-3, weight_decay=1e-3)
     xt = torch.from_numpy((x.astype(np.float32) - mean) / std)
     yt = torch.from_numpy(y)
-    pos_w = torch.tensor(float((y == 0).sum() / max(1, (y == 1).sum())))
+    pos_w = torch.tensor(float((y == 0).sum() / max(1, (y == 1).sum())) if balance else 1.0)
     gen = torch.Generator().manual_seed(seed)
     steps = epochs * (len(y) // 256)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=3e-3, total_steps=steps)
@@ -177,7 +199,7 @@ def fit(x: np.ndarray, y: np.ndarray, width: int, seed: int, epochs: int) -> dic
             loss.backward()
             opt.step()
             sched.step()
-            total += float(loss)
+            total += loss.item()
         print(f"  width {width} epoch {ep + 1}/{epochs} loss {total / (len(y) // 256):.4f}", flush=True)
     out = {"mean": mean, "std": std}
     for i, c in enumerate(convs):
@@ -194,12 +216,11 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "assistant/speech/wake_model.npz")
     ap.add_argument("--cache", type=Path, default=Path.home() / ".cache/glimmer-wake")
-    ap.add_argument("--epochs", type=int, default=12)
     args = ap.parse_args()
     x, y = build(args.cache)
     arrays: dict[str, np.ndarray] = {"meta.phrase": np.array(PHRASE)}
-    for k, (name, width) in enumerate(WIDTHS.items()):
-        for key, val in fit(x, y, width, seed=11 + k, epochs=args.epochs).items():
+    for k, (name, (width, balance, epochs)) in enumerate(MODELS.items()):
+        for key, val in fit(x, y, width, balance, seed=11 + k, epochs=epochs).items():
             arrays[f"{name}.{key}"] = val.astype(np.float16 if val.ndim > 1 else np.float32)
     np.savez_compressed(args.out, **arrays)
     print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KiB)")

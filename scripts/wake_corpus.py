@@ -38,6 +38,10 @@ PHRASE_PHONEMES = ("hˈA ɡlˈɪməɹ", "hA ɡlˈɪməɹ", "hˈA ɡlˈɪmɚ", "h
 CONFUSABLES = ("a glimmer", "the glimmer", "hey Jimmy", "shimmer", "glamour", "hey, shimmer", "hey glamour",
                "they glimmer", "hey Kimmy", "a little glimmer", "hey, give me her", "hey, listen", "hey there",
                "glimmer", "my glimmer", "hey Emma", "hey dimmer", "okay, Jim")
+CONFUSABLES_HARD = ("hey, give me her", "hey, gimme her", "hey, trimmer", "hey, simmer", "hey, climber",
+                    "hey, glimpse", "hey, Kimmy", "hey, shimmer", "they glimmer", "hey glamour", "hey dimmer",
+                    "hey Jimmy", "hey, lemur", "hey, clever", "hey, Glen", "hey, get her", "hey, hammer",
+                    "a glimmer", "hey, summer", "hey, listen to her", "okay, glimmer", "hey Emma")
 CONFUSABLES_TEST_ONLY = ("hey Timmy", "hey, slimmer", "hey, limber", "say glimmer", "one glimmer",
                          "hey, Glenda", "hey, grammar", "hey, swimmer", "they shimmer")
 ASSISTANT_PROMPTS = ("Let's notice a glimmer together.", "Tell me about one glimmer from your day.",

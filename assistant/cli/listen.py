@@ -2,8 +2,10 @@
 
 import argparse
 import json
+from dataclasses import replace
 
 from assistant.audio.frames import frames_of
+from assistant.errors import GlimmerError
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -13,6 +15,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                                         '{"event":"wake","file":F,"t":S} (S = seconds into the file). '
                                         "Run with -v to log each detection's score.")
     parser.add_argument("files", nargs="+", metavar="FILE", help="PCM WAV files (any rate, mono or stereo)")
+    parser.add_argument("--sensitivity", type=float, metavar="S",
+                        help="try another wake.sensitivity (0 = hardest to wake, 1 = easiest)")
     parser.set_defaults(handler=run)
 
 
@@ -20,7 +24,12 @@ def run(args: argparse.Namespace, settings) -> int:
     from assistant.audio.wav import read_wav
     from assistant.speech.wake import WakeDetector
 
-    detector = WakeDetector(settings.wake)
+    wake = settings.wake
+    if args.sensitivity is not None:
+        if not 0.0 <= args.sensitivity <= 1.0:
+            raise GlimmerError(f"--sensitivity {args.sensitivity}: must be between 0 and 1")
+        wake = replace(wake, sensitivity=args.sensitivity)
+    detector = WakeDetector(wake)
     for path in args.files:
         samples = read_wav(path)
         detector.reset()

@@ -31,8 +31,8 @@ VERIFY_THRESHOLD = 0.5        # verifier score at sensitivity 0.5
 SENSITIVITY_SLOPE = 6.0       # logit units between sensitivity 0 and 1 ... / 2 either side of 0.5
 HITS_NEEDED = 2               # consecutive verified frames
 HANGOVER_S = 0.6              # keep scoring this long after the last speech-like frame
-MIN_RMS = 2.0                 # int16 RMS below which a frame is treated as silence without asking the VAD
-_RING = CONTEXT * HOP + WIN + FRAME_SAMPLES
+MIN_SWING = 64                # int16 peak-to-peak below which a frame is silence without asking the VAD
+_RING = -(-(CONTEXT * HOP + WIN) // FRAME_SAMPLES) * FRAME_SAMPLES + FRAME_SAMPLES   # whole frames
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ class WakeDetector:
     def reset(self) -> None:
         """Forget all audio and restart the clock at 0."""
         self._pending = np.zeros(0, dtype=np.int16)
-        self._ring = np.zeros(_RING, dtype=np.int16)        # the last _RING samples fed (zeros before start)
+        self._ring = np.zeros(_RING, dtype=np.int16)        # circular: the last _RING samples fed (zeros first)
         self._fed = 0
         self._mel = np.full((CONTEXT, N_MELS), math.log10(FLOOR), dtype=np.float32)
         self._mel_next = 0                                  # absolute index of the next feature frame
@@ -102,12 +102,18 @@ class WakeDetector:
     @property
     def tail(self) -> np.ndarray:
         """Audio fed since the phrase was first proposed (about its end): the start of what followed it."""
-        start = max(self._tail_from, self._fed - _RING)
-        return self._ring[_RING - (self._fed - start):].copy() if self._fed > start else self._ring[:0].copy()
+        n = self._fed - max(self._tail_from, self._fed - _RING)
+        return self._recent()[_RING - n:]
+
+    def _recent(self) -> np.ndarray:
+        """The last _RING samples fed, oldest first."""
+        at = self._fed % _RING
+        return np.concatenate([self._ring[at:], self._ring[:at]])
 
     def feed(self, chunk: np.ndarray) -> Detection | None:
         """Feed int16 16 kHz audio of any length; returns the first detection it completes, if any."""
-        self._pending = np.concatenate([self._pending, np.asarray(chunk, dtype=np.int16)])
+        chunk = np.asarray(chunk, dtype=np.int16)
+        self._pending = np.concatenate([self._pending, chunk]) if self._pending.size else chunk
         found = None
         while self._pending.size >= FRAME_SAMPLES:
             frame, self._pending = self._pending[:FRAME_SAMPLES], self._pending[FRAME_SAMPLES:]
@@ -124,12 +130,12 @@ class WakeDetector:
         self._candidate_from = None
 
     def _frame(self, frame: np.ndarray) -> Detection | None:
-        self._ring = np.roll(self._ring, -FRAME_SAMPLES)
-        self._ring[-FRAME_SAMPLES:] = frame
+        at = self._fed % _RING
+        self._ring[at: at + FRAME_SAMPLES] = frame
         self._fed += FRAME_SAMPLES
         if self._muted or self._fed <= self._unmute_at:
             return None
-        loud = float(np.sqrt(np.mean(frame.astype(np.float32) ** 2))) >= MIN_RMS
+        loud = int(frame.max()) - int(frame.min()) >= MIN_SWING
         if loud and self._vad.is_speech(frame.tobytes(), SAMPLE_RATE):
             self._active_until = self._fed + int(HANGOVER_S * SAMPLE_RATE)
         if self._fed > self._active_until:
@@ -145,9 +151,8 @@ class WakeDetector:
         first = max(self._mel_next, last - CONTEXT + 1)
         if last < first:
             return
-        ring_start = self._fed - _RING           # absolute sample index of ring[0]
-        a = first * HOP - ring_start
-        new = log_mel(self._ring[a: (last * HOP + WIN) - ring_start])
+        start = self._fed - _RING                # absolute sample index of the oldest sample kept
+        new = log_mel(self._recent()[first * HOP - start: last * HOP + WIN - start])
         k = new.shape[0]
         self._mel = np.concatenate([self._mel[k:], new]) if k < CONTEXT else new[-CONTEXT:]
         self._mel_next = last + 1
