@@ -18,7 +18,7 @@ from assistant.safety import is_distress, offer_support
 
 log = logging.getLogger(__name__)
 
-ONE_SHOT_WAIT_S = 0.7  # speech continuing this soon after the wake phrase is part of the same request
+ONE_SHOT_WAIT_S = 1.0  # speech continuing this soon after the wake phrase is part of the same request
 REASK = "Sorry, I didn't quite catch that. You could say: I have a glimmer, guide me, or ground me."
 
 

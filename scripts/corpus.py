@@ -86,3 +86,25 @@ def word_error_rate(reference: str, hypothesis: str) -> float:
         for j, h in enumerate(hyp, 1):
             prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (r != h))
     return row[len(hyp)] / max(len(ref), 1)
+
+
+def trim_silence(samples: np.ndarray, threshold: float = 0.02, margin_s: float = 0.05) -> np.ndarray:
+    """`samples` without the leading and trailing silence a synthesizer pads around speech."""
+    level = np.abs(samples.astype(np.float32)) / 32768.0
+    loud = np.flatnonzero(level > threshold * max(float(level.max()), 1e-9) / 0.5)
+    if len(loud) == 0:
+        return samples[:0]
+    margin = int(margin_s * SAMPLE_RATE)
+    return samples[max(0, loud[0] - margin): loud[-1] + margin]
+
+
+def spoken_turn(synth: "Synthesizer", sentences: list[str] | tuple[str, ...], seed: int, speed: float,
+                gap_s: float = 0.3, edge_s: float = 0.4) -> np.ndarray:
+    """One microphone turn: `sentences` said in one go by the hibari voice, `gap_s` apart, room silence around."""
+    parts = [np.zeros(int(edge_s * SAMPLE_RATE), dtype=np.int16)]
+    for number, sentence in enumerate(sentences):
+        if number:
+            parts.append(np.zeros(int(gap_s * SAMPLE_RATE), dtype=np.int16))
+        parts.append(trim_silence(synth.hibari(sentence, seed=seed, speed=speed)))
+    parts.append(np.zeros(int(edge_s * SAMPLE_RATE), dtype=np.int16))
+    return np.concatenate(parts)

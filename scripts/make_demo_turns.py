@@ -6,11 +6,8 @@ real wake detector and transcriber on speech. Run again to regenerate: the outpu
 
 from pathlib import Path
 
-import numpy as np
-
-from assistant.audio.frames import silence
 from assistant.audio.wav import write_wav
-from scripts.corpus import Synthesizer
+from scripts.corpus import Synthesizer, spoken_turn
 
 OUT = Path(__file__).resolve().parent.parent / "demo" / "turns"
 SEED, SPEED = 11, 0.95
@@ -25,14 +22,11 @@ TURNS = (
 
 
 def main() -> None:
-    """Write every turn, with a little room tone of silence around the speech."""
+    """Write every turn: the sentences said in one go, with room silence around them."""
     synth = Synthesizer()
     OUT.mkdir(parents=True, exist_ok=True)
     for name, sentences in TURNS:
-        parts = [silence(0.4)]
-        for sentence in sentences:
-            parts += [synth.hibari(sentence, seed=SEED, speed=SPEED), silence(0.35)]
-        write_wav(OUT / f"{name}.wav", np.concatenate(parts + [silence(0.4)]))
+        write_wav(OUT / f"{name}.wav", spoken_turn(synth, sentences, SEED, SPEED))
         print(OUT / f"{name}.wav")
 
 

@@ -12,12 +12,17 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
-def speak():
-    """speak(text, seed=0, speed=1.0) -> 16 kHz int16 speech from the hibari voice (a different
-    seed and speed stand in for a different person)."""
+def synth():
+    """The corpus synthesizer (hibari and espeak-ng voices), loaded once per test session."""
     from scripts.corpus import Synthesizer
 
-    synth = Synthesizer()
+    return Synthesizer()
+
+
+@pytest.fixture(scope="session")
+def speak(synth):
+    """speak(text, seed=0, speed=1.0) -> 16 kHz int16 speech from the hibari voice (a different
+    seed and speed stand in for a different person)."""
     return synth.hibari
 
 

@@ -1,0 +1,128 @@
+"""`glimmer run` end to end: spoken conversations through the simulated microphone, real engines throughout.
+
+The person is the hibari voice at other seeds and speeds than Glimmer's own; every run writes the spoken
+side to a WAV and the glimmers to a real SQLite journal.
+"""
+
+import json
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from assistant.audio.wav import read_wav, write_wav
+from assistant.journal.store import Journal
+from scripts.corpus import spoken_turn, word_error_rate
+from tests.conftest import rms
+
+GLIMMER = "The rain on the window sounded soothing tonight."
+DISTRESS = "I don't want to be alive anymore."
+
+
+@pytest.fixture
+def conversation(tmp_path, synth, glimmer):
+    """conversation([[sentence, …] per turn], seed) -> (events, journal entries, output samples)."""
+    def run(turns: list[list[str]], seed: int = 5, extra: tuple[str, ...] = ()):
+        paths = []
+        for number, sentences in enumerate(turns):
+            path = tmp_path / f"turn{number}.wav"
+            write_wav(path, spoken_turn(synth, sentences, seed=seed, speed=0.95))
+            paths.append(str(path))
+        journal, out = tmp_path / "journal.db", tmp_path / "out.wav"
+        result = glimmer(*extra, "--journal", str(journal), "run", "--input-turns", *paths, "--output-wav", str(out))
+        assert result.returncode == 0, result.stderr
+        events = [json.loads(line) for line in result.stdout.splitlines()]
+        with Journal.open(journal) as store:
+            entries = store.list()
+        return events, entries, read_wav(out)
+    return run
+
+
+def _names(events: list[dict], kind: str) -> list:
+    return [e for e in events if e["event"] == kind]
+
+
+def _assert_spoken(samples: np.ndarray) -> None:
+    assert len(samples) > 16000 and rms(samples) > 0.01
+
+
+def test_capture_conversation_keeps_exactly_the_glimmer(conversation):
+    events, entries, spoken = conversation([["Hey glimmer."], ["I have a glimmer."], [GLIMMER]])
+    assert _names(events, "wake")
+    assert _names(events, "intent")[0]["name"] == "capture"
+    assert len(entries) == 1
+    assert word_error_rate(GLIMMER, entries[0].text) <= 0.35
+    assert [e["id"] for e in _names(events, "journal")] == [entries[0].id]
+    assert events[-1]["event"] == "idle"
+    _assert_spoken(spoken)
+
+
+def test_one_shot_glimmer_is_kept_and_a_linger_offered(conversation):
+    events, entries, spoken = conversation([["Hey glimmer.", GLIMMER], ["No, thank you."]])
+    assert _names(events, "intent")[0]["name"] == "glimmer"
+    assert len(entries) == 1 and word_error_rate(GLIMMER, entries[0].text) <= 0.35
+    assert any("stay with it" in e["text"] for e in _names(events, "say"))
+    _assert_spoken(spoken)
+
+
+def test_never_mind_keeps_nothing(conversation):
+    events, entries, spoken = conversation([["Hey glimmer."], ["Never mind."]])
+    assert _names(events, "intent")[0]["name"] == "stop"
+    assert entries == []
+    _assert_spoken(spoken)
+
+
+def test_distress_is_met_with_support_and_nothing_is_saved(conversation):
+    events, entries, spoken = conversation([["Hey glimmer."], ["I have a glimmer."], [DISTRESS]])
+    assert _names(events, "support")
+    assert entries == []
+    said = " ".join(e["text"] for e in _names(events, "say"))
+    assert "9 8 8" in said and "saved" not in said.lower()
+    _assert_spoken(spoken)
+
+
+def test_distress_right_after_the_wake_phrase_is_met_with_support(conversation):
+    events, entries, _ = conversation([["Hey glimmer."], [DISTRESS]])
+    assert _names(events, "support") and entries == []
+
+
+def test_replay_reads_back_a_kept_glimmer(conversation, tmp_path):
+    with Journal.open(tmp_path / "journal.db") as store:
+        store.add("The cat purred on my lap while I read.")
+    events, entries, _ = conversation([["Hey glimmer."], ["Play me a glimmer."]])
+    assert _names(events, "intent")[0]["name"] == "replay"
+    assert any("cat purred" in e["text"] for e in _names(events, "say"))
+    assert len(entries) == 1
+
+
+def test_its_own_voice_and_earcons_never_wake_it(tmp_path, conversation, glimmer):
+    # First a real session, so the output holds prompts that say "glimmer" and every earcon.
+    events, _, spoken = conversation([["Hey glimmer."], ["I have a glimmer."], [GLIMMER]])
+    said = " ".join(e["text"] for e in _names(events, "say")).lower()
+    assert "glimmer" in said
+    # Then that very audio played back into the microphone, as a turn of its own.
+    echo = tmp_path / "echo.wav"
+    write_wav(echo, spoken)
+    result = glimmer("--journal", str(tmp_path / "echo.db"), "run", "--input-turns", str(echo),
+                     "--output-wav", str(tmp_path / "echo-out.wav"))
+    assert result.returncode == 0, result.stderr
+    assert not [line for line in result.stdout.splitlines() if '"wake"' in line]
+
+
+@pytest.mark.skipif(shutil.which("unshare") is None, reason="unshare (util-linux) is not installed")
+def test_the_whole_loop_runs_with_no_network_at_all(tmp_path, synth):
+    if subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode != 0:
+        pytest.skip("this machine does not allow a private network namespace (needs root)")
+    turns = []
+    for number, text in enumerate(["Hey glimmer.", "I have a glimmer.", GLIMMER]):
+        path = tmp_path / f"t{number}.wav"
+        write_wav(path, spoken_turn(synth, [text], seed=8, speed=1.0))
+        turns.append(str(path))
+    command = [sys.executable, "-m", "assistant.cli", "--journal", str(tmp_path / "j.db"), "run",
+               "--input-turns", *turns, "--output-wav", str(tmp_path / "o.wav")]
+    result = subprocess.run(["unshare", "-n", *command], capture_output=True, text=True, timeout=300,
+                            env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr
+    assert any('"journal"' in line for line in result.stdout.splitlines())
