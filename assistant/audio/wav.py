@@ -23,7 +23,8 @@ def read_wav(path: str | Path) -> np.ndarray:
             channels, width, rate = wav.getnchannels(), wav.getsampwidth(), wav.getframerate()
             raw = wav.readframes(wav.getnframes())
     except (wave.Error, EOFError) as err:
-        raise GlimmerError(f"{path}: not a PCM WAV file ({err}); convert it with "
+        detail = f" ({err})" if str(err) else ""
+        raise GlimmerError(f"{path}: not a PCM WAV file{detail}; convert it with "
                            "'sox IN -r 16000 -c 1 -b 16 OUT.wav'") from None
     audio = _decode(raw, width, path)
     if channels > 1:

@@ -154,7 +154,8 @@ class _Session:
         """`text` with {name} filled in; None when a name has no value (the step is then left out)."""
         if text is None or any(not self.values.get(name) for name in placeholders(text)):
             return None
-        return re.sub(r"\{([a-z][a-z0-9_]*)\}", lambda m: self.values[m.group(1)], text)
+        # An answer's own closing punctuation would double the template's ("...tonight..").
+        return re.sub(r"\{([a-z][a-z0-9_]*)\}", lambda m: self.values[m.group(1)].rstrip(" .!?;,"), text)
 
     # -- steps ----------------------------------------------------------------------------------------------
     def pause(self, step: Pause) -> None:
