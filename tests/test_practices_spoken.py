@@ -1,0 +1,91 @@
+"""Each built-in practice end to end through the real spoken Dialog: the simulated microphone hears
+answers synthesized by the hibari voice, the Listener and Whisper turn them into text, the Narrator speaks
+into a WAV sink, and the real Journal keeps what is captured."""
+
+import numpy as np
+import pytest
+
+from assistant.audio.sinks import WavSink
+from assistant.audio.sources import TurnFeeder
+from assistant.config import Settings
+from assistant.controls import normalise
+from assistant.dialog import SpokenDialog
+from assistant.journal.store import Journal
+from assistant.practices.library import PracticeLibrary
+from assistant.practices.runner import run_practice
+from assistant.speech.endpoint import Listener
+from assistant.speech.transcribe import make_transcriber
+from assistant.speech.tts import Narrator, make_voice
+
+SILENCE = None  # a turn in which the person says nothing
+
+
+@pytest.fixture(scope="module")
+def engines():
+    settings = Settings()
+    return settings, make_voice(settings.tts), make_transcriber(settings.stt)
+
+
+@pytest.fixture(scope="module")
+def library():
+    return PracticeLibrary.load(Settings().practices)
+
+
+def run_spoken(engines, library, speak, tmp_path, name, answers, context=None):
+    """Run practice `name` hearing `answers` (text spoken by hibari, or SILENCE) one per listening moment."""
+    settings, voice, transcriber = engines
+    turns = [np.zeros(1600, np.int16) if a is SILENCE else speak(a, seed=i) for i, a in enumerate(answers)]
+    source, events = TurnFeeder(turns), []
+    narrator = Narrator(voice, WavSink(tmp_path / f"{name}.wav"), settings.tts, settings.night)
+    dialog = SpokenDialog(settings, source, narrator, Listener(source, settings.listen), transcriber, events.append)
+    with Journal.open(tmp_path / f"{name}.db") as journal:
+        result = run_practice(library.get(name), dialog, journal, events.append, context)
+        narrator.sink.close()
+        entries = journal.list(oldest_first=True)
+    assert source.turns_left == 0, f"{source.turns_left} answers were never asked for"
+    return result, entries, events
+
+
+def words(text: str) -> set[str]:
+    return set(normalise(text).split())
+
+
+@pytest.mark.parametrize("name, answers, kept, senses, ratings", [
+    ("capture", ["The smell of toast in the morning."], "smell toast morning", (), {}),
+    ("savor", ["One from today.", "My cat asleep on my feet.", "No, thank you."], "cat asleep feet", (), {}),
+    ("ground", ["The green mug on the table."], "green mug table", (), {}),
+    ("checkin", ["A sound.", "The fridge humming quietly."], "fridge humming", ("sound",), {}),
+    ("body", ["About a six.", "My hands.", "Skip.", "A seven, maybe.", "My shoulders dropped a little."],
+     "shoulders dropped", ("body",), {"calm_before": 6, "calm_after": 7}),
+    ("integration", ["Resting with a glimmer.", "Relief when I woke up this morning."], "relief woke morning",
+     (), {}),
+])
+def test_each_builtin_end_to_end(engines, library, speak, tmp_path, name, answers, kept, senses, ratings):
+    result, entries, events = run_spoken(engines, library, speak, tmp_path, name, answers)
+    assert result.status == "finished"
+    assert len(entries) == 1 and words(kept) <= words(entries[0].text), entries
+    assert entries[0].senses == senses and entries[0].practice == name
+    assert result.ratings == ratings
+    if ratings:
+        assert (entries[0].calm_before, entries[0].calm_after) == (ratings["calm_before"], ratings["calm_after"])
+
+
+def test_stop_spoken_mid_practice_keeps_what_was_captured(engines, library, speak, tmp_path):
+    result, entries, events = run_spoken(engines, library, speak, tmp_path, "savor",
+                                         ["One from today.", "The rain on the window.", "Stop."])
+    assert result.status == "stopped"
+    assert len(entries) == 1 and words("rain window") <= words(entries[0].text)
+    said = [e["text"] for e in events if e["event"] == "say"]
+    assert said[-2:] == ["Okay, we'll stop here.", "What you shared is kept in your journal."]
+    assert any("stay with it a little longer" in s for s in said)  # "stop" answered this question
+    assert not any("one word or image" in s for s in said)
+
+
+def test_silence_at_a_listen_step_follows_its_timeout_path(engines, library, speak, tmp_path):
+    result, entries, events = run_spoken(engines, library, speak, tmp_path, "capture",
+                                         [SILENCE, SILENCE, SILENCE, SILENCE])
+    said = [e["text"] for e in events if e["event"] == "say"]
+    assert result.status == "finished" and entries == []
+    assert any(s.startswith("There's no hurry") for s in said)  # the one softer re-ask
+    assert any("Nothing today is a complete answer" in s for s in said)  # then its on-silence path
+    assert not [e for e in events if e["event"] == "heard"]
