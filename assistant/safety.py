@@ -66,7 +66,7 @@ def is_distress(text: str) -> bool:
 def support_message(settings: SafetySettings) -> list[str]:
     """A few plain sentences: stop, be honest about what this is, and point to people who can help."""
     return [
-        "Thank you for telling me. I'm going to stop the practice here.",
+        "Thank you for telling me.",
         "I'm a voice companion, not a counsellor, and you deserve support from a real person.",
         f"You can reach a crisis line at {_spoken(settings.crisis_line)}, at any hour.",
         f"If you are in danger right now, please call {_spoken(settings.emergency_number)}.",

@@ -89,3 +89,12 @@ def test_silence_at_a_listen_step_follows_its_timeout_path(engines, library, spe
     assert any(s.startswith("There's no hurry") for s in said)  # the one softer re-ask
     assert any("Nothing today is a complete answer" in s for s in said)  # then its on-silence path
     assert not [e for e in events if e["event"] == "heard"]
+
+
+def test_distress_spoken_ends_the_practice_with_support(engines, library, speak, tmp_path):
+    result, entries, events = run_spoken(engines, library, speak, tmp_path, "body",
+                                         ["Honestly, I just want to die.", SILENCE])
+    assert result.status == "support" and entries == [] and result.ratings == {}
+    assert {"event": "support"} in events and not [e for e in events if e["event"] == "rating"]
+    said = [e["text"] for e in events if e["event"] == "say"]
+    assert any("not a counsellor" in s for s in said) and any("9 8 8" in s for s in said)
