@@ -112,7 +112,8 @@ class Session:
         self._practice("replay", {"replay": entry.text})
 
     def _practice(self, name: str, context: dict) -> None:
-        result = run_practice(self.library.get(name), self.dialog, self.journal, self.emit, context)
+        result = run_practice(self.library.get(name), self.dialog, self.journal, self.emit, context,
+                              safety=self.settings.safety)
         log.info("practice %s ended: %s", name, result.status)
 
 
