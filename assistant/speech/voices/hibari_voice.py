@@ -1,5 +1,7 @@
 """The default voice: hibari-tts, a natural neural English voice inside its wheel (~100x real time)."""
 
+import re
+
 import numpy as np
 
 from assistant.errors import GlimmerError
@@ -32,4 +34,10 @@ class HibariVoice:
 
     def synthesize(self, text: str, speed: float = 1.0) -> tuple[np.ndarray, int]:
         """Float32 audio of `text` at 24 kHz; `speed` multiplies the base speed."""
-        return self._tts(text, speed=self.speed * speed, seed=0), self._tts.sample_rate
+        return self._tts(_plain_no(text), speed=self.speed * speed, seed=0), self._tts.sample_rate
+
+
+def _plain_no(text: str) -> str:
+    """hibari reads a lower-case "no." as the abbreviation "number" ("yes, or no." -> "yes, or number");
+    its inline pronunciation keeps the word. "No. 5" (capitalised, before a number) stays an abbreviation."""
+    return re.sub(r"\bno(?=[.!?])", "[no](/nˈO/)", text)
