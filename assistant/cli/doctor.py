@@ -81,7 +81,7 @@ def _model_lines(settings: Settings) -> list[tuple[bool, str]]:
         lines.append((False, f"speech to text: {err}"))
     vosk = vosk_model()
     lines.append((True, f"vosk English model: {vosk}" if vosk else
-                  "vosk English model: not downloaded (optional: 'glimmer models download vosk-small-en')"))
+                  "vosk English model: not downloaded (optional: 'glimmer models download vosk-model-small-en-us-0.15')"))
     if MODEL_PATH.is_file():
         lines.append((True, f"wake phrase model: {MODEL_PATH.name} ('{settings.wake.phrase}')"))
     else:
