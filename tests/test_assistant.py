@@ -6,8 +6,10 @@ side to a WAV and the glimmers to a real SQLite journal.
 
 import json
 import shutil
+import stat
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -65,6 +67,16 @@ def test_one_shot_glimmer_is_kept_and_a_linger_offered(conversation):
     assert len(entries) == 1 and word_error_rate(GLIMMER, entries[0].text) <= 0.35
     assert any("stay with it" in e["text"] for e in _names(events, "say"))
     _assert_spoken(spoken)
+
+
+def test_keep_audio_keeps_a_private_clip_of_the_spoken_glimmer(conversation, tmp_path):
+    (tmp_path / "keep.yaml").write_text("journal:\n  keep_audio: true\n")
+    _, entries, _ = conversation([["Hey glimmer.", GLIMMER], ["No."]], extra=("--config", "keep.yaml"))
+    clip = Path(entries[0].audio_path)
+    assert stat.S_IMODE(clip.stat().st_mode) == 0o600
+    assert stat.S_IMODE(clip.parent.stat().st_mode) == 0o700
+    heard = read_wav(clip)
+    assert 2.0 < len(heard) / 16000 < 8.0 and rms(heard) > 0.01
 
 
 def test_never_mind_keeps_nothing(conversation):

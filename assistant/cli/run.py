@@ -18,6 +18,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Open the source and sink, then hand them to the assistant loop."""
+    import signal
+    import sys
+
+    # systemd stops the service with SIGTERM: leave through the same tidy path as Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     from assistant.audio.sinks import Speaker, WavSink
     from assistant.audio.sources import Microphone, TurnFeeder
     from assistant.loop import run_assistant
