@@ -118,8 +118,9 @@ def build_corpus(quick: bool) -> dict[str, list[tuple[str, np.ndarray]]]:
 
 # ---- measurements ------------------------------------------------------------------------------------
 
-def through_cli(engine: str, sets: dict, model: str | None = None) -> dict:
-    """WER per set and CPU-s per audio-s of one `glimmer transcribe --json --engine E` process."""
+def through_cli(engine: str, sets: dict, model: str | None = None, show_errors: bool = True) -> dict:
+    """WER per set and CPU-s per audio-s of one `glimmer transcribe --json --engine E` process; prints a
+    few of the utterances with errors."""
     from assistant.audio.wav import write_wav
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -143,7 +144,7 @@ def through_cli(engine: str, sets: dict, model: str | None = None) -> dict:
         result = json.loads(line)
         name, text = refs[result["file"]]
         pairs.setdefault(name, []).append((text, result["text"]))
-    for name, p in pairs.items():
+    for name, p in pairs.items() if show_errors else ():
         wrong = [f"{h!r} (said: {r!r})" for r, h in p if normalize(r) != normalize(h)]
         print(f"  {engine} {name}: {len(wrong)} of {len(p)} with errors" + "".join(f"\n    {w}" for w in wrong[:4]))
     figures = {f"wer_{name}": round(wer(p), 3) for name, p in pairs.items()}
@@ -203,18 +204,19 @@ def vad_cost() -> dict:
 
 
 RSS_PROBE = """
-import resource, sys
+import sys
 from assistant.audio.wav import read_wav
 from assistant.config import SttSettings
 from assistant.speech.transcribe import make_transcriber
 stt = SttSettings(model_path=sys.argv[2] or None)
 make_transcriber(stt, sys.argv[1]).transcribe(read_wav(sys.argv[3]))
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+print([int(line.split()[1]) / 1024 for line in open("/proc/self/status") if line.startswith("VmHWM")][0])
 """
 
 
 def peak_rss_mb(engine: str, model: str | None, clip: Path) -> float:
-    """Peak resident memory (MB) of a fresh process that loads `engine` and transcribes one clip."""
+    """Peak resident memory (MB) of a fresh process that loads `engine` and transcribes one clip (VmHWM:
+    unlike ru_maxrss it does not carry the parent's peak over fork and exec)."""
     out = subprocess.run([sys.executable, "-c", RSS_PROBE, engine, model or "", str(clip)], cwd=REPO,
                          capture_output=True, text=True, check=True, env=dict(os.environ, OMP_NUM_THREADS="1"))
     return round(float(out.stdout.split()[-1]), 1)
@@ -246,7 +248,7 @@ def run(quick: bool = False) -> dict:
     results["pocketsphinx"] = through_cli("pocketsphinx", sphinx_sets)
     ko = korean_vosk_model()
     if ko:
-        results["vosk-ko"] = through_cli("vosk", {"real": sets["real"]}, model=ko)
+        results["vosk-ko"] = through_cli("vosk", {"real": sets["real"]}, model=ko, show_errors=False)
         results["vosk-ko"] = {"cpu_per_audio_s": results["vosk-ko"]["cpu_per_audio_s"]}   # WER: not English
     for engine, model in (("whisper", None), ("pocketsphinx", None), ("vosk-ko", ko)):
         if engine in results:
@@ -259,11 +261,11 @@ def run(quick: bool = False) -> dict:
 
 def _table(results: dict[str, dict]) -> None:
     sets = [k[4:] for k in results["whisper"] if k.startswith("wer_")]
-    print(f"{'engine':13s}" + "".join(f"{'WER ' + s:>11s}" for s in sets) + f"{'CPU-s/s':>9s}{'RSS MB':>8s}")
+    print(f"{'engine':13s}" + "".join(f"{'WER ' + s:>12s}" for s in sets) + f"{'CPU-s/s':>9s}{'RSS MB':>8s}")
     for engine, r in results.items():
         if engine == "vad":
             continue
-        cells = "".join(f"{r['wer_' + s]:11.3f}" if "wer_" + s in r else f"{'-':>11s}" for s in sets)
+        cells = "".join(f"{r['wer_' + s]:12.3f}" if "wer_" + s in r else f"{'-':>12s}" for s in sets)
         print(f"{engine:13s}{cells}{r['cpu_per_audio_s']:9.3f}{r.get('peak_rss_mb', 0):8.0f}")
     w = results["whisper"]
     print(f"whisper, {w['utterance_s']} s utterance: text {w['transcribe_wall_s']} s after capture "
