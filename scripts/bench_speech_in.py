@@ -184,6 +184,32 @@ def latency(utterance: np.ndarray) -> dict:
     return figures
 
 
+def endpointing(clean: list[tuple[str, np.ndarray]], quick: bool) -> dict:
+    """Share of answers the Listener captures whole (start within 0.3 s, nothing lost at the end, ended
+    within 0.6 s of the last sound) in turns of 2 s + utterance + 4 s, clean and in each noise."""
+    from assistant.audio.frames import silence
+    from assistant.audio.sources import TurnFeeder
+    from assistant.config import ListenSettings
+    from assistant.speech.endpoint import TAIL_S, Listener
+    from scripts.corpus import mix_at_snr
+
+    utterances = [x for _, x in clean[::3]][:3 if quick else 8]
+    figures = {}
+    for kind, snr in (("clean", None),) + NOISES:
+        whole = 0
+        for i, speech in enumerate(utterances):
+            loud = np.flatnonzero(np.abs(speech) > 300) / 16000 + 2.0
+            turn = np.concatenate([silence(2.0), speech, silence(4.0)])
+            feeder = TurnFeeder([turn if snr is None else mix_at_snr(turn, kind, snr, seed=i)])
+            feeder.begin_turn()
+            listener = Listener(feeder, ListenSettings())
+            if listener.listen("answer", timeout_s=5.0) is not None:
+                start, end = listener.last.start_s, listener.last.speech_end_s
+                whole += start <= loud[0] + 0.3 and end + TAIL_S >= loud[-1] and end <= loud[-1] + 0.6
+        figures[f"captured_whole_{kind}{snr or ''}"] = round(float(whole) / len(utterances), 2)
+    return figures
+
+
 def vad_cost() -> dict:
     """CPU-s per audio-s of the VAD gate on silence, steady pink noise (-30 dBFS) and speech."""
     from assistant.audio.frames import frames_of, silence
@@ -255,6 +281,7 @@ def run(quick: bool = False) -> dict:
             results[engine]["peak_rss_mb"] = peak_rss_mb(engine.split("-")[0], model, clip)
     results["whisper"].update(latency(Synthesizer().hibari(LATENCY_SENTENCE, seed=3)))
     results["vad"] = vad_cost()
+    results["endpoint"] = endpointing(sets["clean"], quick)
     _table(results)
     return {f"speech_in.{engine}.{key}": value for engine, r in results.items() for key, value in r.items()}
 
@@ -263,7 +290,7 @@ def _table(results: dict[str, dict]) -> None:
     sets = [k[4:] for k in results["whisper"] if k.startswith("wer_")]
     print(f"{'engine':13s}" + "".join(f"{'WER ' + s:>12s}" for s in sets) + f"{'CPU-s/s':>9s}{'RSS MB':>8s}")
     for engine, r in results.items():
-        if engine == "vad":
+        if engine in ("vad", "endpoint"):
             continue
         cells = "".join(f"{r['wer_' + s]:12.3f}" if "wer_" + s in r else f"{'-':>12s}" for s in sets)
         print(f"{engine:13s}{cells}{r['cpu_per_audio_s']:9.3f}{r.get('peak_rss_mb', 0):8.0f}")
@@ -274,6 +301,8 @@ def _table(results: dict[str, dict]) -> None:
           f"(end-of-speech silence included)")
     v = results["vad"]
     print("VAD CPU-s per audio-s: " + ", ".join(f"{k[19:]} {v[k]:.6f}" for k in v if k.startswith("vad_cpu")))
+    e = results["endpoint"]
+    print("answers captured whole by the endpointer: " + ", ".join(f"{k[15:]} {e[k]:.2f}" for k in e))
     print("targets (whisper via glimmer transcribe): WER clean <= 0.01, pink12 <= 0.02, real <= 0.05, "
           "CPU-s/s <= 0.25, text <= 0.6 s after a 4-s utterance")
     print("vosk-ko: the Korean model on English audio, for cost only (no English vosk model offline)")

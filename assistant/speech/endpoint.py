@@ -16,12 +16,12 @@ import numpy as np
 from assistant.audio.frames import FRAME_SAMPLES, SAMPLE_RATE, frames_of
 from assistant.audio.sources import AudioSource
 from assistant.config import ListenSettings
-from assistant.speech.vad import SPEECH_OVER_FLOOR, Vad
+from assistant.speech.vad import SPEECH_SCORE_DB, Vad
 
 FRAME_S = FRAME_SAMPLES / SAMPLE_RATE
 START_WINDOW = 5        # speech starts when START_VOICED of the last START_WINDOW frames are voiced
 START_VOICED = 3
-TAIL_S = 0.3            # silence kept after the last voiced frame
+TAIL_S = 0.4            # audio kept after the last voiced frame (weak endings hide in noise)
 
 Kind = Literal["command", "answer"]
 
@@ -79,17 +79,17 @@ class Listener:
             utterance = list(ring)
             start_index = len(ring) - len(recent) + recent.index(True)
             last_voiced = len(utterance) - 1
-            energies = [self.vad.energy]
+            voiced_bands = [self.vad.bands]
             while len(utterance) - start_index < max_frames and len(utterance) - 1 - last_voiced < end_frames:
                 frame = given.popleft() if given else self.source.read()
                 heard += 1
                 utterance.append(frame)
                 if self.vad.is_speech(frame):
                     last_voiced = len(utterance) - 1
-                    energies.append(self.vad.energy)
-            if float(np.mean(energies)) >= self.vad.floor * SPEECH_OVER_FLOOR:
+                    voiced_bands.append(self.vad.bands)
+            if self.vad.score_of(np.mean(voiced_bands, axis=0)) >= SPEECH_SCORE_DB:
                 break
-            ring.clear()   # it was a change in steady noise, not a voice: keep waiting
+            ring.clear()   # against the floor learned since, it was a change in steady noise: keep waiting
             recent.clear()
 
         first = 0 if keep > preroll_frames else max(0, start_index - preroll_frames)

@@ -1,25 +1,44 @@
-"""Voice activity gate: an energy gate over a tracked noise floor, then webrtcvad.
+"""Voice activity gate: a spectral gate over a tracked noise floor, then webrtcvad.
 
-Quiet frames and steady noise stop at the energy gate (one difference and one dot product per 30-ms
-frame): the noise floor is the lowest frame energy of the last ~1.5 s, so a fan or hum that does not change
-is learned within that time and never reaches webrtcvad, which on its own calls steady white or pink noise
-"speech". Energy is taken of the sample-to-sample difference, which flattens pink and brown noise (their
-30-ms energies otherwise swing by 10-30 dB) while speech still stands well above it.
+Each 30-ms frame's power in 12 bands from 200 Hz to 4 kHz is compared with that band's noise floor (the
+lowest value of the last ~1.5 s); the frame's score is the mean of those band ratios in dB. Steady noise of
+any colour (a fan, a white-noise machine, a hum) scores below SPEECH_SCORE_DB however loud it is, because
+its floor is learned within ~1.5 s; speech scores far above it even at 5 dB SNR. Only frames that pass the
+gate reach webrtcvad, which on its own calls steady white or pink noise "speech". Frames quieter than
+-60 dBFS cost one dot product.
 """
 
 from __future__ import annotations
 
 from collections import deque
+from functools import cache
 
 import numpy as np
 
 from assistant.audio.frames import FRAME_SAMPLES, SAMPLE_RATE
 
-ABSOLUTE_FLOOR = (10 ** (-60 / 20) * 32768) ** 2   # mean-square energy of -60 dBFS: never speech below
-FIRST_FLOOR_CAP = (10 ** (-50 / 20) * 32768) ** 2  # until a floor is known, speech may start right away
-SPEECH_OVER_FLOOR = 3.0                             # energy ratio (~4.8 dB) over the noise floor
-BLOCK_FRAMES = 10                                   # the floor is the min of 5 blocks of 10 frames (1.5 s)
+QUIET = (32768 * 10 ** (-60 / 20)) ** 2 * FRAME_SAMPLES   # frames below -60 dBFS skip the spectrum
+SPEECH_SCORE_DB = 10.0      # steady noise scores <= ~9.4 dB (99th percentile 8.7), speech at 5 dB SNR ~12
+BLOCK_FRAMES = 10           # the floor is the min over BLOCKS blocks of BLOCK_FRAMES frames (1.5 s)
 BLOCKS = 5
+_EDGES = np.geomspace(200.0, 4000.0, 13)
+_WINDOW = np.hanning(FRAME_SAMPLES).astype(np.float32)
+_FREQS = np.fft.rfftfreq(FRAME_SAMPLES, 1 / SAMPLE_RATE)
+_STARTS = np.searchsorted(_FREQS, _EDGES[:-1])
+_STOP = int(np.searchsorted(_FREQS, _EDGES[-1]))
+
+
+def band_powers(frame: np.ndarray) -> np.ndarray:
+    """Power of a frame (int16 or float samples in int16 units) in the gate's 12 bands."""
+    spectrum = np.fft.rfft(frame.astype(np.float32) * _WINDOW)[:_STOP]
+    return np.add.reduceat(spectrum.real ** 2 + spectrum.imag ** 2, _STARTS)
+
+
+@cache
+def _absolute_floor() -> np.ndarray:
+    """Band powers of white noise at -60 dBFS: nothing quieter counts as louder than the room."""
+    hiss = np.random.default_rng(0).standard_normal((50, FRAME_SAMPLES)) * 32768 * 10 ** (-60 / 20)
+    return np.mean([band_powers(f) for f in hiss], axis=0)
 
 
 class Vad:
@@ -29,31 +48,37 @@ class Vad:
         import webrtcvad
 
         self._vad = webrtcvad.Vad(aggressiveness)
-        self._blocks: deque[float] = deque(maxlen=BLOCKS)
-        self._block_min = float("inf")
+        self._blocks: deque[np.ndarray] = deque(maxlen=BLOCKS)
+        self._block_min: np.ndarray | None = None
         self._in_block = 0
-        self.energy = 0.0
+        self.bands = np.zeros(len(_STARTS))
+        self.score = 0.0
 
     @property
-    def floor(self) -> float:
-        """The current noise-floor energy (mean square, int16 units)."""
-        if not self._blocks:
-            return max(min(self._block_min, FIRST_FLOOR_CAP), ABSOLUTE_FLOOR)
-        return max(min(self._blocks), ABSOLUTE_FLOOR)
+    def floor(self) -> np.ndarray:
+        """The noise floor per band (until the first block is complete: the quietest frame so far)."""
+        known = np.minimum.reduce(list(self._blocks)) if self._blocks else self._block_min
+        return _absolute_floor() if known is None else np.maximum(known, _absolute_floor())
+
+    def score_of(self, bands: np.ndarray) -> float:
+        """Mean dB by which `bands` stand above the current noise floor (bands below it count as 0)."""
+        return float(np.mean(10 * np.log10(np.maximum(bands / self.floor, 1.0))))
 
     def is_speech(self, frame: np.ndarray) -> bool:
         """True when `frame` stands out from the noise floor and webrtcvad hears a voice in it."""
-        x = np.diff(frame.astype(np.float32))
-        self.energy = float(np.dot(x, x)) / FRAME_SAMPLES
-        floor = self.floor
-        self._track(self.energy)
-        if self.energy < floor * SPEECH_OVER_FLOOR:
+        x = frame.astype(np.float32)
+        if float(np.dot(x, x)) < QUIET:
+            self.bands, self.score = np.zeros(len(_STARTS)), 0.0
+            self._track(self.bands)
             return False
-        return self._vad.is_speech(frame.tobytes(), SAMPLE_RATE)
+        self.bands = band_powers(x)
+        self.score = self.score_of(self.bands)
+        self._track(self.bands)
+        return self.score >= SPEECH_SCORE_DB and self._vad.is_speech(frame.tobytes(), SAMPLE_RATE)
 
-    def _track(self, energy: float) -> None:
-        self._block_min = min(self._block_min, energy)
+    def _track(self, bands: np.ndarray) -> None:
+        self._block_min = bands if self._block_min is None else np.minimum(self._block_min, bands)
         self._in_block += 1
         if self._in_block == BLOCK_FRAMES:
             self._blocks.append(self._block_min)
-            self._block_min, self._in_block = float("inf"), 0
+            self._block_min, self._in_block = None, 0
