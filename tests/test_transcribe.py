@@ -56,6 +56,12 @@ def test_words_carry_times_and_confidences(whisper, real):
     assert all(0.0 <= w.confidence <= 1.0 for w in transcript.words) and 0.5 < transcript.confidence <= 1.0
 
 
+def test_a_real_repetition_is_kept(whisper, speak):
+    """A repeated phrase looks like the short window's failure mode: it is re-checked, not cut."""
+    text = whisper.transcribe(speak("I don't know, I don't know.", seed=1)).text
+    assert normalize(text) == ["i", "don't", "know", "i", "don't", "know"]
+
+
 def test_silence_and_steady_noise_give_no_text(whisper):
     hiss = (np.random.default_rng(0).standard_normal(48000) * 200).astype(np.int16)
     assert whisper.transcribe(silence(3.0)).text == ""
