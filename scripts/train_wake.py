@@ -24,9 +24,9 @@ from assistant.speech.wake_model import CONTEXT, KERNEL, STRIDE  # noqa: E402
 
 PHRASE = "hey glimmer"
 SR = wc.SR
-N_POS, N_CONF, N_HARD, N_SENT = 4000, 3000, 3000, 1000
+N_POS, N_CONF, N_HARD, N_SENT, N_DOC, N_NEAR = 4000, 3000, 3000, 1000, 2000, 2500
 # name: (channels, weigh positives up to balance the classes, epochs). The verifier is weighed for precision.
-MODELS = {"spotter": (16, True, 12), "verifier": (48, False, 16)}
+MODELS = {"spotter": (16, True, 8), "verifier": (48, False, 10)}
 
 
 def window_at(mel: np.ndarray, fed: int) -> np.ndarray | None:
@@ -96,7 +96,8 @@ def _stream_windows(rng: np.random.Generator, audio: np.ndarray, step_s: float) 
 
 def build(cache: Path) -> tuple[np.ndarray, np.ndarray]:
     """Feature windows X (n, CONTEXT, N_MELS) float16 and labels y (n,), each part cached in `cache`."""
-    parts = [_cached(cache / "base.npz", _base), _cached(cache / "hard.npz", _hard)]
+    parts = [_cached(cache / "base.npz", _base), _cached(cache / "hard.npz", _hard),
+             _cached(cache / "diverse.npz", _diverse)]
     return np.concatenate([x for x, _ in parts]), np.concatenate([y for _, y in parts])
 
 
@@ -117,6 +118,24 @@ def _hard() -> tuple[np.ndarray, np.ndarray]:
         scenes = pool.map(_scene, [(300000 + i, "hard") for i in range(N_HARD)], chunksize=50)
     neg = [w for _, n in scenes for w in n]
     print(f"hard negatives: {len(neg)} windows in {time.time() - t0:.0f}s", flush=True)
+    return np.array(neg, dtype=np.float16), np.zeros(len(neg), np.float32)
+
+
+def _diverse() -> tuple[np.ndarray, np.ndarray]:
+    """Varied read speech (standard-library docstrings) and phrase-shaped near misses ("hey <word>")."""
+    t0 = time.time()
+    rng = np.random.default_rng(9)
+    docs = wc.docstring_sentences()
+    texts = [docs[int(i)] for i in rng.choice(len(docs), size=min(N_DOC, len(docs)), replace=False)]
+    near = wc.near_phrases(rng, N_NEAR)
+    with mp.Pool(2) as pool:
+        sents = pool.map(_sentence, [(500000 + i, t) for i, t in enumerate(texts + near)], chunksize=20)
+    neg = []
+    for chunk in np.array_split(rng.permutation(len(sents)), 80):   # docs and near misses mixed, read on
+        s = np.concatenate([np.concatenate([sents[i], np.zeros(int(SR * rng.uniform(0.1, 0.7)), np.float32)])
+                            for i in chunk])
+        neg += _stream_windows(rng, wc.background(rng, np.concatenate([np.zeros(int(SR * 1.6), np.float32), s])), 0.2)
+    print(f"diverse negatives: {len(neg)} windows in {time.time() - t0:.0f}s", flush=True)
     return np.array(neg, dtype=np.float16), np.zeros(len(neg), np.float32)
 
 

@@ -95,6 +95,40 @@ def sentences(rng: np.random.Generator, n: int, split: str, glimmer_share: float
     return out
 
 
+@functools.lru_cache(maxsize=1)
+def docstring_sentences() -> tuple[str, ...]:
+    """Plain English sentences from the docstrings of Python's standard library (training text only):
+    thousands of varied sentences, the same on every machine with the same Python."""
+    import ast
+    import re
+    import sysconfig
+
+    out = []
+    for path in sorted(Path(sysconfig.get_paths()["stdlib"]).glob("*.py")):
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+        except (SyntaxError, UnicodeDecodeError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef)):
+                for sent in re.split(r"(?<=[.!?])\s+", " ".join((ast.get_docstring(node) or "").split())):
+                    if 5 <= len(sent.split()) <= 18 and re.fullmatch(r"[A-Za-z ,;'.?!-]+", sent) and sent[0].isupper():
+                        out.append(sent)
+    return tuple(dict.fromkeys(out))
+
+
+def near_phrases(rng: np.random.Generator, n: int) -> list[str]:
+    """Training negatives shaped like the phrase: "hey" + other words, other words + "glimmer"."""
+    words = sorted({w.strip(",.;?!'").lower() for s in docstring_sentences() for w in s.split()} - {""})
+    words = [w for w in words if w.isalpha() and "imm" not in w and "glim" not in w and w not in ("say", "one")]
+    out = []
+    for _ in range(n):
+        a, b = (words[int(i)] for i in rng.integers(len(words), size=2))
+        out.append((f"Hey, {a} {b}." if rng.random() < 0.5 else f"Hey {a}!") if rng.random() < 0.7
+                   else f"{a.capitalize()} glimmer.")
+    return out
+
+
 def commands(split: str) -> tuple[str, ...]:
     return _COMMANDS[0 if split == "train" else 1::2]
 

@@ -3,7 +3,7 @@
 Quiet audio costs one webrtcvad call per frame. While speech is around, log-mel features (10 ms hop) of the last
 1.5 s are kept up to date and a small spotter network scores the window every frame; only when it proposes a
 candidate does a larger verifier network take a second look at the same window, and the phrase is accepted
-when the verifier agrees on HITS_NEEDED consecutive frames. Everything is a function of the frames fed, so
+when both agree on HITS_NEEDED consecutive frames. Everything is a function of the frames fed, so
 files (`glimmer listen`) and the microphone take the same path and the chunking of the input does not matter.
 """
 from __future__ import annotations
@@ -26,10 +26,11 @@ from assistant.speech.wake_model import CONTEXT, ConvNet, load_models
 log = logging.getLogger(__name__)
 
 MODEL_PATH = Path(__file__).with_name("wake_model.npz")
-SPOT_THRESHOLD = 0.2          # spotter score that makes a candidate (recall matters more than precision)
-VERIFY_THRESHOLD = 0.5        # verifier score at sensitivity 0.5
-SENSITIVITY_SLOPE = 6.0       # logit units between sensitivity 0 and 1 ... / 2 either side of 0.5
-HITS_NEEDED = 2               # consecutive verified frames
+# Decision rule chosen on the bench's dev corpus (scripts/bench_wake.py --dev), never on the full bench.
+SPOT_THRESHOLD = 0.5          # spotter score that makes a candidate
+VERIFY_THRESHOLD = 0.9        # verifier score at sensitivity 0.5
+SENSITIVITY_SLOPE = 6.0       # logit units of verifier threshold between sensitivity 0 and 1
+HITS_NEEDED = 6               # consecutive frames (180 ms) on which both agree
 HANGOVER_S = 0.6              # keep scoring this long after the last speech-like frame
 MIN_SWING = 64                # int16 peak-to-peak below which a frame is silence without asking the VAD
 _RING = -(-(CONTEXT * HOP + WIN) // FRAME_SAMPLES) * FRAME_SAMPLES + FRAME_SAMPLES   # whole frames
