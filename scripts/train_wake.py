@@ -26,7 +26,7 @@ PHRASE = "hey glimmer"
 SR = wc.SR
 N_POS, N_CONF, N_HARD, N_SENT, N_DOC, N_NEAR = 4000, 3000, 3000, 1000, 2000, 2500
 # name: (channels, weigh positives up to balance the classes, epochs). The verifier is weighed for precision.
-MODELS = {"spotter": (16, True, 8), "verifier": (48, False, 10)}
+MODELS = {"spotter": (16, True, 8), "verifier": (48, False, 10), "verifier2": (48, False, 10)}
 
 
 def window_at(mel: np.ndarray, fed: int) -> np.ndarray | None:
@@ -235,10 +235,16 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "assistant/speech/wake_model.npz")
     ap.add_argument("--cache", type=Path, default=Path.home() / ".cache/glimmer-wake")
+    ap.add_argument("--only", nargs="+", choices=MODELS, help="(re)train only these models, keep the others in --out")
     args = ap.parse_args()
     x, y = build(args.cache)
     arrays: dict[str, np.ndarray] = {"meta.phrase": np.array(PHRASE)}
+    if args.only:
+        with np.load(args.out) as old:
+            arrays.update({k: old[k] for k in old.files if k.split(".")[0] not in args.only})
     for k, (name, (width, balance, epochs)) in enumerate(MODELS.items()):
+        if args.only and name not in args.only:
+            continue
         for key, val in fit(x, y, width, balance, seed=11 + k, epochs=epochs).items():
             arrays[f"{name}.{key}"] = val.astype(np.float16 if val.ndim > 1 else np.float32)
     np.savez_compressed(args.out, **arrays)
