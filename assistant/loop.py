@@ -60,28 +60,34 @@ class Assistant:
         return 0
 
     def _wait_for_wake(self) -> bool:
-        """Feed the wake detector until it fires (True) or the simulated turns are used up (False)."""
-        while True:
-            if not self.source.begin_turn():  # live: drops what the microphone caught while Glimmer spoke
-                return False
+        """Listen turn by turn until the wake phrase (True) or the simulated turns are used up (False)."""
+        while self.source.begin_turn():  # live: drops what the microphone caught while Glimmer spoke
             if self.source.simulated:
                 self.wake.reset()  # each simulated turn is a recording of its own, timed from its start
-            grace = int(TURN_GRACE_S * SAMPLE_RATE / FRAME_SAMPLES)
-            heard = 0
-            while self.source.simulated is False or not self.source.turn_over or grace > 0:
-                if self.source.simulated and self.source.turn_over:
-                    grace -= 1
-                try:
-                    detection = self.wake.feed(self.source.read())
-                except DeviceLost as lost:
-                    self._reconnect(lost)
-                    break
-                heard += 1
-                if not self.source.simulated and heard % int(HEARTBEAT_S * SAMPLE_RATE / FRAME_SAMPLES) == 0:
-                    log.info("listening for the wake phrase")
-                if detection is not None:
-                    self.emit({"event": "wake", "t": round(detection.t, 2), "score": round(detection.score, 3)})
-                    return True
+            if self._hear_wake():
+                return True
+        return False
+
+    def _hear_wake(self) -> bool:
+        """Feed frames until the wake phrase (True), the end of a simulated turn or a lost microphone (False)."""
+        grace = round(TURN_GRACE_S * SAMPLE_RATE / FRAME_SAMPLES)
+        heartbeat = round(HEARTBEAT_S * SAMPLE_RATE / FRAME_SAMPLES)
+        frames = 0
+        while grace > 0:
+            try:
+                detection = self.wake.feed(self.source.read())
+            except DeviceLost as lost:
+                self._reconnect(lost)
+                return False
+            if detection is not None:
+                self.emit({"event": "wake", "t": round(detection.t, 2), "score": round(detection.score, 3)})
+                return True
+            frames += 1
+            if self.source.turn_over:  # only a simulated turn ends
+                grace -= 1
+            elif frames % heartbeat == 0:
+                log.info("listening for the wake phrase")
+        return False
 
     def _serve_one(self) -> None:
         dialog = SpokenDialog(self.settings, self.source, self.narrator,
