@@ -10,12 +10,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.audio.sources import AudioSource
-from assistant.config import Settings
 from assistant.events import Emit
 from assistant.practices.runner import Heard
 from assistant.speech.endpoint import Listener
 from assistant.speech.transcribe import Transcriber
 from assistant.speech.tts import Narrator
+
+# A bedroom's echo of the last syllable or earcon has faded by then; an answer that starts right after
+# the earcon keeps its first word. (The wake path mutes itself longer: wake.mute_tail_s.)
+ECHO_TAIL_S = 0.15
 
 
 @dataclass
@@ -30,9 +33,8 @@ class Utterance:
 class SpokenDialog:
     """The practices' Dialog over the real voice, listener and transcriber."""
 
-    def __init__(self, settings: Settings, source: AudioSource, narrator: Narrator, listener: Listener,
+    def __init__(self, source: AudioSource, narrator: Narrator, listener: Listener,
                  transcriber: Transcriber, emit: Emit) -> None:
-        self.settings = settings
         self.source = source
         self.narrator = narrator
         self.listener = listener
@@ -51,14 +53,14 @@ class SpokenDialog:
 
     def pause(self, seconds: float) -> str | None:
         """Real silence of `seconds`, listening all the while: the words if someone spoke, else None."""
-        self._finish_playback()
+        self._ready_to_listen(new_turn=False)
         self.narrator.silence(seconds)
-        return self._hear("command", seconds, new_turn=False)
+        return self._transcribe(self.listener.listen("command", seconds))
 
     def listen(self, kind: str, timeout_s: float) -> Heard:
         """Wait up to `timeout_s` for the person to speak; empty text when they stay silent."""
-        self._finish_playback()
-        text = self._hear(kind, timeout_s, new_turn=True)
+        self._ready_to_listen(new_turn=True)
+        text = self._transcribe(self.listener.listen(kind, timeout_s))
         return Heard(text or "", self.last.confidence if text and self.last else 0.0)
 
     def hear_more(self, preroll: np.ndarray, timeout_s: float) -> str | None:
@@ -66,15 +68,16 @@ class SpokenDialog:
         audio = self.listener.listen("answer", timeout_s, preroll=preroll)
         return self._transcribe(audio)
 
-    def _finish_playback(self) -> None:
+    def _ready_to_listen(self, new_turn: bool) -> None:
+        """Half-duplex: wait until playback has really ended, then start afresh. A live microphone drops
+        what it caught meanwhile (Glimmer's own voice) after a short tail; a simulated one moves to its next
+        turn only when Glimmer asks something (`new_turn`), not for the silence of a pause."""
         self.narrator.sink.wait_done()
         if not self.source.simulated:
-            time.sleep(self.settings.wake.mute_tail_s)
-
-    def _hear(self, kind: str, timeout_s: float, new_turn: bool) -> str | None:
-        if new_turn:
+            time.sleep(ECHO_TAIL_S)
             self.source.begin_turn()
-        return self._transcribe(self.listener.listen(kind, timeout_s))
+        elif new_turn:
+            self.source.begin_turn()
 
     def _transcribe(self, audio: np.ndarray | None) -> str | None:
         if audio is None:

@@ -90,7 +90,7 @@ class Assistant:
         return False
 
     def _serve_one(self) -> None:
-        dialog = SpokenDialog(self.settings, self.source, self.narrator,
+        dialog = SpokenDialog(self.source, self.narrator,
                               Listener(self.source, self.settings.listen), self.transcriber, self.emit)
         session = Session(self.settings, dialog, self.journal, self.library, self.emit)
         self.wake.mute(True)

@@ -37,7 +37,7 @@ def run_spoken(engines, library, speak, tmp_path, name, answers, context=None):
     turns = [np.zeros(1600, np.int16) if a is SILENCE else speak(a, seed=i) for i, a in enumerate(answers)]
     source, events = TurnFeeder(turns), []
     narrator = Narrator(voice, WavSink(tmp_path / f"{name}.wav"), settings.tts, settings.night)
-    dialog = SpokenDialog(settings, source, narrator, Listener(source, settings.listen), transcriber, events.append)
+    dialog = SpokenDialog(source, narrator, Listener(source, settings.listen), transcriber, events.append)
     with Journal.open(tmp_path / f"{name}.db") as journal:
         result = run_practice(library.get(name), dialog, journal, events.append, context)
         narrator.sink.close()
