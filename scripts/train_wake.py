@@ -24,7 +24,7 @@ from assistant.speech.wake_model import CONTEXT, KERNEL, STRIDE  # noqa: E402
 
 PHRASE = "hey glimmer"
 SR = wc.SR
-N_POS, N_CONF, N_HARD, N_SENT, N_DOC, N_NEAR = 4000, 3000, 3000, 1000, 2000, 2500
+N_POS, N_CONF, N_HARD, N_SENT, N_DOC, N_NEAR, N_RHYME = 4000, 3000, 3000, 1000, 2000, 2500, 2500
 # name: (channels, weigh positives up to balance the classes, epochs). The verifier is weighed for precision.
 MODELS = {"spotter": (16, True, 8), "verifier": (48, False, 10), "verifier2": (48, False, 10)}
 
@@ -47,7 +47,9 @@ def _scene(job: tuple[int, str]) -> tuple[list[np.ndarray], list[np.ndarray]]:
     seed, kind = job
     context = _CONTEXT
     rng = np.random.default_rng(seed)
-    texts = {"pos": (None,), "conf": wc.CONFUSABLES + wc.ASSISTANT_PROMPTS[:3], "hard": wc.CONFUSABLES_HARD}[kind]
+    texts = {"pos": (None,), "conf": wc.CONFUSABLES + wc.ASSISTANT_PROMPTS[:3], "hard": wc.CONFUSABLES_HARD,
+             "rhyme": tuple(f"{w.capitalize()} glimmer." for w in wc.RHYMES_HEY)
+             + tuple(f"Hey, {w}." for w in wc.NEAR_GLIMMER)}[kind]
     text = texts[int(rng.integers(len(texts)))]
     core = wc.voice(rng, seed, "train", text)
     pre_sil = np.zeros(int(SR * rng.uniform(0.05, 0.6)), np.float32)
@@ -97,7 +99,7 @@ def _stream_windows(rng: np.random.Generator, audio: np.ndarray, step_s: float) 
 def build(cache: Path) -> tuple[np.ndarray, np.ndarray]:
     """Feature windows X (n, CONTEXT, N_MELS) float16 and labels y (n,), each part cached in `cache`."""
     parts = [_cached(cache / "base.npz", _base), _cached(cache / "hard.npz", _hard),
-             _cached(cache / "diverse.npz", _diverse)]
+             _cached(cache / "diverse.npz", _diverse), _cached(cache / "rhyme.npz", _rhyme)]
     return np.concatenate([x for x, _ in parts]), np.concatenate([y for _, y in parts])
 
 
@@ -112,12 +114,23 @@ def _cached(path: Path, make) -> tuple[np.ndarray, np.ndarray]:
 
 def _hard() -> tuple[np.ndarray, np.ndarray]:
     """Near-miss phrases ("hey, gimme her", "they glimmer", ...) between contexts: hard negatives."""
+    return _near_misses("hard", 300000, N_HARD, 8, 150000)
+
+
+def _rhyme() -> tuple[np.ndarray, np.ndarray]:
+    """Another onset before "glimmer" ("day glimmer") or another "-immer" word after "hey"."""
+    return _near_misses("rhyme", 600000, N_RHYME, 10, 170000)
+
+
+def _near_misses(kind: str, seed0: int, n: int, text_seed: int, context_seed0: int) -> tuple[np.ndarray, np.ndarray]:
+    """n scenes of `kind` (see _scene) between 150 context sentences: their windows, all negative."""
     t0 = time.time()
-    sents = [_sentence((150000 + i, t)) for i, t in enumerate(wc.sentences(np.random.default_rng(8), 150, "train"))]
+    texts = wc.sentences(np.random.default_rng(text_seed), 150, "train")
+    sents = [_sentence((context_seed0 + i, t)) for i, t in enumerate(texts)]
     with mp.Pool(2, initializer=_set_context, initargs=(sents,)) as pool:
-        scenes = pool.map(_scene, [(300000 + i, "hard") for i in range(N_HARD)], chunksize=50)
+        scenes = pool.map(_scene, [(seed0 + i, kind) for i in range(n)], chunksize=50)
     neg = [w for _, n in scenes for w in n]
-    print(f"hard negatives: {len(neg)} windows in {time.time() - t0:.0f}s", flush=True)
+    print(f"{kind} negatives: {len(neg)} windows in {time.time() - t0:.0f}s", flush=True)
     return np.array(neg, dtype=np.float16), np.zeros(len(neg), np.float32)
 
 

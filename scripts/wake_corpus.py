@@ -42,6 +42,11 @@ CONFUSABLES_HARD = ("hey, give me her", "hey, gimme her", "hey, trimmer", "hey, 
                     "hey, glimpse", "hey, Kimmy", "hey, shimmer", "they glimmer", "hey glamour", "hey dimmer",
                     "hey Jimmy", "hey, lemur", "hey, clever", "hey, Glen", "hey, get her", "hey, hammer",
                     "a glimmer", "hey, summer", "hey, listen to her", "okay, glimmer", "hey Emma")
+# Other onsets before "glimmer" and other words after "hey" (none of the TEST_ONLY ones).
+RHYMES_HEY = ("day", "may", "pay", "way", "bay", "lay", "ray", "stay", "play", "gray", "they", "weigh", "clay",
+              "pray", "okay", "obey", "hay", "away", "today", "a", "the", "my", "his", "her", "no")
+NEAR_GLIMMER = ("dimmer", "shimmer", "trimmer", "simmer", "skimmer", "Jimmy", "Kimmy", "glamour", "glimpse",
+                "climber", "primer", "clever", "hammer", "summer", "dinner", "winner", "glitter", "flicker")
 CONFUSABLES_TEST_ONLY = ("hey Timmy", "hey, slimmer", "hey, limber", "say glimmer", "one glimmer",
                          "hey, Glenda", "hey, grammar", "hey, swimmer", "they shimmer")
 ASSISTANT_PROMPTS = ("Let's notice a glimmer together.", "Tell me about one glimmer from your day.",

@@ -28,9 +28,9 @@ log = logging.getLogger(__name__)
 MODEL_PATH = Path(__file__).with_name("wake_model.npz")
 # Decision rule chosen on the bench's dev corpus (scripts/bench_wake.py --dev), never on the full bench.
 SPOT_THRESHOLD = 0.5          # spotter score that makes a candidate
-VERIFY_THRESHOLD = 0.85       # mean verifier score at sensitivity 0.5
+VERIFY_THRESHOLD = 0.8        # mean verifier score at sensitivity 0.5
 SENSITIVITY_SLOPE = 6.0       # logit units of verifier threshold between sensitivity 0 and 1
-HITS_NEEDED = 6               # consecutive frames (180 ms) on which both agree
+HITS_NEEDED = 4               # consecutive frames (120 ms) on which both agree
 HANGOVER_S = 0.6              # keep scoring this long after the last speech-like frame
 MIN_SWING = 64                # int16 peak-to-peak below which a frame is silence without asking the VAD
 _RING = -(-(CONTEXT * HOP + WIN) // FRAME_SAMPLES) * FRAME_SAMPLES + FRAME_SAMPLES   # whole frames
