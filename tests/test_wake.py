@@ -62,12 +62,18 @@ def test_fires_on_the_phrase_inside_running_speech(speak):
     assert len(hits) == 1 and end - 0.1 <= hits[0].t <= end + 0.6
 
 
-def test_fires_on_a_robotic_voice():
+def test_fires_on_most_robotic_voices():
+    """espeak-ng voices stand in for accents; the bench target is recall >= 0.8 on them."""
     from scripts.corpus import Synthesizer
 
-    core = _trim(Synthesizer.espeak("hey glimmer", voice="en-gb-x-rp+m3", words_per_minute=150))
-    audio = np.concatenate([_gap(1.0), core, _gap(1.5)])
-    assert len(_scan(audio)) == 1
+    voices = ("en-gb-x-gbclan+m6", "en-us+paul", "en-us+klatt2", "en-us+f3", "en-us+john", "en-gb-x-rp+f4")
+    fired = 0
+    for voice in voices:
+        core = _trim(Synthesizer.espeak("hey glimmer", voice=voice, words_per_minute=160))
+        hits = _scan(np.concatenate([_gap(1.0), core, _gap(1.5)]))
+        end = 1.0 + len(core) / SAMPLE_RATE
+        fired += len(hits) == 1 and end - 0.2 <= hits[0].t <= end + 0.6
+    assert fired >= 5
 
 
 def test_silent_on_confusables(confusables):
