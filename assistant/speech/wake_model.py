@@ -37,7 +37,7 @@ class ConvNet:
             h = h @ w + b
             if i < len(self.dense) - 1:
                 h = np.maximum(h, 0.0)
-        return float(1.0 / (1.0 + np.exp(-h[0])))
+        return float(1.0 / (1.0 + np.exp(-np.clip(h[0], -60.0, 60.0))))
 
 
 def load_models(path: Path) -> tuple[dict[str, ConvNet], dict[str, str]]:
