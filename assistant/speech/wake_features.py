@@ -1,13 +1,14 @@
 """Log-mel features for the wake phrase model, computed the same way in training and while listening.
 
 Frame j covers samples [HOP*j, HOP*j + WIN) of the stream, so the features of a stream do not depend on how
-the audio was chunked; `MelStream` computes them incrementally from 16 kHz int16 or float audio.
+the audio was chunked: the detector recomputes only the frames that are new.
 """
 from __future__ import annotations
 
 import numpy as np
 
-SAMPLE_RATE = 16000
+from assistant.audio.frames import SAMPLE_RATE, to_float
+
 WIN = 400            # 25 ms analysis window
 HOP = 160            # 10 ms between feature frames
 N_FFT = 512
@@ -38,7 +39,7 @@ _WINDOW = np.hanning(WIN).astype(np.float32)
 
 def log_mel(samples: np.ndarray) -> np.ndarray:
     """Log-mel frames (n, N_MELS) float32 of a whole signal (int16 or float in [-1, 1])."""
-    x = _as_float(samples)
+    x = to_float(samples)
     n = 0 if x.size < WIN else 1 + (x.size - WIN) // HOP
     if n == 0:
         return np.zeros((0, N_MELS), dtype=np.float32)
@@ -50,29 +51,3 @@ def _frames_to_mel(frames: np.ndarray) -> np.ndarray:
     spec = np.fft.rfft(frames * _WINDOW, n=N_FFT, axis=1)
     power = (spec.real ** 2 + spec.imag ** 2).astype(np.float32)
     return np.log10(power @ _MEL + FLOOR).astype(np.float32)
-
-
-def _as_float(samples: np.ndarray) -> np.ndarray:
-    if samples.dtype == np.int16:
-        return samples.astype(np.float32) / 32768.0
-    return samples.astype(np.float32, copy=False)
-
-
-class MelStream:
-    """Incremental log-mel over a stream; `push(audio)` returns the feature frames that became complete."""
-
-    def __init__(self) -> None:
-        self._pending = np.zeros(0, dtype=np.float32)
-
-    def push(self, samples: np.ndarray) -> np.ndarray:
-        self._pending = np.concatenate([self._pending, _as_float(samples)])
-        n = 0 if self._pending.size < WIN else 1 + (self._pending.size - WIN) // HOP
-        if n == 0:
-            return np.zeros((0, N_MELS), dtype=np.float32)
-        idx = np.arange(WIN)[None, :] + HOP * np.arange(n)[:, None]
-        out = _frames_to_mel(self._pending[idx])
-        self._pending = self._pending[HOP * n:]
-        return out
-
-    def reset(self) -> None:
-        self._pending = np.zeros(0, dtype=np.float32)
