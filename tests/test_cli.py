@@ -39,3 +39,13 @@ def test_doctor_reports_each_check_and_what_to_do(glimmer, tmp_path):
     assert "OK  whisper transcriber: installed" in out
     assert f"OK  journal: {tmp_path / 'j' / 'journal.db'} (writable)" in out
     assert result.returncode == 1  # something needs attention: the missing microphone
+
+
+def test_starting_the_command_loads_no_audio_or_speech_libraries():
+    # `glimmer journal add -` in a pipe, `glimmer --help`: start-up stays light; engines load in handlers.
+    import subprocess
+    import sys
+    code = ("import sys, assistant.cli; assistant.cli.build_parser(); "
+            "print(sorted(m for m in ('numpy', 'faster_whisper', 'hibari', 'sounddevice', 'vosk') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -4,7 +4,6 @@ import argparse
 import json
 from dataclasses import replace
 
-from assistant.audio.frames import frames_of
 from assistant.errors import GlimmerError
 
 
@@ -21,6 +20,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def run(args: argparse.Namespace, settings) -> int:
+    from assistant.audio.frames import frames_of
     from assistant.audio.wav import read_wav
     from assistant.speech.wake import WakeDetector
 
