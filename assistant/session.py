@@ -35,7 +35,8 @@ class SessionJournal:
             confidence: float | None = None) -> int:
         """Save durably, announce it as a `journal` event, and return the id."""
         last = self.dialog.last
-        audio = last.audio if last is not None and last.text == text else None
+        # The words may be the end of what was heard (a leading "hey glimmer" is not part of the glimmer).
+        audio = last.audio if last is not None and last.text.endswith(text) else None
         entry_id = self.journal.add(text, practice=practice, senses=senses, calm_before=calm_before,
                                     calm_after=calm_after, confidence=confidence, audio=audio)
         self.emit({"event": "journal", "id": entry_id, "text": text})
