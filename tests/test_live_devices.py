@@ -1,0 +1,161 @@
+"""The live Microphone and Speaker against a stand-in for PortAudio (no sound hardware exists here).
+
+The fake is only the hardware: a `sounddevice` module whose streams call our callbacks from their own
+thread with blocks at the device's rate, as PortAudio does. Our classes run unchanged on top of it.
+"""
+
+import sys
+import threading
+import time
+import types
+
+import numpy as np
+import pytest
+
+from assistant.audio.frames import FRAME_SAMPLES, SAMPLE_RATE
+from assistant.audio.sources import DeviceLost, Microphone
+from assistant.audio.sinks import Speaker
+from assistant.errors import GlimmerError
+
+
+class _Status:
+    def __init__(self, overflow: bool = False) -> None:
+        self.input_overflow = overflow
+
+
+class FakeSoundDevice(types.ModuleType):
+    """A USB microphone that only does 48 kHz stereo, and a 44.1 kHz speaker."""
+
+    class PortAudioError(Exception):
+        pass
+
+    def __init__(self, signal: np.ndarray, mic_rate: int = 48000, unplug_after_s: float | None = None) -> None:
+        super().__init__("sounddevice")
+        self.signal = signal
+        self.mic_rate = mic_rate
+        self.unplug_after_s = unplug_after_s
+        self.played: list[np.ndarray] = []
+        self.default = types.SimpleNamespace(device=(0, 1))
+        fake = self
+
+        class InputStream:
+            def __init__(self, device, samplerate, channels, dtype, blocksize, callback):
+                assert samplerate == fake.mic_rate and channels == 2
+                self.block, self.callback, self.running = blocksize, callback, False
+
+            def start(self):
+                self.running = True
+                threading.Thread(target=self._run, daemon=True).start()
+
+            def _run(self):
+                sent, limit = 0, fake.unplug_after_s
+                while self.running and sent < len(fake.signal):
+                    if limit is not None and sent >= limit * fake.mic_rate:
+                        return  # unplugged: the callbacks just stop
+                    block = fake.signal[sent:sent + self.block]
+                    stereo = np.stack([block, block * 0.5], axis=1).astype(np.float32)
+                    self.callback(stereo, len(block), None, _Status(overflow=sent == 0))
+                    sent += self.block
+                    time.sleep(self.block / fake.mic_rate)  # a device delivers in real time
+
+            def stop(self):
+                self.running = False
+
+            def close(self):
+                pass
+
+        class OutputStream:
+            latency = 0.01
+
+            def __init__(self, device, samplerate, channels, dtype, callback):
+                assert samplerate == 44100
+                self.callback, self.running = callback, False
+
+            def start(self):
+                self.running = True
+                threading.Thread(target=self._run, daemon=True).start()
+
+            def _run(self):
+                while self.running:
+                    out = np.zeros((441, 1), dtype=np.float32)
+                    self.callback(out, 441, None, _Status())
+                    fake.played.append(out[:, 0].copy())
+                    time.sleep(0.01)
+
+            def stop(self):
+                self.running = False
+
+            def close(self):
+                pass
+
+        self.InputStream, self.OutputStream = InputStream, OutputStream
+
+    def query_devices(self):
+        return [{"name": "USB PnP Audio Device: Audio (hw:2,0)", "max_input_channels": 2,
+                 "max_output_channels": 0, "default_samplerate": float(self.mic_rate)},
+                {"name": "bcm2835 Headphones", "max_input_channels": 0, "max_output_channels": 2,
+                 "default_samplerate": 44100.0}]
+
+
+def _tone(rate: int, seconds: float, hz: float = 440.0) -> np.ndarray:
+    t = np.arange(int(rate * seconds)) / rate
+    return (0.5 * np.sin(2 * np.pi * hz * t)).astype(np.float32)
+
+
+@pytest.fixture
+def fake_audio(monkeypatch):
+    def install(**kwargs) -> FakeSoundDevice:
+        fake = FakeSoundDevice(**kwargs)
+        monkeypatch.setitem(sys.modules, "sounddevice", fake)
+        return fake
+    return install
+
+
+def test_a_48k_stereo_usb_microphone_gives_16k_mono_frames(fake_audio, caplog):
+    fake_audio(signal=_tone(48000, 1.0))
+    mic = Microphone("usb")  # by a part of its name, whatever its card number
+    time.sleep(0.3)
+    frames = [mic.read() for _ in range(30)]
+    mic.close()
+    assert all(f.dtype == np.int16 and len(f) == FRAME_SAMPLES for f in frames)
+    audio = np.concatenate(frames).astype(np.float64)[200:]
+    spectrum = np.abs(np.fft.rfft(audio * np.hanning(len(audio))))
+    assert abs(np.fft.rfftfreq(len(audio), 1 / SAMPLE_RATE)[np.argmax(spectrum)] - 440) < 5
+    assert 0.3 < np.max(np.abs(audio)) / 32768 < 0.45  # the two channels averaged (0.5 and 0.25)
+    assert "microphone input overflowed 1 time(s)" in caplog.text  # PortAudio's overflow flag is counted
+
+
+def test_an_unplugged_microphone_raises_device_lost(fake_audio):
+    fake_audio(signal=_tone(48000, 5.0), unplug_after_s=0.2)
+    mic = Microphone("USB")
+    with pytest.raises(DeviceLost, match="stopped delivering audio"):
+        for _ in range(100):
+            mic.read()
+    mic.close()
+
+
+def test_begin_turn_drops_what_was_captured_before(fake_audio):
+    fake = fake_audio(signal=np.concatenate([_tone(48000, 0.5), np.zeros(48000 * 2, dtype=np.float32)]))
+    mic = Microphone()
+    time.sleep(1.0)  # the tone (think: Glimmer's own voice) has been captured meanwhile
+    mic.begin_turn()
+    assert np.max(np.abs(mic.read())) < 50
+    mic.close()
+    assert fake.played == []
+
+
+def test_a_device_that_is_not_there_is_one_clear_line(fake_audio):
+    fake_audio(signal=_tone(48000, 0.1))
+    with pytest.raises(GlimmerError, match="no input device matches 'Blue Yeti'; available: 'USB PnP"):
+        Microphone("Blue Yeti")
+
+
+def test_the_speaker_plays_at_its_own_rate_and_reports_the_real_end(fake_audio):
+    fake = fake_audio(signal=_tone(48000, 0.1))
+    speaker = Speaker()
+    speaker.play((_tone(SAMPLE_RATE, 0.5) * 32767).astype(np.int16))
+    speaker.wait_done()
+    played = np.concatenate(fake.played)
+    loud = np.flatnonzero(np.abs(played) > 0.05)
+    assert (loud[-1] - loud[0]) / 44100 == pytest.approx(0.5, abs=0.02)  # all of it, at 44.1 kHz
+    speaker.close()
