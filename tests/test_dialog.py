@@ -5,6 +5,8 @@ when listening starts (as a real one does), and which, like the real Microphone,
 turn begins. Everything else (voice, listener, transcriber) is real.
 """
 
+from datetime import datetime
+
 import numpy as np
 
 from assistant.audio.frames import FRAME_SAMPLES, frames_of
@@ -52,3 +54,24 @@ def test_neither_a_pause_nor_a_question_hears_glimmers_own_voice(tmp_path, speak
         assert not heard
         assert mic.turns_begun == 1
     assert not [e for e in events if e["event"] == "heard"]
+
+
+def test_slower_slows_the_voice_itself(tmp_path):
+    from assistant.audio.sources import TurnFeeder
+    from assistant.speech.pacing import words_per_minute
+
+    settings = Settings()
+    prompt = "You might notice one thing you can see. It can be small. There is no hurry at all."
+    rates = []
+    for slower_steps in (0, 1, 2):
+        sink = WavSink(tmp_path / f"s{slower_steps}.wav")
+        source = TurnFeeder([])
+        dialog = SpokenDialog(source, Narrator(make_voice(settings.tts), sink, settings.tts, settings.night,
+                                               clock=lambda: datetime(2026, 1, 1, 12, 0)),
+                              Listener(source, settings.listen), make_transcriber(settings.stt), lambda e: None)
+        for _ in range(slower_steps):
+            dialog.slower()
+        dialog.say(prompt)
+        rates.append(words_per_minute(prompt, sink.samples, 16000))
+    assert rates[0] > rates[1] > rates[2]
+    assert rates[2] >= 100  # slower, but never dragging

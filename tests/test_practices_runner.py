@@ -51,6 +51,9 @@ class ScriptedDialog:
     def chime(self, name: str) -> None:
         self.chimes.append(name)
 
+    def slower(self) -> None:
+        self.log.append("slower")
+
     def spoke(self, fragment: str) -> bool:
         return any(fragment in s for s in self.said)
 
@@ -166,6 +169,7 @@ def test_repeat_slower_pause_continue_skip(library, journal):
     assert dialog.spoke("Nothing today is a complete answer")  # skip is a complete answer
     assert result.status == "finished" and texts(journal) == []
     assert 2.0 * 0.25 in dialog.pauses  # room between sentences once slower
+    assert "slower" in dialog.log  # and the voice itself slows down
 
 
 def test_distress_ends_at_once_with_support_and_nothing_saved(library, journal):

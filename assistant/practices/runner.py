@@ -48,6 +48,7 @@ class Dialog(Protocol):
     def pause(self, seconds: float) -> str | None: ...  # exact silence; heard text if speech occurred
     def listen(self, kind: str, timeout_s: float) -> Heard: ...
     def chime(self, name: str) -> None: ...
+    def slower(self) -> None: ...  # speak more slowly from now on
 
 
 class JournalSink(Protocol):
@@ -285,6 +286,7 @@ class _Session:
             self.speak(self.last_prompt)
         elif control is Control.SLOWER:
             self.pace = min(self.pace + 0.25, MAX_PACE)
+            self.dialog.slower()
             self.speak(SLOWING, remember=False)
         return control
 
