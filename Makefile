@@ -13,7 +13,7 @@ OUT := out
 .PHONY: demo test system system-test venv clean
 
 demo: system $(VENV)/.installed
-	@mkdir -p $(OUT)
+	@install -d -m 700 $(OUT)
 	$(VENV)/bin/glimmer --journal $(OUT)/demo-journal.db run --input-turns demo/turns/*.wav --output-wav $(OUT)/demo.wav
 	@echo "--- journal ($(OUT)/demo-journal.db) ---"
 	$(VENV)/bin/glimmer --journal $(OUT)/demo-journal.db journal list
