@@ -7,9 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.audio.frames import SAMPLE_RATE, to_int16
+from assistant.audio.frames import SAMPLE_RATE, to_float, to_int16
 from assistant.audio.resample import resample
 from assistant.audio.wav import read_wav
+from assistant.speech.pacing import trim
 
 LIBRIVOX = Path("/usr/share/pocketsphinx/test/data/librivox")
 
@@ -88,16 +89,6 @@ def word_error_rate(reference: str, hypothesis: str) -> float:
     return row[len(hyp)] / max(len(ref), 1)
 
 
-def trim_silence(samples: np.ndarray, threshold: float = 0.02, margin_s: float = 0.05) -> np.ndarray:
-    """`samples` without the leading and trailing silence a synthesizer pads around speech."""
-    level = np.abs(samples.astype(np.float32)) / 32768.0
-    loud = np.flatnonzero(level > threshold * max(float(level.max()), 1e-9) / 0.5)
-    if len(loud) == 0:
-        return samples[:0]
-    margin = int(margin_s * SAMPLE_RATE)
-    return samples[max(0, loud[0] - margin): loud[-1] + margin]
-
-
 def spoken_turn(synth: "Synthesizer", sentences: list[str] | tuple[str, ...], seed: int, speed: float,
                 gap_s: float = 0.3, edge_s: float = 0.4) -> np.ndarray:
     """One microphone turn: `sentences` said in one go by the hibari voice, `gap_s` apart, room silence around."""
@@ -105,6 +96,7 @@ def spoken_turn(synth: "Synthesizer", sentences: list[str] | tuple[str, ...], se
     for number, sentence in enumerate(sentences):
         if number:
             parts.append(np.zeros(int(gap_s * SAMPLE_RATE), dtype=np.int16))
-        parts.append(trim_silence(synth.hibari(sentence, seed=seed, speed=speed)))
+        speech = to_float(synth.hibari(sentence, seed=seed, speed=speed))
+        parts.append(to_int16(trim(speech, SAMPLE_RATE)))  # without the synthesizer's own padding
     parts.append(np.zeros(int(edge_s * SAMPLE_RATE), dtype=np.int16))
     return np.concatenate(parts)
