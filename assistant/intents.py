@@ -32,7 +32,8 @@ _INTENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
                  r"^(a )?glimmer$", r"\bwrite (this|something) down\b", r"\bsave (this|something)\b")),
 )
 _COMPILED = tuple((name, tuple(re.compile(p) for p in patterns)) for name, patterns in _INTENTS)
-_WAKE_ECHO = re.compile(r"^((hey|hi|okay|ok) )?glimmer\b\s*")
+# A leading "hey glimmer" the recognizer kept is not part of the request or of the glimmer.
+_WAKE_ECHO = re.compile(r"^\s*((hey|hi|okay|ok)\W*\s+)?glimmer\b\W*", flags=re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,8 @@ class Intent:
 
 def parse_intent(text: str) -> Intent:
     """The intent in `text`, the words heard right after the wake phrase."""
-    words = _WAKE_ECHO.sub("", normalise(text)).strip()
+    own_words = _WAKE_ECHO.sub("", text).strip()
+    words = normalise(own_words)
     count = len(words.split())
     if count == 0:
         return Intent("unclear", text)
@@ -55,10 +57,5 @@ def parse_intent(text: str) -> Intent:
             if any(p.search(words) for p in patterns):
                 return Intent(name, text)
     if count >= MIN_GLIMMER_WORDS:
-        return Intent("glimmer", _strip_wake_words(text))
+        return Intent("glimmer", own_words)
     return Intent("unclear", text)
-
-
-def _strip_wake_words(text: str) -> str:
-    """The person's own words, minus a leading "hey glimmer," the recognizer may have kept."""
-    return re.sub(r"^\s*((hey|hi|okay|ok)[,.!]?\s+)?glimmer[,.!]?\s*", "", text, flags=re.IGNORECASE).strip()

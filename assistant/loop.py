@@ -5,6 +5,7 @@ microphone (a spoken notice, then reopening with back-off). Everything the perso
 journal by then: entries are committed the moment they are captured.
 """
 
+import itertools
 import logging
 import time
 from collections.abc import Callable
@@ -121,7 +122,7 @@ class Assistant:
         self._say_gently("I can't hear the microphone right now. I'll keep trying.")
         with suppress(Exception):
             self.source.close()
-        for attempt in range(10 ** 9):
+        for attempt in itertools.count():
             time.sleep(BACKOFF_S[min(attempt, len(BACKOFF_S) - 1)])
             try:
                 self.source = self.reopen()
