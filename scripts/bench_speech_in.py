@@ -30,6 +30,8 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
+from scripts.corpus import edit_distance  # noqa: E402
+
 REPO = Path(__file__).resolve().parent.parent
 
 SENTENCES = (
@@ -78,16 +80,6 @@ def normalize(text: str) -> list[str]:
     text = re.sub(r"\d+", lambda m: " " + _number(int(m.group())) + " ", text.lower())
     words = re.sub(r"[^a-z' ]+", " ", text.replace("-", " ")).split()
     return [_SPELLING.get(w.strip("'"), w.strip("'")) for w in words if w.strip("'")]
-
-
-def edit_distance(ref: list[str], hyp: list[str]) -> int:
-    """Word-level Levenshtein distance."""
-    row = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        prev, row[0] = row[0], i
-        for j, h in enumerate(hyp, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (r != h))
-    return row[-1]
 
 
 def wer(pairs: list[tuple[str, str]]) -> float:

@@ -76,17 +76,22 @@ def librivox_clips() -> list[tuple[Path, str]]:
     return [(wav, transcripts[wav.stem]) for wav in sorted(LIBRIVOX.glob("*.wav")) if wav.stem in transcripts]
 
 
-def word_error_rate(reference: str, hypothesis: str) -> float:
-    """Word-level edit distance / reference length, ignoring case and punctuation."""
-    def words(text: str) -> list[str]:
-        return "".join(c if c.isalnum() or c in "' " else " " for c in text.lower()).split()
-    ref, hyp = words(reference), words(hypothesis)
+def edit_distance(ref: list[str], hyp: list[str]) -> int:
+    """Word-level Levenshtein distance."""
     row = list(range(len(hyp) + 1))
     for i, r in enumerate(ref, 1):
         prev, row[0] = row[0], i
         for j, h in enumerate(hyp, 1):
             prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (r != h))
-    return row[len(hyp)] / max(len(ref), 1)
+    return row[-1]
+
+
+def word_error_rate(reference: str, hypothesis: str) -> float:
+    """Word-level edit distance / reference length, ignoring case and punctuation."""
+    def words(text: str) -> list[str]:
+        return "".join(c if c.isalnum() or c in "' " else " " for c in text.lower()).split()
+    ref = words(reference)
+    return edit_distance(ref, words(hypothesis)) / max(len(ref), 1)
 
 
 def spoken_turn(synth: "Synthesizer", sentences: list[str] | tuple[str, ...], seed: int, speed: float,
