@@ -2,9 +2,9 @@
 
     python -m scripts.bench_speech_in [--quick]
 
-The corpus is built here: glimmer sentences in the hibari voice (several seeds and speeds) and two espeak-ng
-voices; the hibari set mixed with pink, brown and white noise at 20/10/5 dB SNR and pink at 12 dB; and the
-real LibriVox recordings (with transcripts) from Debian's pocketsphinx-testdata. Word errors are counted
+The corpus is built here: glimmer sentences in the hibari voice (twelve sentences in three seeds and speeds,
+and the 48 of speech_in_sentences.txt in one of those speeds each) and two espeak-ng voices; the hibari set
+mixed with pink, brown and white noise at 20/10/5 dB SNR and pink at 12 dB; and the real LibriVox recordings (with transcripts) from Debian's pocketsphinx-testdata. Word errors are counted
 through `glimmer transcribe --json` itself, one process per engine, after normalizing case, punctuation,
 numbers, titles and British/American spellings. CPU-s per audio-s is that process's CPU time (start-up and
 model load included) over the audio it transcribed, on one thread. Latency is measured in-process: the
@@ -26,6 +26,7 @@ import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
+from collections.abc import Collection  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -48,6 +49,8 @@ SENTENCES = (
     "We ate soup together and nobody was in a hurry.",
     "The sun came through the curtains and made a bright stripe on the floor.",
 )
+MORE_SENTENCES = tuple(line for line in (Path(__file__).parent / "speech_in_sentences.txt").read_text().splitlines()
+                       if line.strip() and not line.startswith("#"))
 VOICES = ((0, 1.0), (11, 0.85), (22, 1.2))        # hibari (seed, speed): three "people", three paces
 ESPEAK = ("en-us", "en-gb")
 NOISES = tuple((kind, snr) for kind in ("pink", "brown", "white") for snr in (20, 10, 5)) + (("pink", 12),)
@@ -60,6 +63,7 @@ _SPELLING = {"favourite": "favorite", "colour": "color", "neighbour": "neighbor"
              "honour": "honor", "behaviour": "behavior", "mum": "mom", "okay": "ok", "o.k.": "ok",
              "towards": "toward", "learnt": "learned", "dreamt": "dreamed", "mr": "mister",
              "mrs": "missus", "dr": "doctor"}
+_HESITATIONS = {"um", "uh", "er", "erm", "hmm", "mm"}
 _ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
          "sixteen seventeen eighteen nineteen").split()
 _TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
@@ -75,17 +79,30 @@ def _number(n: int) -> str:
     return str(n)
 
 
-def normalize(text: str) -> list[str]:
-    """Words for scoring: lower case, no punctuation, hyphens split, numbers spelled out, one spelling."""
+def normalize(text: str, closed: Collection[str] = ()) -> list[str]:
+    """Words for scoring: lower case, no punctuation, numbers spelled out, one spelling, no hesitation
+    sounds ("um", "uh": Whisper leaves them out, and so does a journal). A hyphenated word is split
+    ("cold-hearted" -> cold hearted) unless its closed form is in `closed` (the other side's words), since
+    co-worker/coworker and to-night/tonight are spellings of one word."""
     text = re.sub(r"\d+", lambda m: " " + _number(int(m.group())) + " ", text.lower())
-    words = re.sub(r"[^a-z' ]+", " ", text.replace("-", " ")).split()
-    return [_SPELLING.get(w.strip("'"), w.strip("'")) for w in words if w.strip("'")]
+    words = []
+    for token in re.sub(r"[^a-z'\- ]+", " ", text).split():
+        whole = token.replace("-", "")
+        words += [whole] if whole in closed else token.split("-")
+    words = [w.strip("'") for w in words]
+    return [_SPELLING.get(w, w) for w in words if w and w not in _HESITATIONS]
+
+
+def scored(reference: str, hypothesis: str) -> tuple[list[str], list[str]]:
+    """The reference and hypothesis words as `wer` compares them."""
+    ref = normalize(reference, set(normalize(hypothesis)))
+    return ref, normalize(hypothesis, set(ref))
 
 
 def wer(pairs: list[tuple[str, str]]) -> float:
     """Pooled word error rate of (reference, hypothesis) pairs, after `normalize`."""
-    errors = sum(edit_distance(normalize(r), normalize(h)) for r, h in pairs)
-    return errors / max(1, sum(len(normalize(r)) for r, _ in pairs))
+    words = [scored(r, h) for r, h in pairs]
+    return sum(edit_distance(r, h) for r, h in words) / max(1, sum(len(r) for r, _ in words))
 
 
 # ---- corpus ------------------------------------------------------------------------------------------
@@ -98,10 +115,12 @@ def build_corpus(quick: bool) -> dict[str, list[tuple[str, np.ndarray]]]:
     synth = Synthesizer()
     sentences = SENTENCES[::2] if quick else SENTENCES
     voices = VOICES[:2] if quick else VOICES
+    more = MORE_SENTENCES[::4] if quick else MORE_SENTENCES
     clean = [(s, synth.hibari(s, seed=seed + i, speed=speed))
              for i, s in enumerate(sentences) for seed, speed in voices]
+    clean += [(s, synth.hibari(s, seed=100 + i, speed=VOICES[i % 3][1])) for i, s in enumerate(more)]
     sets = {"clean": clean,
-            "espeak": [(s, synth.espeak(s, voice)) for s in sentences for voice in ESPEAK]}
+            "espeak": [(s, synth.espeak(s, voice)) for s in sentences + more for voice in ESPEAK]}
     for kind, snr in (NOISES[-1:] if quick else NOISES):
         sets[f"{kind}{snr}"] = [(s, mix_at_snr(x, kind, snr, seed=i)) for i, (s, x) in enumerate(clean)]
     sets["real"] = [(text, read_wav(path)) for path, text in librivox_clips()]
@@ -137,7 +156,7 @@ def through_cli(engine: str, sets: dict, model: str | None = None, show_errors: 
         name, text = refs[result["file"]]
         pairs.setdefault(name, []).append((text, result["text"]))
     for name, p in pairs.items() if show_errors else ():
-        wrong = [f"{h!r} (said: {r!r})" for r, h in p if normalize(r) != normalize(h)]
+        wrong = [f"{h!r} (said: {r!r})" for r, h in p if edit_distance(*scored(r, h))]
         print(f"  {engine} {name}: {len(wrong)} of {len(p)} with errors" + "".join(f"\n    {w}" for w in wrong[:4]))
     figures = {f"wer_{name}": round(wer(p), 3) for name, p in pairs.items()}
     figures["cpu_per_audio_s"] = round(cpu / audio_s, 3)

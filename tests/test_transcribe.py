@@ -10,7 +10,7 @@ from assistant.audio.wav import read_wav, write_wav
 from assistant.config import SttSettings
 from assistant.errors import GlimmerError
 from assistant.speech.transcribe import choose, make_transcriber
-from scripts.bench_speech_in import normalize, wer
+from scripts.bench_speech_in import normalize, scored, wer
 from scripts.corpus import librivox_clips, mix_at_snr
 
 SPOKEN = ("I noticed the warm light on the kitchen table this morning.",
@@ -99,6 +99,10 @@ def test_missing_models_are_clear_errors(tmp_path, monkeypatch):
 def test_normalization_for_scoring():
     assert normalize("Mr. Dashwood's favourite 3 cold-hearted") == ["mister", "dashwood's", "favorite",
                                                                     "three", "cold", "hearted"]
+    assert scored("Um, a coworker was here tonight", "A co-worker was here to-night.") == (
+        ["a", "coworker", "was", "here", "tonight"],) * 2
+    assert wer([("an ill disposed man", "An ill-disposed man.")]) == 0.0
+    assert wer([("an ill disposed man", "An old-sposed man.")]) == 0.5
 
 
 def test_cli_json_lines_and_plain_text(glimmer, real, tmp_path):
