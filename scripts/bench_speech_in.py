@@ -4,12 +4,13 @@
 
 The corpus is built here: glimmer sentences in the hibari voice (twelve sentences in three seeds and speeds,
 and the 48 of speech_in_sentences.txt in one of those speeds each) and two espeak-ng voices; the hibari set
-mixed with pink, brown and white noise at 20/10/5 dB SNR and pink at 12 dB; and the real LibriVox recordings (with transcripts) from Debian's pocketsphinx-testdata. Word errors are counted
-through `glimmer transcribe --json` itself, one process per engine, after normalizing case, punctuation,
-numbers, titles and British/American spellings. CPU-s per audio-s is that process's CPU time (start-up and
-model load included) over the audio it transcribed, on one thread. Latency is measured in-process: the
-time to transcribe a 4-s utterance once it is captured, and from the end of speech to text through the
-Listener (the configured end-of-speech silence plus transcription).
+mixed with pink, brown and white noise at 20/10/5 dB SNR and pink at 12 dB; and the real LibriVox recordings
+(with transcripts) from Debian's pocketsphinx-testdata. Word errors are counted through
+`glimmer transcribe --json` itself, one process per engine, after normalizing case, punctuation, numbers,
+titles, British/American spellings, hesitations ("um") and compounds (co-worker/coworker). CPU-s per audio-s
+is that process's CPU time (start-up and model load included) over the audio it transcribed, on one thread.
+Latency is measured in-process: the time to transcribe a 4-s utterance once it is captured, and from the end
+of speech to text through the Listener (the configured end-of-speech silence plus transcription).
 """
 
 from __future__ import annotations
