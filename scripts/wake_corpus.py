@@ -8,6 +8,7 @@ bench and tests never hear a sentence, seed, speed or espeak voice the model was
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -100,26 +101,44 @@ def sentences(rng: np.random.Generator, n: int, split: str, glimmer_share: float
     return out
 
 
+def _speakable(texts: Iterable[str]) -> list[str]:
+    """The sentences of 5-18 plain words (letters and light punctuation only) in running text."""
+    import re
+
+    out = []
+    for text in texts:
+        for sent in re.split(r"(?<=[.!?])\s+", " ".join(text.split())):
+            if 5 <= len(sent.split()) <= 18 and re.fullmatch(r"[A-Za-z ,;'.?!-]+", sent) and sent[0].isupper():
+                out.append(sent)
+    return out
+
+
 @functools.lru_cache(maxsize=1)
 def docstring_sentences() -> tuple[str, ...]:
     """Plain English sentences from the docstrings of Python's standard library (training text only):
     thousands of varied sentences, the same on every machine with the same Python."""
     import ast
-    import re
     import sysconfig
 
-    out = []
+    docstrings = []
     for path in sorted(Path(sysconfig.get_paths()["stdlib"]).glob("*.py")):
         try:
             tree = ast.parse(path.read_text(encoding="utf-8"))
         except (SyntaxError, UnicodeDecodeError):
             continue
-        for node in ast.walk(tree):
-            if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef)):
-                for sent in re.split(r"(?<=[.!?])\s+", " ".join((ast.get_docstring(node) or "").split())):
-                    if 5 <= len(sent.split()) <= 18 and re.fullmatch(r"[A-Za-z ,;'.?!-]+", sent) and sent[0].isupper():
-                        out.append(sent)
-    return tuple(dict.fromkeys(out))
+        docstrings += [ast.get_docstring(node) or "" for node in ast.walk(tree)
+                       if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))]
+    return tuple(dict.fromkeys(_speakable(docstrings)))
+
+
+@functools.lru_cache(maxsize=1)
+def help_topic_sentences() -> tuple[str, ...]:
+    """Plain English sentences from Python's help topics (pydoc_data), minus any also in the docstrings:
+    text the wake model never saw, for the bench only."""
+    from pydoc_data.topics import topics
+
+    seen = set(docstring_sentences())
+    return tuple(s for s in dict.fromkeys(_speakable(topics.values())) if s not in seen)
 
 
 def near_phrases(rng: np.random.Generator, n: int) -> list[str]:
