@@ -50,8 +50,8 @@ SENTENCES = (
     "We ate soup together and nobody was in a hurry.",
     "The sun came through the curtains and made a bright stripe on the floor.",
 )
-MORE_SENTENCES = tuple(line for line in (Path(__file__).parent / "speech_in_sentences.txt").read_text().splitlines()
-                       if line.strip() and not line.startswith("#"))
+_MORE = (Path(__file__).parent / "speech_in_sentences.txt").read_text().splitlines()
+MORE_SENTENCES = tuple(line for line in _MORE if line.strip() and not line.startswith("#"))
 VOICES = ((0, 1.0), (11, 0.85), (22, 1.2))        # hibari (seed, speed): three "people", three paces
 ESPEAK = ("en-us", "en-gb")
 NOISES = tuple((kind, snr) for kind in ("pink", "brown", "white") for snr in (20, 10, 5)) + (("pink", 12),)

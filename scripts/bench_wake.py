@@ -36,7 +36,7 @@ VERSION = "wake-v3"
 NATURAL = ("clean", "snr20", "snr10", "snr5", "reverb", "in_speech")
 ROBOTIC = ("robotic", "robotic_snr20")
 HIT_AFTER_S = 1.0          # a detection up to this long after the phrase ends counts as a hit
-# corpus kind: (share of the ~3.9 h of negatives, positives per condition, clip index offset, seed);
+# corpus kind: (share of the ~3.7 h of negatives, positives per condition, clip index offset, seed);
 # the three kinds share no clip. "dev" chose the decision thresholds; "full" is the measurement.
 KINDS = {"full": (1.0, 40, 0, 4242), "quick": (1 / 12, 10, 500, 4243), "dev": (0.5, 20, 600, 4244)}
 
@@ -112,7 +112,7 @@ def _condition(rng: np.random.Generator, x: np.ndarray, k: int) -> np.ndarray:
 
 
 def _negatives(kind: str) -> tuple[dict[str, list[np.ndarray]], dict[str, list[str]]]:
-    """Negative streams by condition (int16): about 3.9 h in all when full; sentence labels."""
+    """Negative streams by condition (int16): about 3.7 h in all when full; sentence labels."""
     scale, _, _, seed = KINDS[kind]
     rng = np.random.default_rng(seed)
     out: dict[str, list[np.ndarray]] = {}
