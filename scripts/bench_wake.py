@@ -118,24 +118,14 @@ def _negatives(kind: str) -> tuple[dict[str, list[np.ndarray]], dict[str, list[s
     out: dict[str, list[np.ndarray]] = {}
     n_sent = int(1400 * scale)
     texts = wc.sentences(rng, n_sent, "test", glimmer_share=0.5)
-    chunks = np.array_split(np.arange(n_sent), max(1, n_sent // 60))
-    labels: dict[str, list[str]] = {"read_speech": [], "confusables": []}
-    out["read_speech"] = []
-    for k, c in enumerate(chunks):
-        audio, lab = _speech_stream(rng, [texts[j] for j in c], 7 * int(c[0]))
-        out["read_speech"].append(_condition(rng, audio, k))
-        labels["read_speech"].append("|".join(lab))
+    labels: dict[str, list[str]] = {}
+    out["read_speech"], labels["read_speech"] = _read_aloud(rng, texts, 0, 7)
     frames = ("I said {} to her.", "{}.", "Oh, {}!", "Was it {}?", "{}, and then nothing.")
     items = list(wc.CONFUSABLES + wc.CONFUSABLES_TEST_ONLY)
     conf = [frames[k % len(frames)].format(items[k % len(items)]).capitalize() for k in range(int(500 * scale))]
     conf += list(wc.ASSISTANT_PROMPTS) * max(1, int(12 * scale))
     conf = [conf[j] for j in rng.permutation(len(conf))]
-    chunks = np.array_split(np.arange(len(conf)), max(1, len(conf) // 60))
-    out["confusables"] = []
-    for k, c in enumerate(chunks):
-        audio, lab = _speech_stream(rng, [conf[j] for j in c], 3000 + 5 * int(c[0]))
-        out["confusables"].append(_condition(rng, audio, k))
-        labels["confusables"].append("|".join(lab))
+    out["confusables"], labels["confusables"] = _read_aloud(rng, conf, 3000, 5)
     out["librivox"] = [_condition(rng, clip, k) for k in range(max(1, round(3 * scale))) for clip in wc.librivox()]
     seconds = int(900 * scale)
     out["noise"] = [wc.to_int16(wc.noise(rng, SR * seconds // 9, color) * 10 ** (db / 20))
@@ -153,9 +143,16 @@ def _unseen_text(rng: np.random.Generator, scale: float) -> tuple[list[np.ndarra
     texts = list(wc.help_topic_sentences()) + list(SENTENCES + MORE_SENTENCES) * 4
     texts += wc.sentences(rng, 1000, "test", glimmer_share=0.5)
     texts = [texts[j] for j in rng.permutation(len(texts))][:int(len(texts) * scale)]
+    return _read_aloud(rng, texts, 5000, 11)
+
+
+def _read_aloud(rng: np.random.Generator, texts: list[str], seed0: int,
+                step: int) -> tuple[list[np.ndarray], list[str]]:
+    """`texts` read in streams of about 60 sentences, each in its turn's condition (`_condition`); the
+    streams' sentence labels. Voices start at seed index `seed0 + step * first sentence`."""
     streams, labels = [], []
     for k, c in enumerate(np.array_split(np.arange(len(texts)), max(1, len(texts) // 60))):
-        audio, lab = _speech_stream(rng, [texts[j] for j in c], 5000 + 11 * int(c[0]))
+        audio, lab = _speech_stream(rng, [texts[j] for j in c], seed0 + step * int(c[0]))
         streams.append(_condition(rng, audio, k))
         labels.append("|".join(lab))
     return streams, labels
