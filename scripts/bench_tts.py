@@ -20,6 +20,7 @@ from dataclasses import replace  # noqa: E402
 import numpy as np  # noqa: E402
 
 from assistant.audio.frames import SAMPLE_RATE  # noqa: E402
+from assistant.audio.sinks import to_int16_16k  # noqa: E402
 from assistant.config import NightSettings, SttSettings, TtsSettings  # noqa: E402
 from assistant.speech.pacing import words_per_minute  # noqa: E402
 from assistant.speech.transcribe import make_transcriber  # noqa: E402
@@ -47,10 +48,10 @@ class RecordingSink:
         self.chunks: list[np.ndarray] = []
         self.first_audio: float | None = None
 
-    def play(self, samples: np.ndarray) -> None:
+    def play(self, samples: np.ndarray, rate: int = SAMPLE_RATE) -> None:
         if self.first_audio is None and np.any(samples):
             self.first_audio = time.perf_counter()
-        self.chunks.append(samples)
+        self.chunks.append(to_int16_16k(samples, rate))
 
     def wait_done(self) -> None:
         """Nothing is in flight."""

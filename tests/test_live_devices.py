@@ -19,8 +19,9 @@ from assistant.errors import GlimmerError
 
 
 class _Status:
-    def __init__(self, overflow: bool = False) -> None:
+    def __init__(self, overflow: bool = False, underflow: bool = False) -> None:
         self.input_overflow = overflow
+        self.output_underflow = underflow
 
 
 class FakeSoundDevice(types.ModuleType):
@@ -58,6 +59,10 @@ class FakeSoundDevice(types.ModuleType):
                     sent += self.block
                     time.sleep(self.block / fake.mic_rate)  # a device delivers in real time
 
+            @property
+            def active(self):
+                return self.running
+
             def stop(self):
                 self.running = False
 
@@ -67,7 +72,7 @@ class FakeSoundDevice(types.ModuleType):
         class OutputStream:
             latency = 0.01
 
-            def __init__(self, device, samplerate, channels, dtype, callback):
+            def __init__(self, device, samplerate, channels, dtype, callback, latency=None):
                 assert samplerate == 44100
                 self.callback, self.running = callback, False
 
@@ -81,6 +86,10 @@ class FakeSoundDevice(types.ModuleType):
                     self.callback(out, 441, None, _Status())
                     fake.played.append(out[:, 0].copy())
                     time.sleep(0.01)
+
+            @property
+            def active(self):
+                return self.running
 
             def stop(self):
                 self.running = False

@@ -1,6 +1,8 @@
-"""Where audio goes: the speaker, or a WAV file."""
+"""Where audio goes: the speaker, or a WAV file. Each takes audio at its own rate."""
 
+import logging
 import threading
+import time
 from pathlib import Path
 from typing import Protocol
 
@@ -12,30 +14,35 @@ from assistant.audio.resample import resample
 from assistant.audio.wav import write_wav
 from assistant.errors import GlimmerError
 
+log = logging.getLogger(__name__)
+
+STALL_S = 10.0          # a stream whose callbacks stop this long has vanished (an underrun is a gap, not this)
+OUTPUT_LATENCY_S = 0.2  # PortAudio's "high" latency over PulseAudio (35 ms) underruns every few seconds
+
 
 class AudioSink(Protocol):
-    """Plays 16 kHz mono int16 audio."""
+    """Plays mono audio (float in [-1, 1] or int16) at any sample rate."""
 
-    def play(self, samples: np.ndarray) -> None:
-        """Queue `samples`; returns quickly."""
+    def play(self, samples: np.ndarray, rate: int = SAMPLE_RATE) -> None:
+        """Queue `samples` recorded at `rate`; returns quickly."""
 
     def wait_done(self) -> None:
-        """Block until everything queued has really been played."""
+        """Block until everything queued has really left the device."""
 
     def close(self) -> None:
         """Finish and release."""
 
 
 class WavSink:
-    """Collects everything played into one WAV file (0600), written on close."""
+    """Collects everything played into one 16 kHz WAV file (0600), written on close."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._chunks: list[np.ndarray] = []
 
-    def play(self, samples: np.ndarray) -> None:
+    def play(self, samples: np.ndarray, rate: int = SAMPLE_RATE) -> None:
         """Append `samples` to the recording."""
-        self._chunks.append(to_int16(np.asarray(samples)))
+        self._chunks.append(to_int16_16k(samples, rate))
 
     def wait_done(self) -> None:
         """A file has nothing in flight."""
@@ -50,58 +57,91 @@ class WavSink:
         write_wav(self.path, self.samples)
 
 
+class SpeakerLost(GlimmerError):
+    """The output stream was closed or its device vanished."""
+
+
 class Speaker:
-    """A sounddevice output stream opened once per session (so first syllables are not clipped)."""
+    """A sounddevice output stream opened once per session (so first syllables are not clipped).
+
+    The PortAudio callback only copies queued samples out. Underruns (the sound server or the CPU was late)
+    are counted and logged; playback goes on. Only a stream that stops or vanishes is SpeakerLost.
+    """
 
     def __init__(self, device: str | int | None = None, max_queued_seconds: float = 120.0) -> None:
         import sounddevice as sd
 
         info = find_device(device, "output")
+        self.name = info.name
         self._rate = info.default_rate
         self._pending = np.zeros(0, dtype=np.float32)
         self._lock = threading.Lock()
-        self._drained = threading.Event()
-        self._drained.set()
+        self._moved = threading.Event()
         self._max_queued = int(max_queued_seconds * self._rate)
+        self._ends_at = 0.0           # time.monotonic() at which the last queued sound leaves the device
+        self._last_callback = time.monotonic()
+        self.underruns = 0
+        self._reported = 0
         try:
             self._stream = sd.OutputStream(device=info.index, samplerate=self._rate, channels=1,
-                                           dtype="float32", callback=self._callback)
+                                           dtype="float32", latency=OUTPUT_LATENCY_S, callback=self._callback)
             self._stream.start()
         except sd.PortAudioError as err:
             raise GlimmerError(f"cannot open speaker {info.name!r}: {err}; see 'glimmer doctor'") from None
+        log.info("speaker %r open at %d Hz (latency %.0f ms)", info.name, self._rate, 1000 * self._stream.latency)
 
-    def _callback(self, out: np.ndarray, frames: int, time, status) -> None:  # noqa: ANN001 (PortAudio's)
+    def _callback(self, out: np.ndarray, frames: int, when, status) -> None:  # noqa: ANN001 (PortAudio's)
+        now = time.monotonic()
+        if status.output_underflow:
+            self.underruns += 1
         with self._lock:
             chunk, self._pending = self._pending[:frames], self._pending[frames:]
-            if len(self._pending) == 0:
-                self._drained.set()
+            if len(chunk):
+                # When this block's last real sample reaches the device: the stream's own latency included.
+                delay = max(0.0, when.outputBufferDacTime - when.currentTime) if when else 0.0
+                self._ends_at = now + delay + len(chunk) / self._rate
+            self._last_callback = now
         out[: len(chunk), 0] = chunk
         out[len(chunk):, 0] = 0.0
+        self._moved.set()
 
-    def play(self, samples: np.ndarray) -> None:
-        """Queue 16 kHz samples for playback at the device's rate."""
-        audio = resample(to_float(np.asarray(samples)), SAMPLE_RATE, self._rate)
+    def play(self, samples: np.ndarray, rate: int = SAMPLE_RATE) -> None:
+        """Queue `samples` recorded at `rate` for playback at the device's rate."""
+        audio = resample(to_float(np.asarray(samples)), rate, self._rate)
         with self._lock:
             if len(self._pending) + len(audio) > self._max_queued:
                 raise GlimmerError("too much audio queued for the speaker")
             self._pending = np.concatenate([self._pending, audio])
-            self._drained.clear()
+            if len(self._pending) == len(audio):   # nothing was queued: it cannot end before it is played
+                self._ends_at = time.monotonic() + len(audio) / self._rate
 
     def wait_done(self) -> None:
-        """Wait until the last queued sample has left the device (callback drained + output latency)."""
-        with self._lock:
-            seconds_left = len(self._pending) / self._rate
-        if not self._drained.wait(timeout=seconds_left + 2.0):
-            raise GlimmerError("the speaker stopped playing; check it with 'glimmer doctor'")
-        threading.Event().wait(self._stream.latency)
+        """Wait until the last queued sample has left the device (stream latency included). However long an
+        underrun or a slow server takes, this waits while the stream is alive; SpeakerLost when it is not."""
+        while True:
+            with self._lock:
+                left, last = len(self._pending), self._last_callback
+            if not left:
+                break
+            if not self._stream.active or time.monotonic() - last > STALL_S:
+                raise SpeakerLost(f"the speaker {self.name!r} stopped playing; check it with 'glimmer doctor'")
+            self._moved.clear()
+            self._moved.wait(timeout=0.5)
+        time.sleep(max(0.0, self._ends_at - time.monotonic()))
+        if self.underruns > self._reported:
+            log.warning("speaker underran %d time(s) so far; playback went on", self.underruns)
+            self._reported = self.underruns
 
     def close(self) -> None:
         """Let queued audio finish, then close the stream."""
-        self.wait_done()
-        self._stream.stop()
-        self._stream.close()
+        try:
+            self.wait_done()
+        finally:
+            self._stream.stop()
+            self._stream.close()
+            log.info("speaker closed: %d underrun(s) in all", self.underruns)
 
 
 def to_int16_16k(samples: np.ndarray, rate: int) -> np.ndarray:
-    """Any float or int16 audio at `rate` as 16 kHz int16 (what every sink takes)."""
+    """Any float or int16 audio at `rate` as 16 kHz int16."""
     return to_int16(resample(to_float(np.asarray(samples)), rate, SAMPLE_RATE))

@@ -1,8 +1,9 @@
 """Where audio comes from: the real microphone, or the simulated one fed by WAV turns."""
 
-import contextlib
 import logging
-import queue
+import threading
+import time
+from collections import deque
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -11,7 +12,7 @@ import numpy as np
 
 from assistant.audio.devices import find_device
 from assistant.audio.frames import FRAME_SAMPLES, SAMPLE_RATE, to_int16
-from assistant.audio.stream_resample import StreamResampler
+from assistant.audio.resample import StreamResampler
 from assistant.audio.wav import read_wav
 from assistant.errors import GlimmerError
 
@@ -88,7 +89,9 @@ class TurnFeeder:
 class Microphone:
     """A sounddevice input at the device's native rate and channels, resampled to 16 kHz mono frames.
 
-    The PortAudio callback only copies blocks into a bounded queue; overflows are counted and logged.
+    The PortAudio callback only stamps each block with when it was captured and appends it to a bounded
+    queue. While nobody listens (Glimmer is speaking) the oldest blocks make room: that is by design and not
+    counted. What is counted and logged: PortAudio's own input overflows, and blocks lost while listening.
     """
 
     simulated = False
@@ -103,10 +106,14 @@ class Microphone:
         self._rate = rate or info.default_rate
         self._channels = min(info.max_input_channels, 2)
         block = int(self._rate * 0.03)
-        self._queue: queue.Queue[np.ndarray] = queue.Queue(maxsize=int(queue_seconds / 0.03))
+        self._queue: deque[tuple[float, np.ndarray]] = deque(maxlen=int(queue_seconds / 0.03))
+        self._arrived = threading.Event()
         self._resampler = StreamResampler(self._rate, SAMPLE_RATE)
         self._buffer = np.zeros(0, dtype=np.int16)
-        self.overflows = 0
+        self._since = 0.0             # blocks captured (time.monotonic()) before this are not heard
+        self._overflows = 0           # PortAudio's input overflow flags
+        self._dropped = 0             # blocks pushed out of a full queue since listening began
+        self.overflows = 0            # both, in all
         try:
             self._stream = sd.InputStream(device=info.index, samplerate=self._rate, channels=self._channels,
                                           dtype="float32", blocksize=block, callback=self._callback)
@@ -115,37 +122,53 @@ class Microphone:
             raise GlimmerError(f"cannot open microphone {info.name!r}: {err}; see 'glimmer doctor'") from None
         log.info("microphone %r open at %d Hz, %d channel(s)", info.name, self._rate, self._channels)
 
-    def _callback(self, data: np.ndarray, frames: int, time, status) -> None:  # noqa: ANN001 (PortAudio's)
+    def _callback(self, data: np.ndarray, frames: int, when, status) -> None:  # noqa: ANN001 (PortAudio's)
+        now = time.monotonic()
         if status.input_overflow:
-            self.overflows += 1
-        try:
-            self._queue.put_nowait(data.mean(axis=1).copy())
-        except queue.Full:
-            self.overflows += 1
+            self._overflows += 1
+        # When the block's last sample was captured: now, less what PortAudio says it took to get here.
+        delay = max(0.0, when.currentTime - when.inputBufferAdcTime - frames / self._rate) if when else 0.0
+        if len(self._queue) == self._queue.maxlen:
+            self._dropped += 1
+        self._queue.append((now - delay, data.mean(axis=1)))
+        self._arrived.set()
 
     def begin_turn(self) -> bool:
-        """Listening starts now: drop what was captured before (e.g. Glimmer's own voice). Always True."""
-        with contextlib.suppress(queue.Empty):
-            while True:
-                self._queue.get_nowait()
+        """Listening starts now: what was captured before (e.g. Glimmer's own voice, still on its way
+        through the sound server) is not heard. Always True."""
+        self._since = time.monotonic()
         self._buffer = np.zeros(0, dtype=np.int16)
+        self._dropped = 0
         return True
 
     def read(self) -> np.ndarray:
         """The next 30-ms frame, waiting for the device; DeviceLost when it has gone quiet for 2 s."""
         while len(self._buffer) < FRAME_SAMPLES:
-            try:
-                block = self._queue.get(timeout=2.0)
-            except queue.Empty:
-                raise DeviceLost(f"microphone {self.name!r} stopped delivering audio") from None
-            self._buffer = np.concatenate([self._buffer, to_int16(self._resampler.process(block))])
+            captured, block = self._next_block()
+            if captured >= self._since:
+                self._buffer = np.concatenate([self._buffer, to_int16(self._resampler.process(block))])
         frame, self._buffer = self._buffer[:FRAME_SAMPLES], self._buffer[FRAME_SAMPLES:]
-        if self.overflows:
-            log.warning("microphone input overflowed %d time(s)", self.overflows)
-            self.overflows = 0
+        if self._overflows or self._dropped:
+            lost, self._overflows, self._dropped = self._overflows + self._dropped, 0, 0
+            self.overflows += lost
+            log.warning("microphone input overflowed %d time(s) while listening (%d in all)", lost, self.overflows)
         return frame
+
+    def _next_block(self) -> tuple[float, np.ndarray]:
+        deadline = time.monotonic() + 2.0
+        while True:
+            try:
+                return self._queue.popleft()
+            except IndexError:
+                pass
+            if time.monotonic() > deadline or not self._stream.active:
+                raise DeviceLost(f"microphone {self.name!r} stopped delivering audio")
+            self._arrived.clear()
+            if not self._queue:
+                self._arrived.wait(timeout=0.1)
 
     def close(self) -> None:
         """Stop and close the stream."""
         self._stream.stop()
         self._stream.close()
+        log.info("microphone closed: %d overflow(s) while listening, in all", self.overflows)

@@ -14,7 +14,7 @@ from typing import Protocol
 import numpy as np
 
 from assistant.audio.frames import SAMPLE_RATE, silence, to_float
-from assistant.audio.sinks import AudioSink, to_int16_16k
+from assistant.audio.sinks import AudioSink
 from assistant.config import NightSettings, TtsSettings
 from assistant.speech.earcons import earcon
 from assistant.speech.night import NightMode
@@ -85,7 +85,7 @@ class Narrator:
                 seconds += pause
                 self.silence(pause)
             marked = 0.0
-            self.sink.play(to_int16_16k(sound * volume, rate))
+            self.sink.play(sound * volume, rate)   # at the voice's own rate: resampled once, at the device
         if marked:
             self.silence(marked)
 
@@ -113,7 +113,7 @@ class Narrator:
         if mode == "off":
             return
         tone = earcon(name, soft=mode == "soft")
-        self.sink.play(to_int16_16k(tone * self.settings.volume * self.night.volume_factor(), SAMPLE_RATE))
+        self.sink.play(tone * self.settings.volume * self.night.volume_factor(), SAMPLE_RATE)
 
     def silence(self, seconds: float) -> None:
         """Queue exactly `seconds` of silence."""
