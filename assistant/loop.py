@@ -51,6 +51,7 @@ class Assistant:
 
     def run(self) -> int:
         """Serve until a simulated source runs out of turns (live: until interrupted)."""
+        log.info("ready: listening for the wake phrase")
         try:
             while self._wait_for_wake():
                 self._serve_one()
