@@ -12,7 +12,7 @@ import numpy as np
 from assistant.audio.sources import AudioSource
 from assistant.events import Emit
 from assistant.practices.runner import Heard
-from assistant.speech.endpoint import Listener
+from assistant.speech.endpoint import Listener, Prompt
 from assistant.speech.transcribe import Transcriber
 from assistant.speech.tts import Narrator
 
@@ -70,10 +70,20 @@ class SpokenDialog:
         text = self._transcribe(self.listener.listen(kind, timeout_s))
         return Heard(text or "", self.last.confidence if text and self.last else 0.0)
 
-    def hear_more(self, preroll: np.ndarray, timeout_s: float) -> str | None:
-        """Speech that carries straight on from the wake phrase (same turn), if any."""
-        audio = self.listener.listen("answer", timeout_s, preroll=preroll)
+    def hear_request(self, preroll: np.ndarray, wait_s: float, timeout_s: float) -> str | None:
+        """What the person asks for after the wake phrase (`preroll`: what was heard right after it): in the
+        same breath, or after a pause. When nothing has started after `wait_s` the listening chime plays and
+        listening goes on without a break for `timeout_s` more, so a request that starts over the chime or
+        just before it is heard whole."""
+        audio = self.listener.listen("answer", wait_s + timeout_s, preroll=preroll,
+                                     prompt=Prompt(wait_s, self._go_on))
         return self._transcribe(audio)
+
+    def _go_on(self) -> None:
+        """The listening chime, heard through; a simulated turn that is over gives way to the next."""
+        self.chime("listening")
+        if self.source.simulated and self.source.turn_over:
+            self.source.begin_turn()
 
     def _ready_to_listen(self, new_turn: bool) -> None:
         """Half-duplex: wait until playback has really ended, then start afresh. A live microphone drops

@@ -18,7 +18,7 @@ from assistant.safety import is_distress, offer_support
 
 log = logging.getLogger(__name__)
 
-ONE_SHOT_WAIT_S = 1.0  # speech continuing this soon after the wake phrase is part of the same request
+ONE_SHOT_WAIT_S = 1.0  # quiet this long after the wake phrase: the listening chime invites the request
 REASK = "Sorry, I didn't quite catch that. You could say: I have a glimmer, guide me, or ground me."
 
 
@@ -57,19 +57,15 @@ class Session:
 
     def run(self, after_wake: np.ndarray) -> None:
         """Handle the request that follows the wake phrase (`after_wake`: audio already heard after it)."""
-        text = self.dialog.hear_more(after_wake, ONE_SHOT_WAIT_S)
+        text = self.dialog.hear_request(after_wake, ONE_SHOT_WAIT_S, self.settings.listen.answer_timeout_s)
         intent = self._understand(text or "")
-        if intent.name == "unclear":  # nothing said in the same breath (or only the end of the wake phrase)
-            self.dialog.chime("listening")
-            intent = self._understand(self._ask(None))
         if intent.name == "unclear":
             intent = self._understand(self._ask(REASK))
         self.emit({"event": "intent", "name": intent.name})
         self._act(intent)
 
-    def _ask(self, question: str | None) -> str:
-        if question:
-            self.dialog.say(question)
+    def _ask(self, question: str) -> str:
+        self.dialog.say(question)
         return self.dialog.listen("command", self.settings.listen.answer_timeout_s).text
 
     def _understand(self, text: str) -> Intent:

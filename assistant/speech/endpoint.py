@@ -8,6 +8,7 @@ before the start (pre-roll) is kept so first words survive; the silence after th
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -22,6 +23,7 @@ FRAME_S = FRAME_SAMPLES / SAMPLE_RATE
 START_WINDOW = 5        # speech starts when START_VOICED of the last START_WINDOW frames are voiced
 START_VOICED = 3
 TAIL_S = 0.4            # audio kept after the last voiced frame (weak endings hide in noise)
+PROMPT_ECHO_S = 0.6     # after a prompt (a chime) is queued, its own sound cannot start an utterance
 
 Kind = Literal["command", "answer"]
 
@@ -33,6 +35,14 @@ class Endpoints:
     start_s: float        # first voiced frame
     speech_end_s: float   # end of the last voiced frame
     returned_s: float     # when listen() returned: speech_end_s + the end-of-speech silence
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """Something to play (e.g. the listening chime) once `after_s` of quiet has been heard, listening on."""
+
+    after_s: float
+    play: Callable[[], None]
 
 
 class Listener:
@@ -48,16 +58,20 @@ class Listener:
         """The end-of-speech silence for `kind`: short for commands, long enough for a reflective answer."""
         return self.settings.command_silence_s if kind == "command" else self.settings.answer_silence_s
 
-    def listen(self, kind: Kind, timeout_s: float, preroll: np.ndarray | None = None) -> np.ndarray | None:
+    def listen(self, kind: Kind, timeout_s: float, preroll: np.ndarray | None = None,
+               prompt: Prompt | None = None) -> np.ndarray | None:
         """Wait up to `timeout_s` for speech to start, then return it once `kind`'s silence (or the maximum
         length) ends it. `preroll`: audio already heard (e.g. right after the wake phrase), listened to first
-        and kept whole when the utterance starts in it or right after it."""
+        and kept whole when the utterance starts in it or right after it. `prompt`: played when nothing has
+        started after its `after_s`; listening goes on through it, and what is said over it is kept."""
         given = deque(frames_of(preroll)) if preroll is not None and len(preroll) else deque()
         preroll_frames = int(self.settings.preroll_s / FRAME_S)
         keep = preroll_frames + len(given)
         end_frames = max(1, round(self.silence_s(kind) / FRAME_S))
         max_frames = int(self.settings.max_utterance_s / FRAME_S)
         wait_frames = int(timeout_s / FRAME_S)
+        prompt_at = round(prompt.after_s / FRAME_S) if prompt else None
+        deaf_until = 0          # frames of the prompt's own sound: heard and kept, but they start nothing
 
         ring: deque[np.ndarray] = deque(maxlen=keep + START_WINDOW)
         recent: deque[bool] = deque(maxlen=START_WINDOW)
@@ -68,9 +82,14 @@ class Listener:
                 if heard >= wait_frames and (not any(recent) or heard >= wait_frames + START_WINDOW):
                     self.last = None
                     return None
+                if prompt_at is not None and heard >= prompt_at and not any(recent):
+                    prompt.play()
+                    prompt_at, deaf_until = None, heard + round(PROMPT_ECHO_S / FRAME_S)
+                    keep = max(keep, preroll_frames + 1) + deaf_until - heard   # all since the prompt
+                    ring = deque(ring, maxlen=keep + START_WINDOW)
                 frame = given.popleft() if given else self.source.read()
                 heard += 1
-                voiced = self.vad.is_speech(frame)
+                voiced = self.vad.is_speech(frame) and heard > deaf_until
                 ring.append(frame)
                 recent.append(voiced)
                 if sum(recent) >= START_VOICED:
