@@ -37,7 +37,7 @@ def install() -> None:
 class Room:
     """A running private PulseAudio server with the room and speaker devices (a context manager)."""
 
-    def __init__(self, loopback_db: float | None = None, hiss_dbfs: float | None = None) -> None:
+    def __init__(self, loopback_db: float | None = None, hiss_dbfs: float | None = None, record: bool = True) -> None:
         install()
         self.dir = Path(tempfile.mkdtemp(prefix="glimmer-room-"))
         self.socket = self.dir / "native"
@@ -52,7 +52,7 @@ class Room:
                         "--daemonize=yes", "--use-pid-file=yes", f"--log-target=file:{self.dir / 'server.log'}"],
                        env=self.env, check=True, capture_output=True)
         self._wait_ready()
-        self.ear = Ear(self)
+        self.ear = Ear(self, record)
         self._hiss = Hiss(self, hiss_dbfs) if hiss_dbfs is not None else None
         if loopback_db is not None:
             self.loop_back(loopback_db)
@@ -101,13 +101,15 @@ class Room:
 class Ear:
     """Records the speaker's monitor in real time and knows when it last made a sound."""
 
-    def __init__(self, room: Room) -> None:
+    def __init__(self, room: Room, record: bool = True) -> None:
+        self._record = record
         self._proc = subprocess.Popen(
             ["parec", "--device=speaker.monitor", "--raw", "--format=s16le", "--channels=1",
              f"--rate={EAR_RATE}", "--latency-msec=10"], env=room.env, stdout=subprocess.PIPE)
         self._chunks: list[np.ndarray] = []
         self._lock = threading.Lock()
         self.last_sound = 0.0      # time.monotonic() of the end of the last loud block
+        self.sounding_s = 0.0      # how long the speaker has made sound, in all
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
@@ -118,9 +120,11 @@ class Ear:
             block = np.frombuffer(data, dtype=np.int16)
             now = time.monotonic()
             with self._lock:
-                self._chunks.append(block)
+                if self._record:
+                    self._chunks.append(block)
                 if np.sqrt(np.mean(block.astype(np.float64) ** 2)) > threshold:
                     self.last_sound = now
+                    self.sounding_s += EAR_BLOCK_S
 
     def wait_for_silence(self, after: float, quiet_s: float, timeout_s: float) -> bool:
         """Wait until the speaker has sounded after `after` and then been quiet for `quiet_s`."""

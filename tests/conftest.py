@@ -29,8 +29,9 @@ def speak(synth):
 @pytest.fixture
 def glimmer(tmp_path):
     """Run `glimmer ARGS…` as a user would; returns the CompletedProcess (text mode)."""
-    def run(*args: str, stdin: str | None = None, cwd: Path | None = None, timeout: float = 300):
-        env = dict(os.environ, HOME=str(tmp_path / "home"))
+    def run(*args: str, stdin: str | None = None, cwd: Path | None = None, timeout: float = 300,
+            env: dict[str, str] | None = None):
+        env = dict(env or os.environ, HOME=str(tmp_path / "home"))
         return subprocess.run([sys.executable, "-m", "assistant.cli", *args], input=stdin, text=True,
                               capture_output=True, cwd=cwd or tmp_path, env=env, timeout=timeout)
     return run
