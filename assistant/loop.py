@@ -106,11 +106,11 @@ class Assistant:
         except Exception:  # one session's failure must never end the assistant
             log.exception("unexpected error in a session")
             self._say_gently(SORRY)
-        finally:
-            with suppress(GlimmerError):
-                self.narrator.sink.wait_done()
-            self.wake.mute(False)
-            self.emit({"event": "idle"})
+        # Not in a `finally`: when told to stop (SIGTERM, Ctrl-C) it stops now, not after its last words.
+        with suppress(GlimmerError):
+            self.narrator.sink.wait_done()
+        self.wake.mute(False)
+        self.emit({"event": "idle"})
 
     def _say_gently(self, text: str) -> None:
         with suppress(Exception):

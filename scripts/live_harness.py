@@ -30,6 +30,7 @@ sys.path.insert(0, str(REPO))
 from scripts.live_room import EAR_RATE, Room  # noqa: E402  (run as a script, from any folder)
 
 READY_LINE = "ready: listening for the wake phrase"
+STOP_WAIT_S = 15.0    # Glimmer gives up its tidy exit after 5 s (cli/run.py); past this it is killed
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Session:
     log: str = ""
     returncode: int | None = None
     late: list[str] = field(default_factory=list)   # turns whose cue or quiet never came
+    stop_s: float | None = None                      # from SIGTERM to exit (None: it ended by itself)
 
 
 class Conversation:
@@ -63,8 +65,9 @@ class Conversation:
         self._event_times: list[float] = []
         self._changed = threading.Condition()
 
-    def run(self, turns: list[Turn], stderr_to: int | None = None) -> Session:
-        """Play `turns`; stop Glimmer once it is idle after the last one (or at the timeout)."""
+    def run(self, turns: list[Turn], stderr_to: int | None = None, stop_at: str = "idle") -> Session:
+        """Play `turns`; stop Glimmer (SIGTERM) at its first `stop_at` event after the last one (or at the
+        timeout). Past STOP_WAIT_S after SIGTERM it is killed (returncode -9)."""
         command = [sys.executable, "-m", "assistant.cli", "-v", *self.args]
         proc = subprocess.Popen(command, cwd=REPO, env=dict(self.room.env, PYTHONUNBUFFERED="1"), text=True,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -74,15 +77,19 @@ class Conversation:
         for reader in readers:
             reader.start()
         deadline = time.monotonic() + self.timeout_s
+        stopping: float | None = None
         try:
             if self._wait(lambda: READY_LINE in "".join(log) or proc.poll() is not None, deadline):
                 played = self._play(turns, deadline)
-                self._wait(lambda: any(e["event"] == "idle" for e in self._events_after(played)), deadline)
+                self._wait(lambda: any(e["event"] == stop_at for e in self._events_after(played)), deadline)
         finally:
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
+                stopping = time.monotonic()
             try:
-                proc.wait(timeout=30)
+                proc.wait(timeout=STOP_WAIT_S)
+                if stopping is not None:
+                    self.session.stop_s = time.monotonic() - stopping
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()

@@ -19,6 +19,7 @@ from scripts.live_room import EAR_RATE, Room
 
 GLIMMER = "The rain on the window sounded soothing tonight."
 DISTRESS = "I don't want to be alive anymore."
+STOP_S = 3.0   # SIGTERM to exit, wherever Glimmer is (systemd's stop)
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +32,7 @@ def room():
 def converse(room, synth, tmp_path):
     """converse([(sentences, cue) per turn], after_s=1.8, config="") -> (Session, journal entries)."""
     def run(turns: list[tuple[list[str], str | None]], after_s: float = 1.8, config: str = "",
-            gap_s: float = 0.3, journal: Path | None = None):
+            gap_s: float = 0.3, journal: Path | None = None, stop_at: str = "idle"):
         played = []
         for number, (sentences, cue) in enumerate(turns):
             path = tmp_path / f"turn{number}.wav"
@@ -40,7 +41,7 @@ def converse(room, synth, tmp_path):
         (tmp_path / "config.yaml").write_text(config)
         journal = journal or tmp_path / "journal.db"
         args = ["--config", str(tmp_path / "config.yaml"), "--journal", str(journal), "run"]
-        session = Conversation(room, args, timeout_s=400).run(played)
+        session = Conversation(room, args, timeout_s=400).run(played, stop_at=stop_at)
         with Journal.open(journal) as store:
             entries = store.list(oldest_first=True)
         return session, entries
@@ -48,8 +49,9 @@ def converse(room, synth, tmp_path):
 
 
 def _healthy(session: Session) -> None:
-    """The conversation ran to its end with no failure on Glimmer's side."""
+    """The conversation ran to its end with no failure on Glimmer's side, and SIGTERM then ended it at once."""
     assert session.late == [] and session.returncode == 0, session.log[-3000:]
+    assert session.stop_s is not None and session.stop_s < STOP_S, (session.stop_s, session.log[-3000:])
     said = " ".join(e["text"] for e in session.events if e["event"] == "say")
     assert "went wrong" not in said and "can't hear the microphone" not in said, session.log[-3000:]
     assert "Traceback" not in session.log and "stopped playing" not in session.log
@@ -90,6 +92,13 @@ def test_stop_during_a_practice(converse):
     _healthy(session)
     assert len(entries) == 1 and "rain" in entries[0].text.lower()
     assert _said(session)[-2:] == ["Okay, we'll stop here.", "What you shared is kept in your journal."]
+
+
+def test_sigterm_while_it_speaks_stops_it_at_once(converse):
+    # The practice's first long prompt is queued when SIGTERM comes: it is cut, not played to its end.
+    session, _ = converse([(["Hey glimmer.", "Guide me."], None)], stop_at="say")
+    assert session.returncode == 0 and session.stop_s < STOP_S, (session.stop_s, session.log[-3000:])
+    assert "Traceback" not in session.log and "idle" not in [e["event"] for e in session.events]
 
 
 def test_distress(converse):

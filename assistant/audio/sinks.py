@@ -30,7 +30,7 @@ class AudioSink(Protocol):
         """Block until everything queued has really left the device."""
 
     def close(self) -> None:
-        """Finish and release."""
+        """Release at once (what is still queued may be cut: wait_done first)."""
 
 
 class WavSink:
@@ -133,13 +133,11 @@ class Speaker:
             self._reported = self.underruns
 
     def close(self) -> None:
-        """Let queued audio finish, then close the stream."""
-        try:
-            self.wait_done()
-        finally:
-            self._stream.stop()
-            self._stream.close()
-            log.info("speaker closed: %d underrun(s) in all", self.underruns)
+        """Stop at once (call wait_done first to hear the end) and close the stream. Abort, not stop:
+        PortAudio's stop drains the device, which over ALSA's pulse plugin can block without end."""
+        self._stream.abort()
+        self._stream.close()
+        log.info("speaker closed: %d underrun(s) in all", self.underruns)
 
 
 def to_int16_16k(samples: np.ndarray, rate: int) -> np.ndarray:

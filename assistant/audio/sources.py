@@ -168,7 +168,7 @@ class Microphone:
                 self._arrived.wait(timeout=0.1)
 
     def close(self) -> None:
-        """Stop and close the stream."""
-        self._stream.stop()
+        """Stop at once (abort: nothing to drain) and close the stream."""
+        self._stream.abort()
         self._stream.close()
         log.info("microphone closed: %d overflow(s) while listening, in all", self.overflows)

@@ -1,8 +1,12 @@
 """`glimmer run`: the assistant, on the real microphone or on simulated WAV turns."""
 
 import argparse
+import faulthandler
+import sys
 
 from assistant.config import Settings
+
+STOP_GRACE_S = 5.0  # after SIGTERM the tidy path gets this long; then every thread's stack is logged, exit 1
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -19,10 +23,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Open the source and sink, then hand them to the assistant loop."""
     import signal
-    import sys
 
-    # systemd stops the service with SIGTERM: leave through the same tidy path as Ctrl-C.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGTERM, _stop)
     from assistant.audio.sinks import Speaker, WavSink
     from assistant.audio.sources import Microphone, TurnFeeder
     from assistant.loop import run_assistant
@@ -35,3 +37,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     source = reopen()  # no microphone: one clear line before anything else is opened
     sink = WavSink(args.output_wav) if args.output_wav else Speaker(settings.audio.output_device)
     return run_assistant(settings, source, sink, reopen)
+
+
+def _stop(*_: object) -> None:
+    """SIGTERM (systemd's stop): leave through the same tidy path as Ctrl-C, but never hang in it."""
+    faulthandler.dump_traceback_later(STOP_GRACE_S, exit=True)
+    sys.exit(0)
