@@ -63,7 +63,7 @@ class FakeSoundDevice(types.ModuleType):
             def active(self):
                 return self.running
 
-            def stop(self):
+            def abort(self):
                 self.running = False
 
             def close(self):
@@ -91,7 +91,7 @@ class FakeSoundDevice(types.ModuleType):
             def active(self):
                 return self.running
 
-            def stop(self):
+            def abort(self):
                 self.running = False
 
             def close(self):
