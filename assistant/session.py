@@ -18,7 +18,9 @@ from assistant.safety import is_distress, offer_support
 
 log = logging.getLogger(__name__)
 
-ONE_SHOT_WAIT_S = 1.0  # quiet this long after the wake phrase: the listening chime invites the request
+# Quiet this long after the wake phrase: the listening chime invites the request. Not 1.0: a request
+# begun a second after the phrase would start under the chime (the speaker plays it 0.2-0.6 s later).
+ONE_SHOT_WAIT_S = 1.3
 REASK = "Sorry, I didn't quite catch that. You could say: I have a glimmer, guide me, or ground me."
 
 

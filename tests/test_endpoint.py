@@ -8,7 +8,7 @@ import pytest
 from assistant.audio.frames import SAMPLE_RATE, silence
 from assistant.audio.sources import TurnFeeder
 from assistant.config import ListenSettings, SttSettings
-from assistant.speech.endpoint import Listener
+from assistant.speech.endpoint import TAIL_S, Listener, Prompt
 from assistant.speech.transcribe import make_transcriber
 from scripts.corpus import mix_at_snr, noise
 
@@ -106,3 +106,29 @@ def test_speech_in_steady_noise_is_found(answer):
     heard = listener.listen("command", timeout_s=6.0)
     assert heard is not None
     assert listener.last.start_s == pytest.approx(3.0, abs=0.3)
+
+
+def _chime_echo() -> np.ndarray:
+    """The listening chime as the microphone hears it from the speaker: 10 dB down."""
+    from assistant.speech.earcons import earcon
+
+    return (earcon("listening") * 0.3 * 32767).astype(np.int16)
+
+
+@pytest.mark.parametrize("speech_at_s", [1.35, 2.2])
+def test_the_chime_s_own_sound_is_dropped_unless_someone_spoke_over_it(answer, speech_at_s):
+    # The chime is queued after 1.0 s of quiet and heard 0.25 s later; the answer starts over it or after it.
+    first, _ = answer
+    chime = _chime_echo()
+    turn = silence(4.0 + len(first) / SAMPLE_RATE)
+    turn[int(1.25 * SAMPLE_RATE):][:len(chime)] += chime
+    turn[int(speech_at_s * SAMPLE_RATE):][:len(first)] += first
+    listener = listener_for(turn, silence(3.0))
+    played = []
+    heard = listener.listen("answer", timeout_s=6.0, prompt=Prompt(1.0, lambda: played.append(True)))
+    assert played and heard is not None
+    begins_s = listener.last.speech_end_s - len(heard) / SAMPLE_RATE + TAIL_S
+    if speech_at_s < 1.25 + len(chime) / SAMPLE_RATE:       # over the chime: all since it was queued is kept
+        assert begins_s <= 1.05
+    else:                                                   # after it: the chime is not in the audio
+        assert begins_s >= 1.25 + len(chime) / SAMPLE_RATE

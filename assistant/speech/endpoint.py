@@ -23,7 +23,9 @@ FRAME_S = FRAME_SAMPLES / SAMPLE_RATE
 START_WINDOW = 5        # speech starts when START_VOICED of the last START_WINDOW frames are voiced
 START_VOICED = 3
 TAIL_S = 0.4            # audio kept after the last voiced frame (weak endings hide in noise)
-PROMPT_ECHO_S = 0.6     # after a prompt (a chime) is queued, its own sound cannot start an utterance
+# After a prompt (the listening chime, 0.4 s) is queued its own sound cannot start an utterance: the chime,
+# the speaker's output latency (0.2 s) and its echo in the room.
+PROMPT_ECHO_S = 0.8
 
 Kind = Literal["command", "answer"]
 
@@ -63,7 +65,8 @@ class Listener:
         """Wait up to `timeout_s` for speech to start, then return it once `kind`'s silence (or the maximum
         length) ends it. `preroll`: audio already heard (e.g. right after the wake phrase), listened to first
         and kept whole when the utterance starts in it or right after it. `prompt`: played when nothing has
-        started after its `after_s`; listening goes on through it, and what is said over it is kept."""
+        started after its `after_s`; listening goes on through it. What is said over it is kept; when
+        nobody spoke as its sound ended, its sound is dropped (it is Glimmer's own, not the person's)."""
         given = deque(frames_of(preroll)) if preroll is not None and len(preroll) else deque()
         preroll_frames = int(self.settings.preroll_s / FRAME_S)
         keep = preroll_frames + len(given)
@@ -75,6 +78,7 @@ class Listener:
 
         ring: deque[np.ndarray] = deque(maxlen=keep + START_WINDOW)
         recent: deque[bool] = deque(maxlen=START_WINDOW)
+        raw: deque[bool] = deque(maxlen=START_WINDOW)   # voiced, the prompt's sound included
         heard = 0
         while True:
             # Quiet: look for a start.
@@ -89,7 +93,12 @@ class Listener:
                     ring = deque(ring, maxlen=keep + START_WINDOW)
                 frame = given.popleft() if given else self.source.read()
                 heard += 1
-                voiced = self.vad.is_speech(frame) and heard > deaf_until
+                raw.append(self.vad.is_speech(frame))
+                voiced = raw[-1] and heard > deaf_until
+                if heard == deaf_until and sum(raw) < START_VOICED:   # its sound is over and nobody spoke
+                    keep = preroll_frames
+                    ring = deque(maxlen=keep + START_WINDOW)
+                    continue
                 ring.append(frame)
                 recent.append(voiced)
                 if sum(recent) >= START_VOICED:
