@@ -1,9 +1,9 @@
 """Where audio goes: the speaker, or a WAV file. Each takes audio at its own rate."""
 
 import logging
-import threading
 import time
 from pathlib import Path
+from queue import Empty, SimpleQueue
 from typing import Protocol
 
 import numpy as np
@@ -64,7 +64,9 @@ class SpeakerLost(GlimmerError):
 class Speaker:
     """A sounddevice output stream opened once per session (so first syllables are not clipped).
 
-    The PortAudio callback only copies queued samples out. Underruns (the sound server or the CPU was late)
+    The PortAudio callback only copies queued samples out. It takes no Python lock (a SimpleQueue of chunks,
+    counters each written by one thread): SIGTERM's exception can leave a lock held in the main thread, and
+    a callback waiting on it would hang the stream's close. Underruns (the sound server or the CPU was late)
     are counted and logged; playback goes on. Only a stream that stops or vanishes is SpeakerLost.
     """
 
@@ -74,11 +76,12 @@ class Speaker:
         info = find_device(device, "output")
         self.name = info.name
         self._rate = info.default_rate
-        self._pending = np.zeros(0, dtype=np.float32)
-        self._lock = threading.Lock()
-        self._moved = threading.Event()
+        self._chunks: SimpleQueue[np.ndarray] = SimpleQueue()
+        self._current = np.zeros(0, dtype=np.float32)   # the callback's own: what is left of a chunk
+        self._queued = 0              # samples queued in all (written by play)
+        self._played = 0              # samples handed to the device in all (written by the callback)
         self._max_queued = int(max_queued_seconds * self._rate)
-        self._ends_at = 0.0           # time.monotonic() at which the last queued sound leaves the device
+        self._ends_at = 0.0           # time.monotonic() at which the last played sample leaves the device
         self._last_callback = time.monotonic()
         self.underruns = 0
         self._reported = 0
@@ -94,39 +97,40 @@ class Speaker:
         now = time.monotonic()
         if status.output_underflow:
             self.underruns += 1
-        with self._lock:
-            chunk, self._pending = self._pending[:frames], self._pending[frames:]
-            if len(chunk):
-                # When this block's last real sample reaches the device: the stream's own latency included.
-                delay = max(0.0, when.outputBufferDacTime - when.currentTime) if when else 0.0
-                self._ends_at = now + delay + len(chunk) / self._rate
-            self._last_callback = now
-        out[: len(chunk), 0] = chunk
-        out[len(chunk):, 0] = 0.0
-        self._moved.set()
+        filled = 0
+        while filled < frames:
+            if not len(self._current):
+                try:
+                    self._current = self._chunks.get_nowait()
+                except Empty:
+                    break
+            take = self._current[:frames - filled]
+            out[filled:filled + len(take), 0] = take
+            self._current = self._current[len(take):]
+            filled += len(take)
+        out[filled:, 0] = 0.0
+        if filled:
+            # When this block's last real sample reaches the device: the stream's own latency included.
+            delay = max(0.0, when.outputBufferDacTime - when.currentTime) if when else 0.0
+            self._ends_at = now + delay + filled / self._rate
+            self._played += filled
+        self._last_callback = now
 
     def play(self, samples: np.ndarray, rate: int = SAMPLE_RATE) -> None:
         """Queue `samples` recorded at `rate` for playback at the device's rate."""
         audio = resample(to_float(np.asarray(samples)), rate, self._rate)
-        with self._lock:
-            if len(self._pending) + len(audio) > self._max_queued:
-                raise GlimmerError("too much audio queued for the speaker")
-            self._pending = np.concatenate([self._pending, audio])
-            if len(self._pending) == len(audio):   # nothing was queued: it cannot end before it is played
-                self._ends_at = time.monotonic() + len(audio) / self._rate
+        if self._queued - self._played + len(audio) > self._max_queued:
+            raise GlimmerError("too much audio queued for the speaker")
+        self._queued += len(audio)
+        self._chunks.put(audio)
 
     def wait_done(self) -> None:
         """Wait until the last queued sample has left the device (stream latency included). However long an
         underrun or a slow server takes, this waits while the stream is alive; SpeakerLost when it is not."""
-        while True:
-            with self._lock:
-                left, last = len(self._pending), self._last_callback
-            if not left:
-                break
-            if not self._stream.active or time.monotonic() - last > STALL_S:
+        while self._played < self._queued:
+            if not self._stream.active or time.monotonic() - self._last_callback > STALL_S:
                 raise SpeakerLost(f"the speaker {self.name!r} stopped playing; check it with 'glimmer doctor'")
-            self._moved.clear()
-            self._moved.wait(timeout=0.5)
+            time.sleep(0.01)
         time.sleep(max(0.0, self._ends_at - time.monotonic()))
         if self.underruns > self._reported:
             log.warning("speaker underran %d time(s) so far; playback went on", self.underruns)

@@ -1,11 +1,10 @@
 """Where audio comes from: the real microphone, or the simulated one fed by WAV turns."""
 
 import logging
-import threading
 import time
-from collections import deque
 from collections.abc import Sequence
 from pathlib import Path
+from queue import Empty, SimpleQueue
 from typing import Protocol
 
 import numpy as np
@@ -90,7 +89,9 @@ class Microphone:
     """A sounddevice input at the device's native rate and channels, resampled to 16 kHz mono frames.
 
     The PortAudio callback only stamps each block with when it was captured and appends it to a bounded
-    queue. While nobody listens (Glimmer is speaking) the oldest blocks make room: that is by design and not
+    queue, a SimpleQueue: it takes no Python lock, so the callback can never wait on one that the main
+    thread left held when SIGTERM's exception tore through it (and closing the stream, which waits for the
+    callback, can never hang on that). While nobody listens (Glimmer is speaking) the oldest blocks make room: that is by design and not
     counted. What is counted and logged: PortAudio's own input overflows, and blocks lost while listening.
     """
 
@@ -106,8 +107,8 @@ class Microphone:
         self._rate = rate or info.default_rate
         self._channels = min(info.max_input_channels, 2)
         block = int(self._rate * 0.03)
-        self._queue: deque[tuple[float, np.ndarray]] = deque(maxlen=int(queue_seconds / 0.03))
-        self._arrived = threading.Event()
+        self._queue: SimpleQueue[tuple[float, np.ndarray]] = SimpleQueue()
+        self._max_blocks = int(queue_seconds / 0.03)
         self._resampler = StreamResampler(self._rate, SAMPLE_RATE)
         self._buffer = np.zeros(0, dtype=np.int16)
         self._since = 0.0             # blocks captured (time.monotonic()) before this are not heard
@@ -128,10 +129,13 @@ class Microphone:
             self._overflows += 1
         # When the block's last sample was captured: now, less what PortAudio says it took to get here.
         delay = max(0.0, when.currentTime - when.inputBufferAdcTime - frames / self._rate) if when else 0.0
-        if len(self._queue) == self._queue.maxlen:
+        while self._queue.qsize() >= self._max_blocks:
+            try:
+                self._queue.get_nowait()
+            except Empty:
+                break
             self._dropped += 1
-        self._queue.append((now - delay, data.mean(axis=1)))
-        self._arrived.set()
+        self._queue.put((now - delay, data.mean(axis=1)))
 
     def begin_turn(self) -> bool:
         """Listening starts now: what was captured before (e.g. Glimmer's own voice, still on its way
@@ -158,14 +162,11 @@ class Microphone:
         deadline = time.monotonic() + 2.0
         while True:
             try:
-                return self._queue.popleft()
-            except IndexError:
+                return self._queue.get(timeout=0.1)
+            except Empty:
                 pass
             if time.monotonic() > deadline or not self._stream.active:
                 raise DeviceLost(f"microphone {self.name!r} stopped delivering audio")
-            self._arrived.clear()
-            if not self._queue:
-                self._arrived.wait(timeout=0.1)
 
     def close(self) -> None:
         """Stop at once (abort: nothing to drain) and close the stream."""
