@@ -7,11 +7,13 @@ a lost microphone or speaker), a lost glimmer (a kept answer missing from the jo
 how long Glimmer spoke from the speaker's monitor.
 
     python scripts/live_soak.py --conversations 20 --load 2     # stress-ng --cpu 2 meanwhile
+    python scripts/live_soak.py --minutes 30                      # self-wake soak: 30 min of its own speech
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import re
 import subprocess
@@ -26,6 +28,8 @@ from assistant.journal.store import Journal  # noqa: E402
 from scripts.corpus import Synthesizer, spoken_turn  # noqa: E402
 from scripts.live_harness import Conversation, Turn  # noqa: E402
 from scripts.live_room import Room  # noqa: E402
+
+STOP_S = 3.0   # SIGTERM to exit
 
 # (name, turns as (sentences, cue), words the journal must keep, or None when nothing may be kept)
 SCRIPTS = (
@@ -52,6 +56,8 @@ def judge(name: str, session, entries: list, keep: str | None) -> tuple[list[str
     problems = list(session.late)
     if session.returncode != 0:
         problems.append(f"exit {session.returncode}")
+    if session.stop_s is not None and session.stop_s > STOP_S:
+        problems.append(f"SIGTERM to exit took {session.stop_s:.1f} s")
     said = " ".join(e["text"] for e in session.events if e["event"] == "say")
     problems += [p for p in ("went wrong", "can't hear the microphone") if p in said]
     problems += [p for p in ("Traceback", "stopped playing") if p in session.log]
@@ -61,9 +67,15 @@ def judge(name: str, session, entries: list, keep: str | None) -> tuple[list[str
     return problems, max(0, wakes - 1)
 
 
+def _enough(args: argparse.Namespace, conversations: int, spoken_s: float) -> bool:
+    """Done: --minutes of Glimmer's own speech when given, else --conversations conversations."""
+    return spoken_s / 60 >= args.minutes if args.minutes else conversations >= args.conversations
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--conversations", type=int, default=20)
+    parser.add_argument("--conversations", type=int, default=20, help="how many (unless --minutes)")
+    parser.add_argument("--minutes", type=float, help="go on until Glimmer has spoken this long (self-wake soak)")
     parser.add_argument("--load", type=int, default=0, help="stress-ng CPU workers meanwhile (0: none)")
     parser.add_argument("--out", default="live_soak.json", help="write the figures here")
     args = parser.parse_args()
@@ -74,7 +86,9 @@ def main() -> int:
               "underruns": 0, "spoken_minutes": 0.0, "problems": []}
     try:
         with Room(loopback_db=-10, hiss_dbfs=-70, record=False) as room:
-            for number in range(args.conversations):
+            for number in itertools.count():
+                if _enough(args, number, room.ear.sounding_s):
+                    break
                 name, script, keep = SCRIPTS[number % len(SCRIPTS)]
                 turns = []
                 for index, (sentences, cue) in enumerate(script):
@@ -105,7 +119,7 @@ def main() -> int:
             stress.wait()
     Path(args.out).write_text(json.dumps(totals, indent=1))
     print(json.dumps({k: v for k, v in totals.items() if k != "problems"}))
-    return 0 if not totals["failures"] and not totals["lost_glimmers"] else 1
+    return 0 if not (totals["failures"] or totals["lost_glimmers"] or totals["self_wakes"]) else 1
 
 
 if __name__ == "__main__":
