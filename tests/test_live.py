@@ -30,7 +30,8 @@ def room():
 
 @pytest.fixture
 def converse(room, synth, tmp_path):
-    """converse([(sentences, cue) per turn], after_s=1.8, config="") -> (Session, journal entries)."""
+    """converse([(sentences, cue) per turn], after_s=1.8, config="", stop_at="idle") -> (Session, journal
+    entries). SIGTERM comes at the first `stop_at` event after the last turn: where what is checked is done."""
     def run(turns: list[tuple[list[str], str | None]], after_s: float = 1.8, config: str = "",
             gap_s: float = 0.3, journal: Path | None = None, stop_at: str = "idle"):
         played = []
@@ -71,7 +72,7 @@ def _intent(session: Session) -> str:
 
 def test_capture(converse):
     session, entries = converse([(["Hey glimmer."], None), (["I have a glimmer."], None),
-                                 ([GLIMMER], "moment like that")])
+                                 ([GLIMMER], "moment like that")], stop_at="journal")
     _healthy(session)
     assert _intent(session) == "capture"
     assert len(entries) == 1 and word_error_rate(GLIMMER, entries[0].text) <= 0.35, entries
@@ -120,7 +121,7 @@ def test_savor(converse):
 
 def test_ground(converse):
     session, entries = converse([(["Hey glimmer.", "Ground me."], None),
-                                 (["The green mug on the table."], "slightly okay")])
+                                 (["The green mug on the table."], "slightly okay")], stop_at="journal")
     _healthy(session)
     assert _intent(session) == "ground"
     assert len(entries) == 1 and {"green", "mug"} <= set(entries[0].text.lower().split()), entries
@@ -138,7 +139,7 @@ def test_replay(converse, tmp_path):
 
 @pytest.mark.parametrize("gap_s", [0.3, 0.6, 1.0, 2.0])
 def test_a_pause_after_the_wake_phrase_still_leads_to_the_request(converse, gap_s):
-    session, _ = converse([(["Hey glimmer.", "Play me a glimmer."], None)], gap_s=gap_s)
+    session, _ = converse([(["Hey glimmer.", "Play me a glimmer."], None)], gap_s=gap_s, stop_at="intent")
     _healthy(session)
     assert _intent(session) == "replay", session.events
 
@@ -150,7 +151,7 @@ def test_an_answer_right_after_the_question_is_heard_whole(converse, tmp_path):
         "name: capture\ntitle: Quick\ndescription: One question.\nminutes: 1\nsteps:\n"
         "  - listen: What is one small moment from today?\n    keep: glimmer\n  - capture: glimmer\n")
     session, entries = converse([(["Hey glimmer.", "I have a glimmer."], None),
-                                 ([GLIMMER], "small moment from today")], after_s=0.3,
+                                 ([GLIMMER], "small moment from today")], after_s=0.3, stop_at="journal",
                                 config=f"practices:\n  folder: {tmp_path / 'practices'}\n")
     _healthy(session)
     assert len(entries) == 1 and word_error_rate(GLIMMER, entries[0].text) <= 0.2, entries
