@@ -24,7 +24,8 @@ class StreamResampler:
         self._stream = None if src_rate == dst_rate else soxr.ResampleStream(
             src_rate, dst_rate, 1, dtype="float32", quality=QUALITY)
 
-    def process(self, block: np.ndarray) -> np.ndarray:
-        """The resampled samples that `block` completes (may be empty)."""
+    def process(self, block: np.ndarray, last: bool = False) -> np.ndarray:
+        """The resampled samples that `block` completes (may be empty); `last` also flushes what the filter
+        still holds, at the end of the stream."""
         block = np.asarray(block, dtype=np.float32)
-        return block if self._stream is None else self._stream.resample_chunk(block)
+        return block if self._stream is None else self._stream.resample_chunk(block, last=last)

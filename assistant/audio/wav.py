@@ -2,12 +2,13 @@
 
 import os
 import wave
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
 from assistant.audio.frames import SAMPLE_RATE, to_float, to_int16
-from assistant.audio.resample import resample
+from assistant.audio.resample import StreamResampler
 from assistant.errors import GlimmerError
 
 _DTYPES = {1: np.uint8, 2: np.int16, 4: np.int32}
@@ -15,21 +16,53 @@ _DTYPES = {1: np.uint8, 2: np.int16, 4: np.int32}
 
 def read_wav(path: str | Path) -> np.ndarray:
     """Any PCM WAV (8/16/24/32-bit, any rate, mono or stereo) as 16 kHz mono int16."""
+    return np.concatenate([np.zeros(0, np.int16), *stream_wav(path)])
+
+
+def stream_wav(path: str | Path, seconds: float = 10.0) -> Iterator[np.ndarray]:
+    """Any PCM WAV as 16 kHz mono int16 in blocks of about `seconds`: constant memory for any length, and
+    the same samples whatever the block size."""
     path = Path(path)
+    with _open(path) as wav:
+        channels, width, rate = wav.getnchannels(), wav.getsampwidth(), wav.getframerate()
+        converter = StreamResampler(rate, SAMPLE_RATE)
+        block = max(1, int(seconds * rate))
+        raw = _read(wav, block, path)
+        while raw:
+            following = _read(wav, block, path)
+            yield to_int16(converter.process(_mono(_decode(raw, width, path), channels), last=not following))
+            raw = following
+
+
+def _open(path: Path) -> wave.Wave_read:
     if not path.is_file():
         raise GlimmerError(f"{path}: no such file")
     try:
-        with wave.open(str(path), "rb") as wav:
-            channels, width, rate = wav.getnchannels(), wav.getsampwidth(), wav.getframerate()
-            raw = wav.readframes(wav.getnframes())
+        wav = wave.open(str(path), "rb")
     except (wave.Error, EOFError) as err:
-        detail = f" ({err})" if str(err) else ""
-        raise GlimmerError(f"{path}: not a PCM WAV file{detail}; convert it with "
-                           "'sox IN -r 16000 -c 1 -b 16 OUT.wav'") from None
-    audio = _decode(raw, width, path)
-    if channels > 1:
-        audio = audio[: len(audio) - len(audio) % channels].reshape(-1, channels).mean(axis=1)
-    return to_int16(resample(audio, rate, SAMPLE_RATE))
+        raise _not_pcm(path, err) from None
+    if wav.getframerate() <= 0 or wav.getnchannels() <= 0:
+        wav.close()
+        raise _not_pcm(path, wave.Error(f"sample rate {wav.getframerate()}, {wav.getnchannels()} channels"))
+    return wav
+
+
+def _read(wav: wave.Wave_read, frames: int, path: str | Path) -> bytes:
+    try:
+        return wav.readframes(frames)
+    except (wave.Error, EOFError) as err:
+        raise _not_pcm(Path(path), err) from None
+
+
+def _not_pcm(path: Path, err: Exception) -> GlimmerError:
+    detail = f" ({err})" if str(err) else ""
+    return GlimmerError(f"{path}: not a PCM WAV file{detail}; convert it with 'sox IN -r 16000 -c 1 -b 16 OUT.wav'")
+
+
+def _mono(audio: np.ndarray, channels: int) -> np.ndarray:
+    if channels == 1:
+        return audio
+    return audio[: len(audio) - len(audio) % channels].reshape(-1, channels).mean(axis=1)
 
 
 def _decode(raw: bytes, width: int, path: Path) -> np.ndarray:
