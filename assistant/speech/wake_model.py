@@ -1,8 +1,8 @@
 """Numpy inference for the small wake phrase classifiers (trained by scripts/train_wake.py).
 
-A model is three strided 1-D convolutions over time (log-mel bins as channels) and two dense layers; it maps
-the last CONTEXT frames of log-mel features (1.5 s) to the probability that the wake phrase has just ended.
-Weights live in one .npz file holding several named models (the spotter and the verifier).
+A classifier reads the last WINDOW speech embeddings (about 2 s of audio) and gives the probability that
+the wake phrase has just ended. Each is a multilayer perceptron with layer normalization; one .npz file
+holds several named models (the spotter and the verifiers) and the metadata they were trained with.
 """
 from __future__ import annotations
 
@@ -11,47 +11,52 @@ from pathlib import Path
 
 import numpy as np
 
-CONTEXT = 150        # feature frames (10 ms each) seen by a model
-KERNEL = 5
-STRIDE = 2
+WINDOW = 16          # embeddings (80 ms apart) seen by a classifier
 
 
 @dataclass(frozen=True)
-class ConvNet:
-    """One classifier; `score(window)` takes (CONTEXT, N_MELS) log-mel frames."""
-    mean: np.ndarray
-    std: np.ndarray
-    convs: tuple[tuple[np.ndarray, np.ndarray], ...]   # (weights (KERNEL*c_in, c_out), bias (c_out,))
-    dense: tuple[tuple[np.ndarray, np.ndarray], ...]   # (weights (n_in, n_out), bias (n_out,))
+class Mlp:
+    """One classifier; `scores(windows)` takes (n, WINDOW, EMB_DIM) embeddings and returns n probabilities."""
+    layers: tuple[tuple[np.ndarray, np.ndarray], ...]     # (weights (n_in, n_out), bias (n_out,))
+    norms: tuple[tuple[np.ndarray, np.ndarray], ...]      # layer-norm (gain, bias) after each hidden layer
+
+    def scores(self, windows: np.ndarray) -> np.ndarray:
+        h = windows.reshape(windows.shape[0], -1).astype(np.float32)
+        for i, (w, b) in enumerate(self.layers):
+            h = h @ w + b
+            if i < len(self.norms):
+                g, c = self.norms[i]
+                mu = h.mean(axis=1, keepdims=True)
+                var = h.var(axis=1, keepdims=True)
+                h = np.maximum((h - mu) / np.sqrt(var + 1e-5) * g + c, 0.0)
+        return 1.0 / (1.0 + np.exp(-np.clip(h[:, 0], -60.0, 60.0)))
 
     def score(self, window: np.ndarray) -> float:
-        x = (window - self.mean) / self.std
-        for w, b in self.convs:
-            n = (x.shape[0] - KERNEL) // STRIDE + 1
-            cols = np.lib.stride_tricks.as_strided(
-                x, shape=(n, KERNEL * x.shape[1]), strides=(x.strides[0] * STRIDE, x.strides[1]))
-            x = np.maximum(cols @ w + b, 0.0)
-            x = np.ascontiguousarray(x)
-        h = x.reshape(-1)
-        for i, (w, b) in enumerate(self.dense):
-            h = h @ w + b
-            if i < len(self.dense) - 1:
-                h = np.maximum(h, 0.0)
-        return float(1.0 / (1.0 + np.exp(-np.clip(h[0], -60.0, 60.0))))
+        return float(self.scores(window[None])[0])
 
 
-def load_models(path: Path) -> tuple[dict[str, ConvNet], dict[str, str]]:
+def load_models(path: Path) -> tuple[dict[str, Mlp], dict[str, str]]:
     """Models by name and the metadata (e.g. the phrase they were trained for) stored in `path`."""
     with np.load(path, allow_pickle=False) as z:
         arrays = {k: z[k] for k in z.files}
-    meta = {k[5:]: str(v) for k, v in arrays.items() if k.startswith("meta.")}
+    meta = {k[5:]: str(v) for k, v in arrays.items() if k.startswith("meta.") and v.ndim == 0}
     names = sorted({k.split(".")[0] for k in arrays if not k.startswith("meta.")})
     models = {}
     for name in names:
-        def layers(kind: str) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
-            n = sum(1 for k in arrays if k.startswith(f"{name}.{kind}") and k.endswith(".w"))
-            return tuple((arrays[f"{name}.{kind}{i}.w"].astype(np.float32),
-                          arrays[f"{name}.{kind}{i}.b"].astype(np.float32)) for i in range(n))
-        models[name] = ConvNet(arrays[f"{name}.mean"].astype(np.float32), arrays[f"{name}.std"].astype(np.float32),
-                               layers("conv"), layers("dense"))
+        def pairs(kind: str, a: str, b: str) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+            n = sum(1 for k in arrays if k.startswith(f"{name}.{kind}") and k.endswith(f".{a}"))
+            return tuple((arrays[f"{name}.{kind}{i}.{a}"].astype(np.float32),
+                          arrays[f"{name}.{kind}{i}.{b}"].astype(np.float32)) for i in range(n))
+        models[name] = Mlp(pairs("dense", "w", "b"), pairs("norm", "g", "b"))
     return models, meta
+
+
+def save_models(path: Path, models: dict[str, Mlp], meta: dict[str, str]) -> None:
+    """Write models and metadata in the format `load_models` reads."""
+    arrays: dict[str, np.ndarray] = {f"meta.{k}": np.array(v) for k, v in meta.items()}
+    for name, m in models.items():
+        for i, (w, b) in enumerate(m.layers):
+            arrays[f"{name}.dense{i}.w"], arrays[f"{name}.dense{i}.b"] = w, b
+        for i, (g, c) in enumerate(m.norms):
+            arrays[f"{name}.norm{i}.g"], arrays[f"{name}.norm{i}.b"] = g, c
+    np.savez_compressed(path, **arrays)
