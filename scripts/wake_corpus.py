@@ -1,9 +1,9 @@
-"""Deterministic synthetic audio for training and benchmarking the wake phrase model.
+"""Texts, the TRAIN/TEST split and backgrounds for training and benchmarking the wake phrase model.
 
-Voices: hibari-tts (natural; varied by seed, speed and a resampling pitch/tempo shift) and espeak-ng (robotic;
-varied by voice, variant, speed and pitch). Backgrounds: white/pink/brown noise, synthetic room reverb, and the
-LibriVox clips of pocketsphinx-testdata. Text: sentence templates split into a TRAIN and a TEST half, so the
-bench and tests never hear a sentence, seed, speed or espeak voice the model was trained on.
+Text: sentence templates split into a TRAIN and a TEST half, so the bench and tests never hear a sentence,
+hibari seed, speed or espeak voice the model was trained on; confusables and near misses. Backgrounds:
+white/pink/brown noise, synthetic room reverb, levels, and the LibriVox clips of pocketsphinx-testdata (real
+people, for the bench only). The voices themselves are in scripts/wake_voices.py.
 """
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ import numpy as np
 from assistant.audio.frames import to_float
 from assistant.audio.resample import resample
 from assistant.audio.wav import read_wav
-from scripts.corpus import LIBRIVOX, Synthesizer
+from assistant.speech.pacing import trim
+from scripts.corpus import LIBRIVOX
 from scripts.corpus import noise as _unit_noise
 
 SR = 16000
@@ -33,7 +34,6 @@ ESPEAK_TEST = tuple(f"{v}+{x}" for v in ("en-gb-x-rp", "en-gb-x-gbclan", "en-us"
 
 PHRASE_TEXTS = ("Hey Glimmer", "hey glimmer", "Hey, Glimmer.", "Hey Glimmer!", "Hey glimmer?", "Hey Glimmer,",
                 "Hey, glimmer!")
-PHRASE_PHONEMES = ("hˈA ɡlˈɪməɹ", "hA ɡlˈɪməɹ", "hˈA ɡlˈɪmɚ", "hˈeɪ ɡlˈɪmə", "hˈA, ɡlˈɪməɹ.")
 
 # Sounds close to the phrase that must not wake it. TEST_ONLY ones are never trained on.
 CONFUSABLES = ("a glimmer", "the glimmer", "hey Jimmy", "shimmer", "glamour", "hey, shimmer", "hey glamour",
@@ -164,46 +164,10 @@ def _hibari():
     return Hibari(threads=1)
 
 
-def trim(x: np.ndarray, thresh: float = 0.01) -> np.ndarray:
-    idx = np.flatnonzero(np.abs(x) > thresh * max(1e-6, float(np.abs(x).max())))
-    return x[idx[0]: idx[-1] + 1] if idx.size else x[:0]
-
-
-def hibari(text: str, seed: int, speed: float, shift: float = 1.0, phonemes: bool = False) -> np.ndarray:
-    """Natural voice, 16 kHz float32, trimmed; `shift` > 1 raises pitch and tempo together."""
-    h = _hibari()
-    a = h.from_phonemes(text, speed=speed, seed=seed) if phonemes else h(text, speed=speed, seed=seed)
-    return trim(resample(np.asarray(a, dtype=np.float32), 24000, int(round(SR / shift))))
-
-
-def espeak(text: str, voice: str, wpm: int, pitch: int) -> np.ndarray:
-    """Robotic voice, 16 kHz float32, trimmed."""
-    return trim(to_float(Synthesizer.espeak(text, voice, wpm, pitch)))
-
-
-def voice(rng: np.random.Generator, seed: int, split: str, text: str | None) -> np.ndarray:
-    """The wake phrase (text None) or another short text, in a random natural or robotic voice."""
-    speeds = TRAIN_SPEEDS if split == "train" else TEST_SPEEDS
-    if rng.random() < 0.7:
-        speed = float(rng.choice(speeds)) + float(rng.uniform(-0.03, 0.03))
-        shift = float(rng.uniform(0.92, 1.08))
-        if text is None and rng.random() < 0.4:
-            return hibari(str(rng.choice(PHRASE_PHONEMES)), seed, speed, shift, phonemes=True)
-        return hibari(text or str(rng.choice(PHRASE_TEXTS)), seed, speed, shift)
-    voices = ESPEAK_TRAIN if split == "train" else ESPEAK_TEST
-    return espeak(text or str(rng.choice(PHRASE_TEXTS)), str(rng.choice(voices)),
-                  int(rng.integers(115, 200)), int(rng.integers(25, 75)))
-
-
-def background(rng: np.random.Generator, x: np.ndarray) -> np.ndarray:
-    """Random reverb, noise (0-30 dB SNR or a faint floor) and level, as in training."""
-    if rng.random() < 0.25:
-        x = reverb(rng, x, float(rng.uniform(0.15, 0.7)))
-    if rng.random() < 0.7:
-        x = add_noise(rng, x, float(rng.choice([30, 20, 15, 10, 5, 0])), str(rng.choice(["white", "pink", "brown"])))
-    else:
-        x = x + noise(rng, x.size, "pink") * 1e-4
-    return level(x, float(rng.uniform(-32, -1)))
+def hibari(text: str, seed: int, speed: float) -> np.ndarray:
+    """The natural hibari voice, 16 kHz float32, trimmed."""
+    a = _hibari()(text, speed=speed, seed=seed)
+    return trim(resample(np.asarray(a, dtype=np.float32), 24000, SR), SR)
 
 
 # --- backgrounds -----------------------------------------------------------------------------------------
@@ -240,7 +204,3 @@ def level(x: np.ndarray, dbfs: float) -> np.ndarray:
     """Scale so the peak sits at dbfs, clipped to [-1, 1]."""
     peak = max(1e-6, float(np.abs(x).max()))
     return np.clip(x * (10 ** (dbfs / 20) / peak), -1, 1).astype(np.float32)
-
-
-def to_int16(x: np.ndarray) -> np.ndarray:
-    return (np.clip(x, -1, 1) * 32767).astype(np.int16)
