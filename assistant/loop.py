@@ -25,6 +25,7 @@ from assistant.speech.endpoint import Listener
 from assistant.speech.transcribe import make_transcriber
 from assistant.speech.tts import Narrator, make_voice
 from assistant.speech.wake import WakeDetector
+from assistant.speech.wake_profile import find as find_profile
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ class Assistant:
         self.journal = Journal.open(settings.journal.path, keep_audio=settings.journal.keep_audio)
         self.narrator = Narrator(make_voice(settings.tts), sink, settings.tts, settings.night)
         self.transcriber = make_transcriber(settings.stt)
-        self.wake = WakeDetector(settings.wake)
+        self.wake = WakeDetector(settings.wake, profile=find_profile(settings.journal.path))
 
     def run(self) -> int:
         """Serve until a simulated source runs out of turns (live: until interrupted)."""

@@ -10,7 +10,7 @@ from assistant.config import load_settings
 from assistant.errors import GlimmerError
 
 # Each module defines register(subparsers); its parsers set `handler(args, settings) -> int`.
-COMMANDS = ("run", "listen", "transcribe", "say", "practices", "journal", "report", "models", "doctor")
+COMMANDS = ("run", "listen", "wake", "transcribe", "say", "practices", "journal", "report", "models", "doctor")
 
 DESCRIPTION = """\
 Glimmer: an offline voice companion for noticing and savoring glimmers,

@@ -70,8 +70,6 @@ def _model_lines(settings: Settings) -> list[tuple[bool, str]]:
     from assistant.errors import GlimmerError
     from assistant.speech.models import vosk_model
     from assistant.speech.transcribe import choose
-    from assistant.speech.wake import MODEL_PATH
-
     lines = []
     try:
         choice = choose(settings.stt)
@@ -82,10 +80,28 @@ def _model_lines(settings: Settings) -> list[tuple[bool, str]]:
     vosk = vosk_model()
     lines.append((True, f"vosk English model: {vosk}" if vosk else
                   "vosk English model: not downloaded (optional: 'glimmer models download vosk-model-small-en-us-0.15')"))
-    if MODEL_PATH.is_file():
-        lines.append((True, f"wake phrase model: {MODEL_PATH.name} ('{settings.wake.phrase}')"))
-    else:
-        lines.append((False, f"wake phrase model: {MODEL_PATH} is missing; reinstall Glimmer"))
+    return lines + _wake_lines(settings)
+
+
+def _wake_lines(settings: Settings) -> list[tuple[bool, str]]:
+    """The wake model (and whether it is for the configured phrase) and the personal profile."""
+    from assistant.errors import GlimmerError
+    from assistant.speech.wake import WakeDetector
+    from assistant.speech.wake_profile import default_path, find
+
+    try:
+        detector = WakeDetector(settings.wake)
+    except GlimmerError as err:
+        return [(False, f"wake phrase: {err}")]
+    lines = [(True, f"wake phrase: '{settings.wake.phrase}', trained on {len(detector.model.families)} voice "
+                    f"families, threshold {detector.threshold:.2f} (sensitivity {settings.wake.sensitivity})")]
+    try:
+        profile = find(settings.journal.path)
+    except GlimmerError as err:
+        return lines + [(False, f"wake profile: {err}")]
+    lines.append((True, f"wake profile: {default_path(settings.journal.path)} ({len(profile.templates)} "
+                        "recordings of your voice)" if profile else
+                  "wake profile: none (optional: 'glimmer wake enroll' teaches Glimmer your voice)"))
     return lines
 
 

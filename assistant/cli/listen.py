@@ -12,29 +12,33 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     parser = sub.add_parser("listen", parents=[common], help="scan WAV files for the wake phrase",
                             description="Print one JSON line per wake detection: "
                                         '{"event":"wake","file":F,"t":S} (S = seconds into the file). '
-                                        "Run with -v to log each detection's score.")
+                                        "Run with -v to log each detection's score. Files of any length "
+                                        "are read in constant memory.")
     parser.add_argument("files", nargs="+", metavar="FILE", help="PCM WAV files (any rate, mono or stereo)")
     parser.add_argument("--sensitivity", type=float, metavar="S",
                         help="try another wake.sensitivity (0 = hardest to wake, 1 = easiest)")
+    parser.add_argument("--profile", metavar="PATH",
+                        help="a personal wake profile from 'glimmer wake enroll' (default: the one beside "
+                             "the journal, when there is one)")
     parser.set_defaults(handler=run)
 
 
-def run(args: argparse.Namespace, settings) -> int:
-    from assistant.audio.frames import frames_of
-    from assistant.audio.wav import read_wav
+def run(args: argparse.Namespace, settings) -> int:  # noqa: ANN001 (Settings, imported lazily)
+    from assistant.audio.wav import stream_wav
     from assistant.speech.wake import WakeDetector
+    from assistant.speech.wake_profile import find
 
     wake = settings.wake
     if args.sensitivity is not None:
         if not 0.0 <= args.sensitivity <= 1.0:
             raise GlimmerError(f"--sensitivity {args.sensitivity}: must be between 0 and 1")
         wake = replace(wake, sensitivity=args.sensitivity)
-    detector = WakeDetector(wake)
+    detector = WakeDetector(wake, profile=find(settings.journal.path, args.profile))
     for path in args.files:
-        samples = read_wav(path)
         detector.reset()
-        for frame in frames_of(samples):
-            hit = detector.feed(frame)
-            if hit is not None:
-                print(json.dumps({"event": "wake", "file": path, "t": round(hit.t, 2)}), flush=True)
+        for block in stream_wav(path):
+            for start in range(0, block.size, 4800):
+                hit = detector.feed(block[start: start + 4800])
+                if hit is not None:
+                    print(json.dumps({"event": "wake", "file": path, "t": round(hit.t, 2)}), flush=True)
     return 0

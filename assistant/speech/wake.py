@@ -1,10 +1,11 @@
-"""The wake phrase detector: VAD gate -> spotter -> verifier, streaming 30 ms frames.
+"""The wake phrase detector: VAD gate -> speech embeddings -> spotter -> verifier, streaming 30 ms frames.
 
-Quiet audio costs one webrtcvad call per frame. While speech is around, log-mel features (10 ms hop) of the last
-1.5 s are kept up to date and a small spotter network scores the window every frame; only when it proposes a
-candidate does a larger verifier network take a second look at the same window, and the phrase is accepted
-when both agree on HITS_NEEDED consecutive frames. Everything is a function of the frames fed, so
-files (`glimmer listen`) and the microphone take the same path and the chunking of the input does not matter.
+Quiet audio costs one webrtcvad call per frame. While speech is around, the speech embeddings of
+`wake_features` (one every 80 ms) are kept up to date; a small spotter scores the last WINDOW of them, and
+only when it (or the owner's enrolled profile) proposes a candidate do the verifiers take a second look. The
+phrase is accepted when HITS_NEEDED candidates in a row have a mean verified score above the threshold.
+Everything is a function of the frames fed, so files (`glimmer listen`) and the microphone take the same
+path and the chunking of the input does not matter.
 """
 from __future__ import annotations
 
@@ -20,62 +21,78 @@ import numpy as np
 from assistant.audio.frames import FRAME_SAMPLES, SAMPLE_RATE
 from assistant.config import WakeSettings
 from assistant.errors import GlimmerError
-from assistant.speech.wake_features import FLOOR, HOP, N_MELS, WIN, log_mel
-from assistant.speech.wake_model import CONTEXT, ConvNet, load_models
+from assistant.speech.wake_features import EMB_DIM, EMB_HOP_SAMPLES, EMB_SPAN, EmbeddingStream
+from assistant.speech.wake_model import WINDOW, Mlp, load_models
+from assistant.speech.wake_profile import WakeProfile
 
 log = logging.getLogger(__name__)
 
 MODEL_PATH = Path(__file__).with_name("wake_model.npz")
-# Decision rule chosen on the bench's dev corpus (scripts/bench_wake.py --dev), never on the full bench.
-SPOT_THRESHOLD = 0.5          # spotter score that makes a candidate
-VERIFY_THRESHOLD = 0.8        # mean verifier score at sensitivity 0.5
-SENSITIVITY_SLOPE = 6.0       # logit units of verifier threshold between sensitivity 0 and 1
-HITS_NEEDED = 4               # consecutive frames (120 ms) on which both agree
-HANGOVER_S = 0.6              # keep scoring this long after the last speech-like frame
+HITS_NEEDED = 2               # consecutive spotted embeddings (80 ms apart) whose mean verified score decides
+HANGOVER_S = 1.0              # keep scoring this long after the last speech-like frame
 MIN_SWING = 64                # int16 peak-to-peak below which a frame is silence without asking the VAD
-_RING = -(-(CONTEXT * HOP + WIN) // FRAME_SAMPLES) * FRAME_SAMPLES + FRAME_SAMPLES   # whole frames
+_RING = -(-((WINDOW - 1) * EMB_HOP_SAMPLES + EMB_SPAN) // FRAME_SAMPLES) * FRAME_SAMPLES + 2 * FRAME_SAMPLES
 
 
 @dataclass(frozen=True)
 class Detection:
-    """A wake: `t` seconds of audio had been fed when it fired; `score` the verifier's mean score."""
+    """A wake: `t` seconds of audio had been fed when it fired; `score` the verified score."""
     t: float
     score: float
+
+
+@dataclass(frozen=True)
+class WakeModel:
+    """The trained classifiers and the decision rule they were shipped with (chosen on training-side data)."""
+    spotter: Mlp
+    verifiers: tuple[Mlp, ...]
+    phrase: str
+    spot_threshold: float
+    verify_threshold: float
+    embedding_mean: np.ndarray
+    families: tuple[str, ...]                          # the voice families it was trained on
 
 
 def normalize_phrase(phrase: str) -> str:
     return " ".join(re.sub(r"[^a-z ]", " ", phrase.lower()).split())
 
 
-@functools.lru_cache(maxsize=2)
-def _models(path: Path) -> tuple[ConvNet, tuple[ConvNet, ...], str]:
-    """The spotter, the verifiers (their scores are averaged) and the phrase they were trained for."""
+@functools.lru_cache(maxsize=4)
+def load_wake_model(path: Path = MODEL_PATH) -> WakeModel:
+    """The spotter, the verifiers (their scores are averaged), the phrase and the thresholds in `path`."""
     if not path.is_file():
         raise GlimmerError(f"wake model {path} is missing; retrain it with 'python scripts/train_wake.py'")
     models, meta = load_models(path)
     verifiers = tuple(m for name, m in sorted(models.items()) if name.startswith("verifier"))
-    return models["spotter"], verifiers, meta.get("phrase", "")
+    with np.load(path, allow_pickle=False) as z:
+        mean = z["meta.embedding_mean"] if "meta.embedding_mean" in z.files else np.zeros(EMB_DIM)
+    return WakeModel(models["spotter"], verifiers, meta.get("phrase", ""), float(meta["spot_threshold"]),
+                     float(meta["verify_threshold"]), mean.astype(np.float32),
+                     tuple(meta.get("families", "").split(",")))
 
 
-def verify_threshold(sensitivity: float) -> float:
-    """Verifier threshold for a sensitivity in [0, 1] (higher sensitivity, lower threshold)."""
-    logit = math.log(VERIFY_THRESHOLD / (1 - VERIFY_THRESHOLD)) - SENSITIVITY_SLOPE * (sensitivity - 0.5)
-    return 1 / (1 + math.exp(-logit))
+def threshold_for(model: WakeModel, sensitivity: float) -> float:
+    """Verified-score threshold for a sensitivity in [0, 1]: the shipped one at 0.5, 3 logits per 0.5 step."""
+    t = model.verify_threshold
+    return 1 / (1 + math.exp(-(math.log(t / (1 - t)) - 6.0 * (sensitivity - 0.5))))
 
 
 class WakeDetector:
     """Streaming two-stage wake phrase detector; `feed` any int16 chunk, get a Detection when it fires."""
 
-    def __init__(self, settings: WakeSettings, model_path: Path = MODEL_PATH) -> None:
+    def __init__(self, settings: WakeSettings, model_path: Path = MODEL_PATH,
+                 profile: WakeProfile | None = None) -> None:
         import webrtcvad
 
-        self._spotter, self._verifiers, trained = _models(Path(model_path))
-        if normalize_phrase(settings.phrase) != trained:
+        self.model = load_wake_model(Path(model_path))
+        if normalize_phrase(settings.phrase) != self.model.phrase:
             raise GlimmerError(f"wake phrase '{settings.phrase}' is not supported: the wake model was trained for "
-                               f"'{trained}' (set wake.phrase to it, or retrain with scripts/train_wake.py)")
+                               f"'{self.model.phrase}' (set wake.phrase to it, or retrain with scripts/train_wake.py)")
         self._settings = settings
-        self._threshold = verify_threshold(settings.sensitivity)
+        self._profile = profile
+        self.threshold = threshold_for(self.model, settings.sensitivity)
         self._vad = webrtcvad.Vad(2)
+        self._stream = EmbeddingStream(WINDOW)
         self._muted = False
         self.reset()
 
@@ -84,14 +101,10 @@ class WakeDetector:
         self._pending = np.zeros(0, dtype=np.int16)
         self._ring = np.zeros(_RING, dtype=np.int16)        # circular: the last _RING samples fed (zeros first)
         self._fed = 0
-        self._mel = np.full((CONTEXT, N_MELS), math.log10(FLOOR), dtype=np.float32)
-        self._mel_next = 0                                  # absolute index of the next feature frame
-        self._active_until = -1
-        self._hits: list[float] = []
-        self._candidate_from: int | None = None             # where the current run of candidates began
         self._refractory_until = -1
         self._unmute_at = 0
         self._tail_from = 0
+        self._forget()
 
     def mute(self, muted: bool) -> None:
         """Half-duplex: while muted (and settings.mute_tail_s of audio after unmuting) nothing can wake it."""
@@ -107,6 +120,10 @@ class WakeDetector:
         """Audio fed since the phrase was first proposed (about its end): the start of what followed it."""
         n = self._fed - max(self._tail_from, self._fed - _RING)
         return self._recent()[_RING - n:]
+
+    def profile_similarity(self, window: np.ndarray) -> float:
+        """0..1: how close an embedding window is to the owner's enrolled phrase (0 without a profile)."""
+        return self._profile.similarity(window - self.model.embedding_mean) if self._profile else 0.0
 
     def _recent(self) -> np.ndarray:
         """The last _RING samples fed, oldest first."""
@@ -127,10 +144,13 @@ class WakeDetector:
     def _forget(self) -> None:
         """Drop what is buffered (e.g. the assistant's own voice) without restarting the clock."""
         self._ring[:] = 0
-        self._mel_next = 0
+        self._stream.reset()
+        self._window = np.zeros((WINDOW, EMB_DIM), np.float32)
+        self._filled = 0                                    # embeddings in the window that follow each other
+        self._next_k: int | None = None                     # the embedding that would continue the window
         self._active_until = -1
-        self._hits.clear()
-        self._candidate_from = None
+        self._hits: list[float] = []
+        self._candidate_from: int | None = None
 
     def _frame(self, frame: np.ndarray) -> Detection | None:
         at = self._fed % _RING
@@ -145,46 +165,42 @@ class WakeDetector:
             self._hits.clear()
             self._candidate_from = None
             return None
-        self._update_features()
-        return self._score()
+        first, new = self._stream.update(self._recent(), self._fed)
+        if len(new) and first != self._next_k:
+            self._filled = 0                                # after a gap the window refills from the stream
+        found = None
+        for k, emb in enumerate(new, start=first):
+            self._window = np.concatenate([self._window[1:], emb[None]])
+            self._filled += 1
+            self._next_k = k + 1
+            if k >= 0 and self._filled >= WINDOW:           # a whole window, as the offline features give it
+                found = found or self._score(k)
+        return found
 
-    def _update_features(self) -> None:
-        """Bring the last CONTEXT log-mel frames up to date from the ring buffer."""
-        last = (self._fed - WIN) // HOP          # index of the newest complete feature frame
-        first = max(self._mel_next, last - CONTEXT + 1)
-        if last < first:
-            return
-        start = self._fed - _RING                # absolute sample index of the oldest sample kept
-        new = log_mel(self._recent()[first * HOP - start: last * HOP + WIN - start])
-        k = new.shape[0]
-        self._mel = np.concatenate([self._mel[k:], new]) if k < CONTEXT else new[-CONTEXT:]
-        self._mel_next = last + 1
-
-    def _score(self) -> Detection | None:
-        if self._fed < self._refractory_until:
+    def _score(self, k: int) -> Detection | None:
+        end = EMB_HOP_SAMPLES * k + EMB_SPAN                # the audio this window has heard ends here
+        if end < self._refractory_until:
+            self._hits.clear()
             return None
-        spot = self._spotter.score(self._mel)
-        if spot < SPOT_THRESHOLD:
+        spot = self.model.spotter.score(self._window)
+        own = self.profile_similarity(self._window)
+        if spot < self.model.spot_threshold and own < WakeProfile.CANDIDATE:
             self._hits.clear()
             self._candidate_from = None
             return None
         if self._candidate_from is None:
-            self._candidate_from = self._fed - FRAME_SAMPLES
-        verified = sum(v.score(self._mel) for v in self._verifiers) / len(self._verifiers)
-        if verified < self._threshold:
-            if self._hits or verified > 0.1:
-                log.debug("wake candidate rejected at %.2f s: spotter %.3f verifier %.3f",
-                          self._fed / SAMPLE_RATE, spot, verified)
-            self._hits.clear()
+            self._candidate_from = end - EMB_HOP_SAMPLES
+        verified = float(np.mean([v.score(self._window) for v in self.model.verifiers]))
+        self._hits = [*self._hits[1 - HITS_NEEDED:], max(verified, (verified + own) / 2)]   # a profile only adds
+        if len(self._hits) < HITS_NEEDED or np.mean(self._hits[-HITS_NEEDED:]) < self.threshold:
+            log.debug("wake candidate at %.2f s: spotter %.3f verifier %.3f profile %.3f",
+                      end / SAMPLE_RATE, spot, verified, own)
             return None
-        self._hits.append(verified)
-        if len(self._hits) < HITS_NEEDED:
-            return None
-        score = float(np.mean(self._hits))
+        score = float(np.mean(self._hits[-HITS_NEEDED:]))
         self._hits.clear()
-        self._refractory_until = self._fed + int(self._settings.refractory_s * SAMPLE_RATE)
+        self._refractory_until = end + int(self._settings.refractory_s * SAMPLE_RATE)
         self._tail_from = self._candidate_from
         self._candidate_from = None
         t = self._fed / SAMPLE_RATE
-        log.info("wake phrase detected at %.2f s (score %.3f, threshold %.3f)", t, score, self._threshold)
+        log.info("wake phrase detected at %.2f s (score %.3f, threshold %.3f)", t, score, self.threshold)
         return Detection(t=t, score=score)

@@ -1,0 +1,74 @@
+"""Checking one recording of the wake phrase and finding where in it the phrase ends (enrollment, wake test).
+
+A try is refused with one plain reason when it is too quiet, clipped, or not the phrase; otherwise the
+embedding window just after the phrase (where the shipped model scores it best) becomes a template.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+import numpy as np
+
+from assistant.audio.frames import SAMPLE_RATE
+from assistant.errors import GlimmerError
+from assistant.speech.wake import WakeDetector, normalize_phrase
+from assistant.speech.wake_features import EMB_HOP_SAMPLES, EMB_SPAN, embeddings
+from assistant.speech.wake_model import WINDOW
+
+QUIET_DBFS = -45.0            # a try whose loudest moment is below this is too quiet
+CLIP_SHARE = 0.002            # share of samples at full scale that makes a try clipped
+PAD_S = 0.5                   # digital silence put around a try
+
+
+@dataclass(frozen=True)
+class Try:
+    """One recording scored: the best window, its verified score and (for the profile) its embeddings."""
+    score: float
+    window: np.ndarray
+    wakes: bool
+
+
+def check_level(samples: np.ndarray, name: str) -> None:
+    """One clear line when a recording cannot be used: too quiet or clipped."""
+    if samples.size < SAMPLE_RATE // 2:
+        raise GlimmerError(f"{name}: too short to hold the phrase; record about two seconds")
+    peak = int(np.max(np.abs(samples.astype(np.int32))))
+    if 20 * np.log10(max(peak, 1) / 32768) < QUIET_DBFS:
+        raise GlimmerError(f"{name}: too quiet (loudest moment {20 * np.log10(max(peak, 1) / 32768):.0f} dBFS); "
+                           "speak a little closer to the microphone or raise its level")
+    if np.mean(np.abs(samples.astype(np.int32)) >= 32700) > CLIP_SHARE:
+        raise GlimmerError(f"{name}: clipped (too loud); speak a little further from the microphone "
+                           "or lower its level")
+
+
+def score_try(detector: WakeDetector, samples: np.ndarray) -> Try:
+    """The best-scoring window of a recording (the same features and models as live listening)."""
+    pad = np.zeros(int(PAD_S * SAMPLE_RATE), np.int16)
+    padded = np.concatenate([pad, samples, pad])
+    emb = embeddings(padded, lead=WINDOW - 1)                 # window k: rows k .. k + WINDOW - 1
+    wins = np.lib.stride_tricks.sliding_window_view(emb, (WINDOW, emb.shape[1]))[:, 0]
+    verified = np.mean([v.scores(wins) for v in detector.model.verifiers], axis=0)
+    own = np.array([detector.profile_similarity(w) for w in wins])
+    fused = np.maximum(verified, (verified + own) / 2)
+    best = int(np.argmax(fused))
+    if fused[best] < 0.5:                    # the model does not hear it: take the window after the speech
+        best = _after_speech(padded, len(wins))
+    detector.reset()
+    wakes = detector.feed(padded) is not None
+    detector.reset()
+    return Try(float(fused[best]), wins[best], wakes)
+
+
+def _after_speech(samples: np.ndarray, n_windows: int) -> int:
+    """The window that ends about 0.1 s after the last loud sound."""
+    loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > 0.1 * np.max(np.abs(samples.astype(np.int32))))
+    end = int(loud[-1]) + SAMPLE_RATE // 10
+    return int(np.clip(np.ceil((end - EMB_SPAN) / EMB_HOP_SAMPLES), 0, n_windows - 1))
+
+
+def sounds_like_phrase(text: str, phrase: str) -> bool:
+    """Whether a transcript plausibly is the phrase: a word in it close to the phrase's last word
+    ("glimmer", "glimma", "limmer")."""
+    target = normalize_phrase(phrase).split()[-1]
+    return any(SequenceMatcher(None, w, target).ratio() >= 0.7 for w in normalize_phrase(text).split())
