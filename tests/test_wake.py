@@ -1,18 +1,22 @@
 """The wake phrase through the real path: synthesized held-out voices, frames of 480 samples, real models."""
 
 import json
+import wave
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from assistant.audio.frames import SAMPLE_RATE, frames_of
+from assistant.audio.frames import SAMPLE_RATE, frames_of, to_int16
+from assistant.audio.resample import resample
 from assistant.audio.wav import write_wav
 from assistant.config import WakeSettings
 from assistant.errors import GlimmerError
 from assistant.speech.wake import WakeDetector
 
 SEED = 50007          # held-out hibari seeds (training never uses 50000-59999)
+EARLY_S = 0.4         # a wake during the phrase's last sounds (its trailing decay) is on time too
 
 
 def _gap(seconds: float) -> np.ndarray:
@@ -49,7 +53,7 @@ def test_fires_once_right_after_the_phrase(phrase):
     audio, end = phrase
     hits = _scan(audio)
     assert len(hits) == 1
-    assert end - 0.1 <= hits[0].t <= end + 0.6 and 0 < hits[0].score <= 1
+    assert end - EARLY_S <= hits[0].t <= end + 0.6 and 0 < hits[0].score <= 1
 
 
 def test_fires_on_the_phrase_inside_running_speech(speak):
@@ -59,7 +63,7 @@ def test_fires_on_the_phrase_inside_running_speech(speak):
     audio = np.concatenate([_gap(0.5), before, _gap(0.2), core, _gap(0.2), after, _gap(1.0)])
     end = (0.7 * SAMPLE_RATE + len(before) + len(core)) / SAMPLE_RATE
     hits = _scan(audio)
-    assert len(hits) == 1 and end - 0.1 <= hits[0].t <= end + 0.6
+    assert len(hits) == 1 and end - EARLY_S <= hits[0].t <= end + 0.6
 
 
 def test_fires_on_most_robotic_voices():
@@ -72,7 +76,7 @@ def test_fires_on_most_robotic_voices():
         core = _trim(Synthesizer.espeak("hey glimmer", voice=voice, words_per_minute=160))
         hits = _scan(np.concatenate([_gap(1.0), core, _gap(1.5)]))
         end = 1.0 + len(core) / SAMPLE_RATE
-        fired += len(hits) == 1 and end - 0.2 <= hits[0].t <= end + 0.6
+        fired += len(hits) == 1 and end - EARLY_S <= hits[0].t <= end + 0.6
     assert fired >= 5
 
 
@@ -134,4 +138,134 @@ def test_glimmer_listen_prints_one_json_line_per_detection(glimmer, tmp_path, ph
     assert result.returncode == 0, result.stderr
     events = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(e["event"], e["file"]) for e in events] == [("wake", "wake.wav")]
-    assert end - 0.1 <= events[0]["t"] <= end + 0.6
+    assert end - EARLY_S <= events[0]["t"] <= end + 0.6
+
+
+# --- voices from a family the model never trained on, digital silence, enrollment --------------------------
+DATA = Path(__file__).with_name("data")
+HELD_OUT_MODEL = DATA / "wake-without-kokoro.npz"
+FLITE_VOICES = ("kal", "kal16", "awb", "rms", "slt")
+
+
+def _between_zeros(core: np.ndarray) -> tuple[np.ndarray, float]:
+    return np.concatenate([_gap(1.0), core, _gap(1.5)]), 1.0 + len(core) / SAMPLE_RATE
+
+
+@pytest.fixture(scope="module")
+def flite_phrases():
+    """"hey glimmer" in Debian flite's five voices, between stretches of digital silence (exact zeros)."""
+    from scripts.wake_voices import speak as speak_family
+
+    return [_between_zeros(to_int16(speak_family("flite", voice, text, speed)))
+            for voice in FLITE_VOICES for text, speed in (("Hey glimmer.", 1.0), ("Hey, Glimmer!", 0.9))]
+
+
+def _fires_on_time(det: WakeDetector, audio: np.ndarray, end: float) -> bool:
+    det.reset()
+    hits = [d for d in map(det.feed, frames_of(audio)) if d is not None]
+    return len(hits) == 1 and end - EARLY_S <= hits[0].t <= end + 0.8
+
+
+def test_a_voice_family_held_out_of_training_wakes_it():
+    """The bench's model trained on every family but Kokoro hears held-out Kokoro speakers (new voice mixes,
+    never trained on by any model), between stretches of digital silence."""
+    from assistant.audio.wav import read_wav
+
+    det = WakeDetector(WakeSettings(), model_path=HELD_OUT_MODEL)
+    assert "kokoro" not in det.model.families and "hibari" in det.model.families
+    clips = sorted((DATA / "kokoro").glob("*.wav"))
+    fired = sum(_fires_on_time(det, *_between_zeros(read_wav(path))) for path in clips)
+    assert len(clips) == 10 and fired >= 9, f"{fired} of {len(clips)}"
+
+
+def test_the_shipped_model_hears_every_flite_voice(flite_phrases):
+    det = WakeDetector(WakeSettings())
+    assert sum(_fires_on_time(det, audio, end) for audio, end in flite_phrases) == len(flite_phrases)
+
+
+def test_digital_silence_and_a_hiss_floor_both_wake_it(phrase):
+    """A noise-gated microphone gives exact zeros around the phrase; a real one a faint hiss."""
+    audio, end = phrase
+    assert not audio[: SAMPLE_RATE // 2].any()
+    hiss = np.random.default_rng(3).normal(0, 10, audio.size)            # about -70 dBFS
+    det = WakeDetector(WakeSettings())
+    assert _fires_on_time(det, audio, end)
+    assert _fires_on_time(det, np.clip(audio + hiss, -32768, 32767).astype(np.int16), end)
+
+
+@pytest.fixture(scope="module")
+def owner_clips():
+    """A flite voice as the owner: three recordings to enroll and one to test with."""
+    from scripts.wake_voices import speak as speak_family
+
+    texts = ("Hey glimmer.", "Hey, glimmer.", "Hey Glimmer!", "Hey glimmer?")
+    return [np.concatenate([_gap(0.4), to_int16(speak_family("flite", "awb", t, s)), _gap(0.6)])
+            for t, s in zip(texts, (1.0, 0.95, 1.05, 1.0))]
+
+
+def test_enrollment_round_trips(glimmer, tmp_path, owner_clips):
+    for k, clip in enumerate(owner_clips):
+        write_wav(tmp_path / f"try{k}.wav", clip)
+    made = glimmer("wake", "enroll", "--profile", "me.npz", "try0.wav", "try1.wav", "try2.wav")
+    assert made.returncode == 0, made.stderr
+    assert "kept your wake profile" in made.stdout
+    assert (tmp_path / "me.npz").stat().st_mode & 0o777 == 0o600
+    tested = glimmer("wake", "test", "--profile", "me.npz", "try3.wav")
+    assert tested.returncode == 0, tested.stdout + tested.stderr
+    assert "profile: yes" in tested.stdout and "try3.wav: score" in tested.stdout and "-> wakes" in tested.stdout
+    heard = glimmer("listen", "--profile", "me.npz", "try3.wav")
+    assert [json.loads(x)["event"] for x in heard.stdout.splitlines()] == ["wake"]
+
+
+def test_a_profile_never_makes_others_harder_to_wake(owner_clips, phrase, confusables):
+    """The profile only adds: another voice's phrase scores the same, confusables stay silent."""
+    from assistant.speech.wake_enroll import score_try
+    from assistant.speech.wake_profile import WakeProfile
+
+    plain = WakeDetector(WakeSettings())
+    windows = [score_try(plain, c).window - plain.model.embedding_mean for c in owner_clips[:3]]
+    enrolled = WakeDetector(WakeSettings(), profile=WakeProfile.from_windows(windows, "hey glimmer"))
+    assert score_try(enrolled, phrase[0]).score >= score_try(plain, phrase[0]).score
+    assert _scan_with(enrolled, confusables) == []
+
+
+def _scan_with(det: WakeDetector, audio: np.ndarray) -> list:
+    det.reset()
+    return [d for d in map(det.feed, frames_of(audio)) if d is not None]
+
+
+@pytest.mark.parametrize("problem, change, message", [
+    ("quiet", lambda x: (x * 0.002).astype(np.int16), "too quiet"),
+    ("clipped", lambda x: np.clip(x.astype(np.int32) * 40, -32768, 32767).astype(np.int16), "clipped"),
+])
+def test_enrollment_refuses_unusable_recordings(glimmer, tmp_path, owner_clips, problem, change, message):
+    write_wav(tmp_path / "a.wav", owner_clips[0])
+    write_wav(tmp_path / "b.wav", change(owner_clips[1]))
+    result = glimmer("wake", "enroll", "--profile", "me.npz", "a.wav", "b.wav")
+    assert result.returncode == 1
+    assert result.stderr.startswith("glimmer: b.wav: " + message) and "Traceback" not in result.stderr
+    assert not (tmp_path / "me.npz").exists()
+
+
+def test_enrollment_refuses_something_that_is_not_the_phrase(glimmer, tmp_path, speak):
+    write_wav(tmp_path / "a.wav", speak("The cat sat on the mat by the door.", seed=SEED + 40))
+    result = glimmer("wake", "enroll", "--profile", "me.npz", "a.wav")
+    assert result.returncode == 1 and "did not sound like 'hey glimmer'" in result.stderr
+
+
+def test_wav_files_stream_in_blocks_with_the_same_samples(tmp_path, phrase):
+    """A 44.1 kHz stereo file read in small blocks (as `listen` does with long files) or in large ones."""
+    from assistant.audio.wav import read_wav, stream_wav
+
+    audio, end = phrase
+    stereo = np.repeat(resample(audio.astype(np.float32) / 32768, SAMPLE_RATE, 44100)[:, None], 2, axis=1)
+    path = tmp_path / "long.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(2)
+        w.setsampwidth(2)
+        w.setframerate(44100)
+        w.writeframes(to_int16(stereo).tobytes())
+    whole = read_wav(path)
+    assert np.array_equal(np.concatenate(list(stream_wav(path, seconds=0.37))), whole)
+    assert abs(whole.size - audio.size) < 100
+    assert _fires_on_time(WakeDetector(WakeSettings()), whole, end)
