@@ -78,8 +78,8 @@ def run_enroll(args: argparse.Namespace, settings) -> int:  # noqa: ANN001
     detector = WakeDetector(settings.wake)
     transcriber = make_transcriber(settings.stt)
     windows = []
-    for name, audio in _recordings(args, settings, f"Let's teach me your voice. After each soft tone, say "
-                                                    f"'{phrase}', the way you usually would."):
+    prompt = f"Let's help me learn your voice. After each soft tone, say '{phrase}', the way you usually would."
+    for name, audio in _recordings(args, settings, prompt):
         check_level(audio, name)
         heard = transcriber.transcribe(audio).text
         attempt = score_try(detector, audio)
