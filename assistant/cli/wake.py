@@ -1,11 +1,15 @@
 """`glimmer wake enroll | test`: a personal wake profile from the owner's own voice, and a check of it."""
 
+from __future__ import annotations
+
 import argparse
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from assistant.errors import GlimmerError
+
+if TYPE_CHECKING:                       # numpy loads in the handlers: `glimmer --help` stays light
+    import numpy as np
 
 TRIES = 3
 TRY_SECONDS = 3.0
@@ -29,7 +33,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     test.set_defaults(handler=run_test)
 
 
-def _recordings(args: argparse.Namespace, settings, prompt: str) -> list[tuple[str, np.ndarray]]:
+def _recordings(args: argparse.Namespace, settings, prompt: str) -> list[tuple[str, np.ndarray]]:  # noqa: ANN001
     """(name, 16 kHz int16 audio) for each WAV file given, else TRIES tries from the microphone."""
     if args.files:
         from assistant.audio.wav import read_wav
@@ -39,6 +43,8 @@ def _recordings(args: argparse.Namespace, settings, prompt: str) -> list[tuple[s
 
 def _live_tries(settings, prompt: str):  # noqa: ANN001, ANN202 (Settings, a generator)
     """Glimmer asks in its calm voice, chimes, and records TRY_SECONDS for each try."""
+    import numpy as np
+
     from assistant.audio.frames import FRAME_SAMPLES, SAMPLE_RATE
     from assistant.audio.sinks import Speaker
     from assistant.audio.sources import Microphone
