@@ -227,3 +227,20 @@ def test_replay_favours_glimmers_not_heard_recently(tmp_path):
         only = journal.add("the only one")
         assert pick_for_replay(journal, rng=rng).id == only
         assert pick_for_replay(journal, rng=rng).id == only
+
+
+def test_two_processes_creating_the_same_journal_both_keep_every_line(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for attempt in range(10):
+        db = tmp_path / f"race{attempt}" / "journal.db"
+        lines = {who: [f"{who} glimmer {i}" for i in range(5)] for who in ("first", "second")}
+        procs = {who: subprocess.Popen([*GLIMMER, "--journal", str(db), "journal", "add", "-"], cwd=tmp_path,
+                                       env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                       stderr=subprocess.PIPE, text=True)
+                 for who in lines}
+        for who, proc in procs.items():
+            out, err = proc.communicate("\n".join(lines[who]) + "\n", timeout=60)
+            assert proc.returncode == 0 and err == "", f"attempt {attempt}, {who}: {err}"
+            assert len(out.split()) == 5
+        with Journal(db) as journal:
+            assert sorted(e.text for e in journal.list()) == sorted(lines["first"] + lines["second"])

@@ -18,10 +18,12 @@ from assistant.errors import GlimmerError
 
 log = logging.getLogger(__name__)
 
-# MIGRATIONS[i] moves a database from user_version i to i + 1. Never edit a shipped step; append a new one.
+# MIGRATIONS[i] moves a database from user_version i to i + 1. Never change what a shipped step does; append a
+# new one. Each step runs inside BEGIN IMMEDIATE after re-reading user_version, and says IF NOT EXISTS, so two
+# processes creating the same journal at once both succeed.
 MIGRATIONS: tuple[str, ...] = (
     """
-    CREATE TABLE entries (
+    CREATE TABLE IF NOT EXISTS entries (
         id INTEGER PRIMARY KEY AUTOINCREMENT,   -- AUTOINCREMENT: a deleted id is never handed out again
         created_utc TEXT NOT NULL,              -- ISO 8601 in UTC with microseconds: sorts as text
         utc_offset_s INTEGER NOT NULL,          -- the person's local UTC offset at that moment
@@ -35,19 +37,19 @@ MIGRATIONS: tuple[str, ...] = (
         last_replayed TEXT,                     -- ISO UTC of the last time it was played back
         replay_count INTEGER NOT NULL DEFAULT 0
     );
-    CREATE INDEX entries_by_created ON entries(created_utc);
-    CREATE VIRTUAL TABLE entries_fts USING fts5(
+    CREATE INDEX IF NOT EXISTS entries_by_created ON entries(created_utc);
+    CREATE VIRTUAL TABLE IF NOT EXISTS entries_fts USING fts5(
         text, practice, senses, content='entries', content_rowid='id',
         tokenize='porter unicode61 remove_diacritics 2');
-    CREATE TRIGGER entries_fts_insert AFTER INSERT ON entries BEGIN
+    CREATE TRIGGER IF NOT EXISTS entries_fts_insert AFTER INSERT ON entries BEGIN
         INSERT INTO entries_fts(rowid, text, practice, senses)
         VALUES (new.id, new.text, new.practice, new.senses);
     END;
-    CREATE TRIGGER entries_fts_delete AFTER DELETE ON entries BEGIN
+    CREATE TRIGGER IF NOT EXISTS entries_fts_delete AFTER DELETE ON entries BEGIN
         INSERT INTO entries_fts(entries_fts, rowid, text, practice, senses)
         VALUES ('delete', old.id, old.text, old.practice, old.senses);
     END;
-    CREATE TRIGGER entries_fts_update AFTER UPDATE OF text, practice, senses ON entries BEGIN
+    CREATE TRIGGER IF NOT EXISTS entries_fts_update AFTER UPDATE OF text, practice, senses ON entries BEGIN
         INSERT INTO entries_fts(entries_fts, rowid, text, practice, senses)
         VALUES ('delete', old.id, old.text, old.practice, old.senses);
         INSERT INTO entries_fts(rowid, text, practice, senses)
@@ -125,22 +127,39 @@ class Journal:
             self._db.close()
 
     def _configure(self) -> None:
-        mode = self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        mode = self._wal_mode()
         if mode.lower() != "wal":
             raise sqlite3.DatabaseError(f"journal mode is {mode}, not wal")
         self._db.execute("PRAGMA synchronous=FULL")      # fsync the WAL on every commit
         self._db.execute("PRAGMA secure_delete=ON")      # deleted text is overwritten, not left in free pages
 
+    def _wal_mode(self) -> str:
+        """Switch to WAL; while another process creates the file the switch can be refused at once, so retry."""
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                return self._db.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            except sqlite3.OperationalError as err:
+                if "locked" not in str(err) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
     def _migrate(self) -> None:
+        if self._version() == len(MIGRATIONS):
+            return
+        with self._transaction():   # re-read under the write lock: another process may have just migrated
+            version = self._version()
+            for target in range(version + 1, len(MIGRATIONS) + 1):
+                for statement in _statements(MIGRATIONS[target - 1]):
+                    self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {target}")
+
+    def _version(self) -> int:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         if version > len(MIGRATIONS):
             raise GlimmerError(f"the journal at {self.path} was written by a newer Glimmer "
                                f"(schema {version}); update Glimmer to open it")
-        for target in range(version + 1, len(MIGRATIONS) + 1):
-            with self._transaction():
-                for statement in _statements(MIGRATIONS[target - 1]):
-                    self._db.execute(statement)
-                self._db.execute(f"PRAGMA user_version = {target}")
+        return version
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
