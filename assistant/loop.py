@@ -18,7 +18,7 @@ from assistant.config import Settings
 from assistant.dialog import SpokenDialog
 from assistant.errors import GlimmerError
 from assistant.events import Emit, json_lines
-from assistant.journal.store import Journal
+from assistant.journal.store import Journal, NotSaved
 from assistant.practices.library import PracticeLibrary
 from assistant.session import Session
 from assistant.speech.endpoint import Listener
@@ -32,7 +32,8 @@ log = logging.getLogger(__name__)
 TURN_GRACE_S = 1.5          # after a simulated turn's audio, how long the wake path keeps listening
 HEARTBEAT_S = 600.0         # how often a live assistant notes in the log that it is listening
 BACKOFF_S = (1, 2, 5, 10, 30)
-SORRY = "Something went wrong on my side. Anything you shared is kept. I'm here whenever you'd like."
+SORRY = "Something went wrong on my side. I'm here whenever you'd like."
+SORRY_KEPT = "Something went wrong on my side. What you shared is kept in your journal. I'm here whenever you'd like."
 
 
 class Assistant:
@@ -101,12 +102,15 @@ class Assistant:
             session.run(self.wake.tail)
         except DeviceLost as lost:
             self._reconnect(lost)
+        except NotSaved as err:
+            log.error("session ended: %s; its words are %s", err, f"in {err.kept}" if err.kept else "not kept")
+            self._say_gently(not_saved_words(err))
         except GlimmerError as err:
             log.error("session ended: %s", err)
-            self._say_gently(SORRY)
+            self._say_gently(SORRY_KEPT if session.journal.saved else SORRY)
         except Exception:  # one session's failure must never end the assistant
             log.exception("unexpected error in a session")
-            self._say_gently(SORRY)
+            self._say_gently(SORRY_KEPT if session.journal.saved else SORRY)
         # Not in a `finally`: when told to stop (SIGTERM, Ctrl-C) it stops now, not after its last words.
         with suppress(GlimmerError):
             self.narrator.sink.wait_done()
@@ -133,6 +137,15 @@ class Assistant:
                 continue
             log.info("microphone is back")
             return
+
+
+def not_saved_words(err: NotSaved) -> str:
+    """What to say, calmly and truly, when a glimmer could not be saved."""
+    why = "this device's storage is full" if err.full else "the journal could not be written"
+    kept = (f"Your words are safe in a separate file, {err.kept.name}, in the journal's folder."
+            if err.kept else "I couldn't keep a copy of your words either, I'm sorry.")
+    fix = "Freeing some space will fix this." if err.full else "glimmer doctor can help find out why."
+    return f"I'm sorry, I couldn't save that in your journal: {why}. {kept} {fix} I'm here whenever you'd like."
 
 
 def run_assistant(settings: Settings, source: AudioSource, sink: AudioSink,

@@ -2,7 +2,7 @@
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
@@ -31,6 +31,7 @@ class SessionJournal:
     journal: Journal
     dialog: SpokenDialog
     emit: Emit
+    saved: list[int] = field(default_factory=list)   # ids committed in this session
 
     def add(self, text: str, *, practice: str | None = None, senses: Sequence[str] = (),
             calm_before: int | None = None, calm_after: int | None = None,
@@ -41,6 +42,7 @@ class SessionJournal:
         audio = last.audio if last is not None and last.text.endswith(text) else None
         entry_id = self.journal.add(text, practice=practice, senses=senses, calm_before=calm_before,
                                     calm_after=calm_after, confidence=confidence, audio=audio)
+        self.saved.append(entry_id)
         self.emit({"event": "journal", "id": entry_id, "text": text})
         return entry_id
 

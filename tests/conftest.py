@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -40,3 +41,26 @@ def glimmer(tmp_path):
 def rms(samples: np.ndarray) -> float:
     """Root-mean-square level of int16 samples, 0..1."""
     return float(np.sqrt(np.mean((samples.astype(np.float64) / 32768.0) ** 2))) if len(samples) else 0.0
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real 1 MiB tmpfs, mounted for this test only (needs root: skipped otherwise)."""
+    mount = tmp_path / "disk"
+    mount.mkdir(mode=0o700)
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", str(mount)],
+                          capture_output=True, text=True)
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {made.stderr.strip()}")
+    yield mount
+    subprocess.run(["umount", "--lazy", str(mount)], check=True)
+
+
+def fill_disk(folder: Path) -> None:
+    """Take every free byte of the file system holding `folder`, as a real full disk does."""
+    with tempfile.NamedTemporaryFile(dir=folder, prefix="filler", delete=False, buffering=0) as filler:
+        try:
+            while True:
+                filler.write(bytes(4096))
+        except OSError:
+            pass

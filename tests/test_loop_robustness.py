@@ -5,6 +5,8 @@ The only fake here is the hardware: a simulated microphone that stops delivering
 unplugged USB microphone does (its reads raise DeviceLost). Everything else is the real assistant.
 """
 
+import stat
+
 import numpy as np
 
 from assistant.audio.sinks import WavSink
@@ -13,6 +15,7 @@ from assistant.config import Settings, load_settings
 from assistant.journal.store import Journal
 from assistant.loop import Assistant
 from scripts.corpus import spoken_turn
+from tests.conftest import fill_disk
 
 
 class UnpluggedAfter(TurnFeeder):
@@ -60,3 +63,22 @@ def test_a_vanishing_microphone_keeps_the_glimmer_and_reconnects(tmp_path, synth
     assert any("steam from my tea" in text.lower() for text in said)  # replayed after reconnecting
     with Journal.open(settings.journal.path) as journal:
         assert len(journal.list()) == 1
+
+
+def test_a_full_disk_is_said_plainly_and_the_words_are_kept_aside(small_disk, synth, monkeypatch):
+    monkeypatch.chdir(small_disk)
+    glimmer = "The steam from my tea curled in the morning light."
+    turns = TurnFeeder([_turn(synth, "Hey glimmer.", glimmer)])
+    events: list[dict] = []
+    settings = _settings(small_disk / "glimmer")
+    assistant = Assistant(settings, turns, WavSink(small_disk.parent / "out.wav"), lambda: turns, events.append)
+    fill_disk(small_disk)   # the disk fills while the assistant is running
+    assert assistant.run() == 0
+    said = " ".join(e["text"] for e in events if e["event"] == "say")
+    assert "kept in your journal" not in said and "I've kept" not in said
+    assert "couldn't save that in your journal" in said and "storage is full" in said
+    assert "journal-unsaved.txt, in the journal's folder" in said
+    assert not [e for e in events if e["event"] == "journal"]
+    kept = small_disk / "glimmer" / "journal-unsaved.txt"
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert "steam from my tea" in kept.read_text().lower()

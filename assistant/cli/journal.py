@@ -6,6 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from assistant.errors import GlimmerError
+from assistant.practices.schema import SENSES
+
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add `journal` and its subcommands."""
@@ -24,8 +27,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = actions.add_parser("add", parents=[common], help="write a glimmer down; '-' reads one per line from stdin")
     p.add_argument("text", help="the glimmer in your words, or - to read one glimmer per line from stdin")
     p.add_argument("--practice", help="the practice it came from")
-    p.add_argument("--sense", action="append", default=[], metavar="SENSE",
-                   help="a sense it touched: sight, sound, touch, smell, taste, body, connection (repeatable)")
+    p.add_argument("--sense", action="append", default=[], choices=SENSES, metavar="SENSE",
+                   help=f"a sense it touched: {', '.join(SENSES)} (repeatable)")
     p.add_argument("--calm-before", type=int, metavar="0-10", help="how calm you felt before")
     p.add_argument("--calm-after", type=int, metavar="0-10", help="how calm you felt after")
     p.set_defaults(handler=_add)
@@ -44,10 +47,16 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(handler=_import)
 
 
-def _open(settings):
+def _open(settings, **how):
+    """The configured journal; `how`: Journal's create / writable / damaged_ok."""
     from assistant.journal.store import Journal
 
-    return Journal(settings.journal.path, keep_audio=settings.journal.keep_audio)
+    return Journal(settings.journal.path, keep_audio=settings.journal.keep_audio, **how)
+
+
+def _reading(settings, **how):
+    """The journal opened only to read: it must exist already, and a full disk does not stop it."""
+    return _open(settings, create=False, writable=False, **how)
 
 
 def _line(entry) -> str:
@@ -56,7 +65,7 @@ def _line(entry) -> str:
 
 
 def _list(args: argparse.Namespace, settings) -> int:
-    with _open(settings) as journal:
+    with _reading(settings) as journal:
         entries = journal.list(limit=args.limit)
     if not entries:
         print("No glimmers yet. Add one with: glimmer journal add \"the warm mug in my hands\"", file=sys.stderr)
@@ -67,7 +76,7 @@ def _list(args: argparse.Namespace, settings) -> int:
 
 def _search(args: argparse.Namespace, settings) -> int:
     query = " ".join(args.query)
-    with _open(settings) as journal:
+    with _reading(settings) as journal:
         entries = journal.search(query)
     if not entries:
         print(f"No glimmers with {query!r}.", file=sys.stderr)
@@ -79,20 +88,55 @@ def _search(args: argparse.Namespace, settings) -> int:
 def _add(args: argparse.Namespace, settings) -> int:
     fields = {"practice": args.practice, "senses": args.sense,
               "calm_before": args.calm_before, "calm_after": args.calm_after}
+    from assistant.journal.store import NotSaved
+
     with _open(settings) as journal:
-        if args.text != "-":
+        if args.text == "-":
+            return _add_lines(journal, fields)
+        try:
             print(journal.add(args.text, **fields))
-            return 0
-        for line in sys.stdin:
-            if line.strip():
-                print(journal.add(line, **fields), flush=True)   # printed only after the durable commit
+        except NotSaved as err:
+            raise GlimmerError(unsaved_advice(err)) from None
     return 0
 
 
-def _delete(args: argparse.Namespace, settings) -> int:
-    from assistant.errors import GlimmerError
+def _add_lines(journal, fields: dict) -> int:
+    """One glimmer per stdin line, each id printed once durable; a line that is not UTF-8 is named and skipped."""
+    from assistant.journal.store import NotSaved
 
-    with _open(settings) as journal:
+    skipped = []
+    lines = enumerate(sys.stdin.buffer, start=1)
+    for number, raw in lines:
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            skipped.append(number)
+            print(f"glimmer: line {number} is not UTF-8 text and was not saved; "
+                  "save the file as UTF-8, then add that line again", file=sys.stderr, flush=True)
+            continue
+        if not line.strip():
+            continue
+        try:
+            print(journal.add(line, **fields), flush=True)   # printed only after the durable commit
+        except NotSaved as err:
+            rest = [raw.decode("utf-8", "replace") for _, raw in lines if raw.strip()]
+            if rest and err.kept:
+                journal.keep_unsaved(rest)
+            raise GlimmerError(f"line {number}{' and the lines after it' if rest else ''}: {unsaved_advice(err)}")
+    return 1 if skipped else 0
+
+
+def unsaved_advice(err) -> str:
+    """NotSaved as one line: what happened, where the words are, what to do."""
+    if err.kept is None:
+        return f"{err}, and no copy could be kept either; free some space, then add them again"
+    fix = "free some space" if err.full else "once the journal can be written"
+    return (f"{err}; the words are kept in {err.kept} (private) — {fix}, "
+            f"then run 'glimmer journal add - < {err.kept}' and delete that file")
+
+
+def _delete(args: argparse.Namespace, settings) -> int:
+    with _open(settings, create=False) as journal:
         if not journal.delete(args.id):
             raise GlimmerError(f"there is no glimmer number {args.id}; 'glimmer journal list' shows them")
     print(f"deleted {args.id}")
@@ -100,20 +144,31 @@ def _delete(args: argparse.Namespace, settings) -> int:
 
 
 def _export(args: argparse.Namespace, settings) -> int:
-    from assistant.journal.export import export, write_private
+    """Every glimmer; from a damaged journal, every one that can still be read, and then a line saying so."""
+    from assistant.journal.export import export
+    from assistant.journal.files import write_private
 
-    with _open(settings) as journal:
-        document = export(journal.list(oldest_first=True), args.format)
+    with _reading(settings, damaged_ok=True) as journal:
+        if journal.damage:
+            entries, lost = journal.readable()
+            entries.sort(key=lambda e: (e.created, e.id))
+        else:
+            entries, lost = journal.list(oldest_first=True), False
+        damage, path = journal.damage, journal.path
+    document = export(entries, args.format)
     if args.out:
-        write_private(Path(args.out), document)
-        print(args.out, file=sys.stderr)
+        replaced = write_private(Path(args.out), document)
+        print(f"{args.out} (the file that was there is replaced by this new private one)" if replaced
+              else args.out, file=sys.stderr)
     else:
         sys.stdout.write(document)
+    if damage:
+        raise GlimmerError(f"the journal at {path} is damaged ({damage}): exported the {len(entries)} glimmers "
+                           f"that can still be read{'; some could not be read' if lost else ''}")
     return 0
 
 
 def _import(args: argparse.Namespace, settings) -> int:
-    from assistant.errors import GlimmerError
     from assistant.journal.export import import_entries, parse
 
     path = Path(args.file)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 
@@ -18,13 +19,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def run(args: argparse.Namespace, settings) -> int:
     """Write the report and print where it is."""
-    from assistant.journal.export import write_private
+    from assistant.journal.files import write_private
     from assistant.journal.report import render_report
     from assistant.journal.store import Journal
 
-    with Journal(settings.journal.path, keep_audio=settings.journal.keep_audio) as journal:
+    with Journal(settings.journal.path, create=False, writable=False) as journal:
         page = render_report(journal.list())
         out = Path(args.out) if args.out else journal.path.with_name("report.html")
-    write_private(out, page)
+    if write_private(out, page):
+        print(f"replaced {out} with a new private file", file=sys.stderr)
     print(out)
     return 0

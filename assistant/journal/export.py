@@ -5,9 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from datetime import datetime
-from pathlib import Path
 from typing import Any, Iterable
 
 from assistant.errors import GlimmerError
@@ -95,17 +93,6 @@ def parse(text: str, fmt: str) -> list[Entry]:
 def import_entries(journal: Journal, entries: Iterable[Entry]) -> list[int]:
     """Store entries (ids kept where free); returns the ids used."""
     return [journal.put(entry) for entry in entries]
-
-
-def write_private(path: Path, text: str) -> None:
-    """Write `text` to `path` readable only by its owner (0600): exports hold the person's words."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-    except OSError as err:
-        raise GlimmerError(f"{path}: cannot write ({err.strerror})") from None
 
 
 def details(entry: Entry) -> list[str]:

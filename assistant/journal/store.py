@@ -9,12 +9,15 @@ import re
 import sqlite3
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
+from urllib.parse import quote
 
 from assistant.errors import GlimmerError
+from assistant.journal.files import hold_reserve, keep_unsaved, make_private_dirs, open_own_file, private_folder
 
 log = logging.getLogger(__name__)
 
@@ -79,36 +82,103 @@ class Entry:
     replay_count: int = 0
 
 
+class NotSaved(GlimmerError):
+    """A write that did not commit. `full`: the disk is full; `kept`: the side file holding the words, if any."""
+
+    def __init__(self, message: str, *, full: bool, kept: Path | None = None) -> None:
+        super().__init__(message)
+        self.full = full
+        self.kept = kept
+
+
 class Journal:
     """The journal at `path` (created on first use: folder 0700, files 0600). Thread-safe; implements JournalSink.
 
     Every write is its own transaction committed with synchronous=FULL: when a method returns, the entry
-    survives a crash or power cut.
+    survives a crash or power cut. The folder must be the user's and writable by no one else, and no file of
+    the journal is opened through a link.
     """
 
-    def __init__(self, path: str | Path, *, keep_audio: bool = False) -> None:
+    def __init__(self, path: str | Path, *, keep_audio: bool = False, create: bool = True,
+                 writable: bool = True, damaged_ok: bool = False) -> None:
+        """`create=False`: say so when there is no journal at `path` instead of starting one. `writable=False`:
+        read only (this works on a full disk too). `damaged_ok`: open a damaged journal so that `readable()`
+        can rescue what is left; `damage` then says what is wrong."""
         self.path = Path(path).expanduser().absolute()
         self.keep_audio = keep_audio
         self.clips_dir = self.path.with_name(self.path.stem + "-clips")
+        self.unsaved_path = self.path.with_name(self.path.stem + "-unsaved.txt")
+        self._reserve = self.path.with_name(f".{self.path.stem}-reserve")   # room for unsaved_path on a full disk
         self._lock = threading.RLock()
+        self.damage: str | None = None
         try:
-            _private_dir(self.path.parent)
-            os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
-            os.chmod(self.path, 0o600)
-            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=15)
+            self._check_files(create)
+            self._db = self._connect(writable)
+        except FileNotFoundError:
+            raise GlimmerError(f"there is no journal at {self.path}; check the path (--journal), "
+                               "or add a glimmer to start one") from None
         except OSError as err:
             raise GlimmerError(f"cannot open the journal at {self.path}: {err.strerror}; "
                                "check the folder exists and is yours, or pass --journal PATH") from None
         try:
-            self._configure()
-            self._migrate()
+            if writable:
+                self._configure()
+            self.damage = _damage(self._db)
+            if self.damage and not damaged_ok:
+                raise GlimmerError(self._damaged_advice())
+            if writable:
+                self._migrate()
+            elif self._version() < len(MIGRATIONS):
+                raise GlimmerError(f"there is no journal at {self.path} yet; check the path (--journal), "
+                                   "or add a glimmer to start one")
+            if writable:
+                self._sweep_orphan_clips()
+                hold_reserve(self._reserve)
         except sqlite3.DatabaseError as err:
             self._db.close()
-            raise GlimmerError(f"the journal at {self.path} cannot be read ({err}); "
-                               "it is left untouched — keep a copy before trying anything else") from None
+            raise GlimmerError(self._unreadable(err)) from None
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _check_files(self, create: bool) -> None:
+        """The folder is private and ours; the journal and its -wal/-shm are our own regular files, not links."""
+        private_folder(self.path.parent, create=create)
+        os.close(open_own_file(self.path, create=create))
         for sidecar in ("-wal", "-shm"):
-            _chmod_if_present(Path(f"{self.path}{sidecar}"), 0o600)
-        self._sweep_orphan_clips()
+            if os.path.lexists(f"{self.path}{sidecar}"):
+                os.close(open_own_file(Path(f"{self.path}{sidecar}"), create=False))
+
+    def _connect(self, writable: bool) -> sqlite3.Connection:
+        if writable:
+            return sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=15)
+        uri = f"file:{quote(str(self.path))}?mode=ro"
+        db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=15)
+        try:
+            db.execute("PRAGMA user_version").fetchone()   # maps the -shm file, which a full disk may refuse
+        except sqlite3.OperationalError as err:
+            db.close()
+            wal = Path(f"{self.path}-wal")
+            if not _out_of_space(err, self.path.parent) or (wal.exists() and wal.stat().st_size):
+                raise
+            # Nothing waits in the WAL, so the main file alone is the whole journal: read it as it is.
+            db = sqlite3.connect(f"{uri}&immutable=1", uri=True, isolation_level=None, check_same_thread=False)
+        return db
+
+    def _unreadable(self, err: sqlite3.DatabaseError) -> str:
+        if _out_of_space(err, self.path.parent):
+            return (f"the disk holding the journal at {self.path} is full; free some space "
+                    "(remove files you do not need), then try again")
+        if getattr(err, "sqlite_errorcode", None) == sqlite3.SQLITE_CORRUPT:
+            return self._damaged_advice()
+        return (f"the journal at {self.path} cannot be read ({err}); "
+                "it is left untouched — keep a copy before trying anything else")
+
+    def _damaged_advice(self) -> str:
+        copy = self.path.with_name(self.path.name + ".copy")
+        return (f"the journal at {self.path} is damaged ({self.damage or 'malformed'}); leave it as it is, "
+                f"copy it (cp {self.path} {copy}) and run 'glimmer --journal {copy} journal export "
+                "--out glimmers.json' to keep every glimmer that can still be read")
 
     @classmethod
     def open(cls, path: str | Path, *, keep_audio: bool = False) -> Journal:
@@ -164,6 +234,17 @@ class Journal:
     def _transaction(self) -> _Transaction:
         return _Transaction(self._db)
 
+    @contextmanager
+    def _writing(self, what: str) -> Iterator[None]:
+        """One write transaction under the lock; a failed commit becomes NotSaved, saying why in plain words."""
+        try:
+            with self._lock, self._transaction():
+                yield
+        except sqlite3.Error as err:
+            full = _out_of_space(err, self.path.parent)
+            why = "the disk holding the journal is full" if full else f"the journal could not be written ({err})"
+            raise NotSaved(f"{what} was not saved: {why}", full=full) from None
+
     # -- writing ---------------------------------------------------------------------------------------
 
     def add(self, text: str, *, practice: str | None = None, senses: Sequence[str] = (),
@@ -175,17 +256,32 @@ class Journal:
             raise GlimmerError("a glimmer needs at least one word")
         if created is None or created.tzinfo is None:
             created = (created or datetime.now()).astimezone()
-        with self._lock, self._transaction():
-            entry_id = self._insert(None, created, text, practice, senses, calm_before, calm_after,
-                                    None, confidence, None, 0)
-            if audio is not None and self.keep_audio:
-                try:
-                    clip = self._write_clip(entry_id, audio)
-                except OSError as err:   # the words matter more than the recording: keep them anyway
-                    log.warning("glimmer %d kept without its audio clip: %s", entry_id, err)
-                else:
-                    self._db.execute("UPDATE entries SET audio_path = ? WHERE id = ?", (str(clip), entry_id))
+        try:
+            with self._writing("the glimmer"):
+                entry_id = self._insert(None, created, text, practice, senses, calm_before, calm_after,
+                                        None, confidence, None, 0)
+                if audio is not None and self.keep_audio:
+                    try:
+                        clip = self._write_clip(entry_id, audio)
+                    except OSError as err:   # the words matter more than the recording: keep them anyway
+                        log.warning("glimmer %d kept without its audio clip: %s", entry_id, err)
+                    else:
+                        self._db.execute("UPDATE entries SET audio_path = ? WHERE id = ?", (str(clip), entry_id))
+        except NotSaved as err:
+            err.kept = self.keep_unsaved([text])
+            raise
         return entry_id
+
+    def keep_unsaved(self, texts: Sequence[str]) -> Path | None:
+        """Keep words that could not be saved in the private side file beside the journal; None if that fails too."""
+        self._reserve.unlink(missing_ok=True)
+        try:
+            path = keep_unsaved(self.unsaved_path, texts)
+        except OSError as err:
+            log.info("could not keep unsaved words in %s either: %s", self.unsaved_path, err.strerror)
+            return None
+        log.info("words that could not be saved are in %s", path)
+        return path
 
     def put(self, entry: Entry) -> int:
         """Store an entry from an export, keeping its id when free and all its fields; returns the id used.
@@ -193,7 +289,7 @@ class Journal:
         An audio path is kept only when it names an existing clip of this journal.
         """
         audio = entry.audio_path if entry.audio_path and self._own_clip(Path(entry.audio_path)) else None
-        with self._lock, self._transaction():
+        with self._writing(f"glimmer {entry.id}"):
             taken = self._db.execute("SELECT 1 FROM entries WHERE id = ?", (entry.id,)).fetchone()
             return self._insert(None if taken else entry.id, entry.created, entry.text, entry.practice,
                                 entry.senses, entry.calm_before, entry.calm_after, audio, entry.confidence,
@@ -216,7 +312,7 @@ class Journal:
     def _write_clip(self, entry_id: int, audio: Any) -> Path:
         from assistant.audio.wav import write_wav   # numpy only when a clip is kept
 
-        _private_dir(self.clips_dir)
+        make_private_dirs(self.clips_dir)
         clip = write_wav(self.clips_dir / f"{entry_id}.wav", audio)
         fd = os.open(clip, os.O_RDONLY)
         try:
@@ -228,22 +324,27 @@ class Journal:
     def mark_replayed(self, entry_id: int, when: datetime | None = None) -> Entry | None:
         """Record that the entry was just played back; returns it updated (None if it does not exist)."""
         when = when or datetime.now(timezone.utc)
-        with self._lock, self._transaction():
+        with self._writing("the replay"):
             self._db.execute("UPDATE entries SET last_replayed = ?, replay_count = replay_count + 1 "
                              "WHERE id = ?", (_utc_text(when), entry_id))
         return self.get(entry_id)
 
     def delete(self, entry_id: int) -> bool:
         """Remove the entry, its search index data and its audio clip, leaving no trace in the files."""
+        if not _fits_sqlite(entry_id):
+            return False
         with self._lock:
             row = self._db.execute("SELECT audio_path FROM entries WHERE id = ?", (entry_id,)).fetchone()
             if row is None:
                 return False
-            with self._transaction():
+            with self._writing(f"the deletion of glimmer {entry_id}"):
                 self._db.execute("DELETE FROM entries WHERE id = ?", (entry_id,))
             if row[0] and self._own_clip(Path(row[0])):
                 Path(row[0]).unlink(missing_ok=True)
-            self._scrub()
+            try:
+                self._scrub()
+            except sqlite3.Error as err:
+                log.warning("glimmer %d is deleted, but tidying its words out of the files failed: %s", entry_id, err)
         return True
 
     def _scrub(self) -> None:
@@ -274,6 +375,8 @@ class Journal:
 
     def get(self, entry_id: int) -> Entry | None:
         """The entry with this id, or None."""
+        if not _fits_sqlite(entry_id):
+            return None
         with self._lock:
             row = self._db.execute(f"SELECT {_COLUMNS} FROM entries WHERE id = ?", (entry_id,)).fetchone()
         return _entry(row) if row else None
@@ -302,6 +405,57 @@ class Journal:
                 "WHERE entries_fts MATCH ? ORDER BY entries_fts.rank, e.created_utc DESC LIMIT ?",
                 (match, -1 if limit is None else limit)).fetchall()
         return [_entry(row) for row in rows]
+
+    def readable(self) -> tuple[list[Entry], bool]:
+        """Every entry that can still be read, by id, and whether some could not be (for a damaged journal).
+
+        Unreadable stretches of the table are stepped over: the next readable id is found by probing further
+        ahead, then narrowing back, so entries just after a damaged page are not lost with it.
+        """
+        entries, lost, after = [], False, _MIN_ID
+        with self._lock:
+            while True:
+                try:
+                    row = self._next_row(after)
+                except sqlite3.DatabaseError:
+                    lost = True
+                    after = self._first_readable_after(after)
+                    continue
+                if row is None:
+                    return entries, lost
+                try:
+                    entries.append(_entry(row))
+                except (TypeError, ValueError):
+                    lost = True
+                after = row[0]
+
+    def _next_row(self, after: int) -> Sequence[Any] | None:
+        if after >= _MAX_ID:
+            return None
+        return self._db.execute(f"SELECT {_COLUMNS} FROM entries WHERE id > ? ORDER BY id LIMIT 1",
+                                (after,)).fetchone()
+
+    def _first_readable_after(self, bad: int) -> int:
+        """The smallest id past `bad` from which the table can be read on (the largest id if none)."""
+        step, good = 1, _MAX_ID
+        while bad + step < _MAX_ID:
+            try:
+                self._next_row(bad + step)
+            except sqlite3.DatabaseError:
+                step *= 2
+                continue
+            good = bad + step
+            break
+        low = bad + step // 2
+        while good - low > 1:
+            middle = (low + good) // 2
+            try:
+                self._next_row(middle)
+            except sqlite3.DatabaseError:
+                low = middle
+            else:
+                good = middle
+        return good
 
     def check(self) -> None:
         """Raise GlimmerError unless the database and its search index are intact."""
@@ -362,6 +516,39 @@ class _Transaction:
             self._db.execute("ROLLBACK")
 
 
+_MIN_ID, _MAX_ID = -(2 ** 63), 2 ** 63 - 1
+
+
+def _fits_sqlite(entry_id: int) -> bool:
+    """Whether `entry_id` fits SQLite's 64-bit integers (a larger number names no glimmer)."""
+    return _MIN_ID <= entry_id <= _MAX_ID
+
+
+def _out_of_space(err: sqlite3.Error, folder: Path) -> bool:
+    """Whether `err` comes from a full disk: SQLITE_FULL, or an I/O error while the folder has no room left."""
+    code = getattr(err, "sqlite_errorcode", None)
+    if code == sqlite3.SQLITE_FULL:
+        return True
+    if code is None or code & 0xFF != sqlite3.SQLITE_IOERR:
+        return False
+    room = os.statvfs(folder)
+    return room.f_bavail * room.f_frsize < 1 << 20
+
+
+def _damage(db: sqlite3.Connection) -> str | None:
+    """The first problem PRAGMA quick_check finds, or None when the file is sound."""
+    try:
+        rows = db.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.DatabaseError as err:
+        if getattr(err, "sqlite_errorcode", None) != sqlite3.SQLITE_CORRUPT:
+            raise
+        return str(err)
+    if rows == [("ok",)]:
+        return None
+    lines = [line for row in rows for line in row[0].splitlines() if not line.startswith("***")]
+    return lines[0] if lines else "the check failed"
+
+
 def _entry(row: Sequence[Any]) -> Entry:
     local = timezone(timedelta(seconds=row[2]))
     return Entry(id=row[0], created=datetime.fromisoformat(row[1]).astimezone(local), text=row[3],
@@ -389,21 +576,3 @@ def _statements(script: str) -> list[str]:
             statements.append(current.strip())
             current = ""
     return [s for s in statements if s]
-
-
-def _private_dir(folder: Path) -> None:
-    """Create `folder` and any missing parents with mode 0700 (existing folders are left as they are)."""
-    missing = []
-    while not folder.exists():
-        missing.append(folder)
-        folder = folder.parent
-    for path in reversed(missing):
-        path.mkdir(mode=0o700, exist_ok=True)
-        os.chmod(path, 0o700)
-
-
-def _chmod_if_present(path: Path, mode: int) -> None:
-    try:
-        os.chmod(path, mode)
-    except FileNotFoundError:
-        pass
