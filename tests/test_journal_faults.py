@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import GlimmerError
-from assistant.journal.store import Journal, NotSaved
+from assistant.journal.store import Journal, NotSaved, pick_for_replay
 from tests.conftest import fill_disk
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -183,3 +183,11 @@ def test_an_unknown_sense_is_refused_with_the_senses_there_are(tmp_path):
     assert refused.stderr.splitlines()[-1].endswith(
         "invalid choice: 'telepathy' (choose from 'sight', 'sound', 'touch', 'smell', 'taste', 'body', 'connection')")
     assert not (tmp_path / "journal.db").exists()
+
+
+def test_a_glimmer_can_still_be_replayed_on_a_full_disk(small_disk):
+    with Journal(small_disk / "glimmer" / "journal.db") as journal:
+        kept = journal.add("the smell of rain on warm stone")
+        fill_disk(small_disk)
+        replayed = pick_for_replay(journal)
+    assert replayed is not None and replayed.id == kept and replayed.replay_count == 0

@@ -322,11 +322,17 @@ class Journal:
         return clip
 
     def mark_replayed(self, entry_id: int, when: datetime | None = None) -> Entry | None:
-        """Record that the entry was just played back; returns it updated (None if it does not exist)."""
+        """Record that the entry was just played back; returns it (None if it does not exist).
+
+        The glimmer matters more than its replay count: when that cannot be written, it is only logged.
+        """
         when = when or datetime.now(timezone.utc)
-        with self._writing("the replay"):
-            self._db.execute("UPDATE entries SET last_replayed = ?, replay_count = replay_count + 1 "
-                             "WHERE id = ?", (_utc_text(when), entry_id))
+        try:
+            with self._writing("the replay"):
+                self._db.execute("UPDATE entries SET last_replayed = ?, replay_count = replay_count + 1 "
+                                 "WHERE id = ?", (_utc_text(when), entry_id))
+        except NotSaved as err:
+            log.warning("glimmer %d: %s", entry_id, err)
         return self.get(entry_id)
 
     def delete(self, entry_id: int) -> bool:
