@@ -1,5 +1,7 @@
 """Export round trips, and `glimmer journal …` exactly as in GUIDE section 2."""
 
+import csv
+import io
 import json
 import os
 import stat
@@ -12,7 +14,7 @@ import pytest
 
 from assistant.errors import GlimmerError
 from assistant.journal.export import export, import_entries, parse
-from assistant.journal.store import Journal
+from assistant.journal.store import Entry, Journal
 
 ROOT = Path(__file__).resolve().parents[1]
 GLIMMER = [sys.executable, "-c", "import sys; from assistant.cli import main; sys.exit(main())"]
@@ -93,3 +95,18 @@ def test_cli_journal_commands(tmp_path):
     assert _glimmer("journal", "list", db=restored).stdout == _glimmer("journal", "list", db=db).stdout
     bad = _glimmer("journal", "add", "x", "--calm-after", "12", db=db)
     assert bad.returncode == 1 and bad.stderr == "glimmer: calm after must be a whole number from 0 to 10, not 12\n"
+
+
+FORMULAS = ["=cmd|' /C calc'!A0", "+SUM(1,2)", "@SUM(A1:A9)", '=HYPERLINK("http://example.com","click")',
+            "-1+2", "\tindented", "\rcarriage", "'=quoted already", "''+two quotes", "'tis the season", "= "]
+
+
+def test_csv_export_neutralises_formulas_and_import_restores_them():
+    said = datetime(2026, 3, 4, 21, 14, 5, 120000, tzinfo=timezone.utc)
+    entries = [Entry(id=i + 1, created=said + timedelta(minutes=i), text=text, practice=text, senses=(text,))
+               for i, text in enumerate(FORMULAS)]
+    document = export(entries, "csv")
+    cells = [cell for row in csv.reader(io.StringIO(document, newline="")) for cell in row]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert "'=cmd|' /C calc'!A0" in cells and "'''+two quotes" in cells and "'tis the season" in cells
+    assert parse(document, "csv") == entries

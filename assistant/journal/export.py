@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable
@@ -16,6 +17,10 @@ from assistant.journal.store import Entry, Journal
 FORMATS = ("json", "md", "csv")
 FIELDS = ("id", "created", "text", "practice", "senses", "calm_before", "calm_after", "confidence",
           "audio_path", "last_replayed", "replay_count")
+# A spreadsheet runs a cell that begins with = + - @ (or a tab or carriage return before them) as a formula.
+# OWASP's rule: such a cell gets a leading single quote. Cells that already begin with quotes before one of
+# those characters get one more, so removing exactly one quote on import always gives back the original.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
 
 
 def entry_to_dict(entry: Entry) -> dict[str, Any]:
@@ -61,13 +66,13 @@ def export(entries: Iterable[Entry], fmt: str) -> str:
     if fmt == "json":
         return json.dumps([entry_to_dict(e) for e in entries], ensure_ascii=False, indent=1) + "\n"
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
+        out = io.StringIO(newline="")
+        writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\r\n")   # RFC 4180; quotes any \r
         writer.writeheader()
         for entry in entries:
             row = entry_to_dict(entry)
             row["senses"] = ";".join(entry.senses)
-            writer.writerow({k: "" if v is None else v for k, v in row.items()})
+            writer.writerow({k: "" if v is None else neutralise_formula(str(v)) for k, v in row.items()})
         return out.getvalue()
     if fmt == "md":
         return _markdown(entries)
@@ -85,7 +90,8 @@ def parse(text: str, fmt: str) -> list[Entry]:
             raise GlimmerError("not a JSON export: expected a list of entries")
         return [entry_from_dict(r) for r in rows]
     if fmt == "csv":
-        rows = list(csv.DictReader(io.StringIO(text)))
+        rows = [{k: restore_formula(v) if isinstance(v, str) else v for k, v in row.items()}
+                for row in csv.DictReader(io.StringIO(text, newline=""))]
         for row in rows:
             row["senses"] = [s for s in (row.get("senses") or "").split(";") if s]
         return [entry_from_dict({k: (v if v != "" else None) for k, v in row.items()}) for row in rows]
@@ -95,6 +101,16 @@ def parse(text: str, fmt: str) -> list[Entry]:
 def import_entries(journal: Journal, entries: Iterable[Entry]) -> list[int]:
     """Store entries (ids kept where free); returns the ids used."""
     return [journal.put(entry) for entry in entries]
+
+
+def neutralise_formula(cell: str) -> str:
+    """The cell as a spreadsheet shows it but never runs it: a leading quote before a formula character."""
+    return f"'{cell}" if _FORMULA.match(cell) else cell
+
+
+def restore_formula(cell: str) -> str:
+    """The inverse of neutralise_formula."""
+    return cell[1:] if cell.startswith("'") and _FORMULA.match(cell, 1) else cell
 
 
 def write_private(path: Path, text: str) -> None:
