@@ -1,18 +1,22 @@
 """Export round trips, and `glimmer journal …` exactly as in GUIDE section 2."""
 
+import csv
+import io
 import json
 import os
 import stat
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from assistant.errors import GlimmerError
-from assistant.journal.export import export, import_entries, parse
-from assistant.journal.store import Journal
+from assistant.journal.export import export
+from assistant.journal.importer import read_export
+from assistant.journal.store import Entry, Journal
 
 ROOT = Path(__file__).resolve().parents[1]
 GLIMMER = [sys.executable, "-c", "import sys; from assistant.cli import main; sys.exit(main())"]
@@ -33,7 +37,7 @@ def test_export_round_trips(tmp_path, fmt):
         _fill(a)
         a.delete(2)   # a gap in the ids must survive too
         document = export(a.list(), fmt)
-        assert import_entries(b, parse(document, fmt)) == [3, 1]
+        assert b.put_all(read_export(f"backup.{fmt}", document.encode()).entries) == [3, 1]
         assert b.list() == a.list()
         assert export(b.list(), fmt) == document
         assert b.search("formula")[0].id == 3   # the search index follows imported entries
@@ -43,15 +47,15 @@ def test_import_keeps_existing_entries(tmp_path):
     with Journal(tmp_path / "a.db") as a:
         _fill(a)
         entries = a.list()
-        assert sorted(import_entries(a, entries)) == [4, 5, 6]   # taken ids get new ones, nothing overwritten
-        assert len(a.list()) == 6
+        reworded = [replace(e, text=f"{e.text}, again") for e in entries]
+        assert a.put_all(entries + reworded) == [None] * 3 + [4, 5, 6]   # taken ids get new ones
+        assert sorted(e.text for e in a.list()) == sorted(e.text for e in entries + reworded)
 
 
 def test_bad_import_is_a_clear_error():
     with pytest.raises(GlimmerError, match="not a JSON export"):
-        parse("{oops", "json")
-    with pytest.raises(GlimmerError, match="entry 7"):
-        parse('[{"id": 7, "text": "no date"}]', "json")
+        read_export("x.json", b"{oops")
+    assert read_export("x.json", b'[{"id": 7, "text": "no date"}]').rejects == ["x.json entry 1: created is missing"]
 
 
 def test_markdown_keeps_the_words(tmp_path):
@@ -93,3 +97,18 @@ def test_cli_journal_commands(tmp_path):
     assert _glimmer("journal", "list", db=restored).stdout == _glimmer("journal", "list", db=db).stdout
     bad = _glimmer("journal", "add", "x", "--calm-after", "12", db=db)
     assert bad.returncode == 1 and bad.stderr == "glimmer: calm after must be a whole number from 0 to 10, not 12\n"
+
+
+FORMULAS = ["=cmd|' /C calc'!A0", "+SUM(1,2)", "@SUM(A1:A9)", '=HYPERLINK("http://example.com","click")',
+            "-1+2", "\tindented", "\rcarriage", "'=quoted already", "''+two quotes", "'tis the season", "= "]
+
+
+def test_csv_export_neutralises_formulas_and_import_restores_them():
+    said = datetime(2026, 3, 4, 21, 14, 5, 120000, tzinfo=timezone.utc)
+    entries = [Entry(id=i + 1, created=said + timedelta(minutes=i), text=text, practice=text, senses=(text,))
+               for i, text in enumerate(FORMULAS)]
+    document = export(entries, "csv")
+    cells = [cell for row in csv.reader(io.StringIO(document, newline="")) for cell in row]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert "'=cmd|' /C calc'!A0" in cells and "'''+two quotes" in cells and "'tis the season" in cells
+    assert read_export("backup.csv", document.encode()).entries == entries

@@ -191,3 +191,57 @@ def test_a_glimmer_can_still_be_replayed_on_a_full_disk(small_disk):
         fill_disk(small_disk)
         replayed = pick_for_replay(journal)
     assert replayed is not None and replayed.id == kept and replayed.replay_count == 0
+
+
+# -- import and export under the same rules (faults-journal with faults-import) -----------------------------
+
+def test_an_import_on_a_full_disk_keeps_nothing_and_says_so_in_one_line(small_disk, tmp_path):
+    db = small_disk / "glimmer" / "journal.db"
+    backup = tmp_path / "backup.json"
+    backup.write_text(json.dumps([{"id": i, "created": f"2026-03-04T21:{i:02d}:05+01:00", "text": f"glimmer {i} "
+                                   + "with the sun on the wall " * 40} for i in range(1, 60)]))
+    with Journal(db) as journal:
+        first = journal.add("the cat asleep on my feet")
+        fill_disk(small_disk)
+        # The CLI opens its own connection: the -shm already exists at full size, so it gets to the inserts.
+        result = _glimmer(db, "journal", "import", str(backup))
+        _one_line_error(result, "the import (59 glimmers) was not saved", "is full", "nothing was imported",
+                        "free some space")
+        assert [e.id for e in journal.list()] == [first]
+    assert not (db.parent / "journal-unsaved.txt").exists()   # the words are still in the file imported
+
+
+def test_import_and_its_dry_run_refuse_a_journal_folder_others_can_write(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    backup = tmp_path / "backup.json"
+    backup.write_text(json.dumps([{"id": 1, "created": "2026-03-04T21:14:05+01:00", "text": "birdsong"}]))
+    for dry_run in ([], ["--dry-run"]):
+        _one_line_error(_glimmer(shared / "journal.db", "journal", "import", *dry_run, str(backup)),
+                        "can be written by others")
+    assert list(shared.iterdir()) == []
+    mine = tmp_path / "mine"
+    mine.mkdir(mode=0o700)
+    (mine / "journal.db").symlink_to(tmp_path / "elsewhere.db")
+    _one_line_error(_glimmer(mine / "journal.db", "journal", "import", "--dry-run", str(backup)), "symbolic link")
+    assert not (tmp_path / "elsewhere.db").exists()
+
+
+def test_a_csv_export_over_a_planted_file_is_a_new_private_file_with_formulas_neutralised(tmp_path):
+    db = tmp_path / "journal.db"
+    assert _glimmer(db, "journal", "add", "=HYPERLINK(\"http://x\")").returncode == 0
+    planted = tmp_path / "out.csv"
+    planted.write_text("")
+    planted.chmod(0o666)
+    os.chown(planted, NOBODY, NOBODY)
+    result = _glimmer(db, "journal", "export", "--format", "csv", "--out", str(planted))
+    assert result.returncode == 0 and "replaced" in result.stderr, result.stderr
+    info = os.lstat(planted)
+    assert stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid() and _mode(planted) == 0o600
+    data = planted.read_bytes()
+    assert data.count(b"\r\n") == 2 and b"'=HYPERLINK" in data
+    copy = tmp_path / "copy.db"
+    assert _glimmer(copy, "journal", "import", str(planted)).returncode == 0
+    with Journal(copy) as journal:
+        assert [e.text for e in journal.list()] == ['=HYPERLINK("http://x")']

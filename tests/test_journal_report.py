@@ -7,14 +7,15 @@ import shutil
 import stat
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from assistant.journal.charts import weekly_chart
 from assistant.journal.report import render_report
-from assistant.journal.store import Journal
+from assistant.journal.store import Entry, Journal
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -107,3 +108,52 @@ def test_report_renders_in_headless_chromium_without_network(tmp_path):
 
     assert painted((0xD9, 0x90, 0x3D)) > 3000, "the weekly bars are not visible"
     assert painted((0x4F, 0x8F, 0x86)) > 3000, "the senses and calm charts are not visible"
+
+
+def _many(today: date, weeks: int, per_week) -> list[Entry]:
+    """per_week(i) glimmers in each of the `weeks` weeks before `today`, as entries (no journal needed)."""
+    entries, start = [], datetime.combine(today, time(9), timezone.utc) - timedelta(weeks=weeks)
+    for week in range(weeks):
+        entries += [Entry(id=len(entries) + 1, created=start + timedelta(weeks=week, minutes=n), text=f"glimmer {n}")
+                    for n in range(per_week(week))]
+    return entries
+
+
+def _labels(svg: str) -> list[tuple[float, float, float, float, str]]:
+    """(left, right, top, bottom, words) of each <text>, with a generous 0.6 em per character."""
+    boxes = []
+    for x, y, size, anchor, words in re.findall(r'<text x="([\d.]+)" y="([\d.]+)" font-size="([\d.]+)" '
+                                                r'text-anchor="(\w+)"[^>]*>([^<]*)</text>', svg):
+        x, y, size, width = float(x), float(y), float(size), 0.6 * float(size) * len(words)
+        left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
+        boxes.append((left, left + width, y - 0.75 * float(size), y, words))
+    return boxes
+
+
+def test_weekly_chart_labels_never_overlap_even_at_three_digit_counts():
+    svg = weekly_chart(_many(date(2026, 2, 10), 30, lambda week: 95 + week * 7), date(2026, 2, 10))
+    boxes = _labels(svg)
+    assert {"95", "151", "298"} & {words for *_, words in boxes} and len(boxes) > 26
+    for i, a in enumerate(boxes):
+        assert 0 <= a[0] and a[1] <= 360, a
+        for b in boxes[i + 1:]:
+            assert a[1] <= b[0] or b[1] <= a[0] or a[3] <= b[2] or b[3] <= a[2], (a, b)
+
+
+def test_weekly_chart_says_the_year():
+    svg = weekly_chart(_many(date(2026, 2, 10), 20, lambda week: 2), date(2026, 2, 10))
+    months = [words for *_, words in _labels(svg) if not words.isdigit()]
+    assert months[0] in ("Sep 2025", "Oct 2025") and "Jan 2026" in months and "Dec" in months, months
+    assert "week of 2 February 2026: 2" in svg
+
+
+def test_glimmers_older_than_the_weekly_chart_are_mentioned_not_hidden():
+    old = _many(NOW.date(), 60, lambda week: 1 if week < 20 else 0)   # 40 to 60 weeks ago
+    page = render_report(old, now=NOW)
+    assert 'id="chart-weeks"' not in page and page.count('<article class="entry"') == 20
+    assert ("Weekly bars show the last 26 weeks; your 20 glimmers are from before then, from 26 September "
+            "2025 to 6 February 2026. They are all below, in your words.") in page
+    page = render_report(old + _many(NOW.date(), 3, lambda week: 2), now=NOW)
+    assert 'id="chart-weeks"' in page and "26 weeks; 20 of your glimmers are from before then" in page
+    one = render_report(old[:1], now=NOW)
+    assert "your one glimmer is from before then, on 26 September 2025. It is below, in your words." in one

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from assistant.errors import GlimmerError
 from assistant.practices.schema import SENSES
@@ -43,7 +47,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(handler=_export)
 
     p = actions.add_parser("import", parents=[common], help="bring back glimmers from a json or csv export")
-    p.add_argument("file", help="an export written by 'glimmer journal export' (json or csv)")
+    p.add_argument("file", help="an export written by 'glimmer journal export' (json, or csv when it ends in .csv)")
+    p.add_argument("--dry-run", action="store_true", help="check the file and count what would be imported; "
+                                                          "write nothing")
     p.set_defaults(handler=_import)
 
 
@@ -169,17 +175,49 @@ def _export(args: argparse.Namespace, settings) -> int:
 
 
 def _import(args: argparse.Namespace, settings) -> int:
-    from assistant.journal.export import import_entries, parse
+    """All or nothing: every entry is checked first, then all are kept in one transaction."""
+    from assistant.journal.importer import read_export
+    from assistant.journal.store import NotSaved
 
-    path = Path(args.file)
-    fmt = "csv" if path.suffix.lower() == ".csv" else "json"
+    name = "stdin" if args.file == "-" else args.file
     try:
-        text = sys.stdin.read() if args.file == "-" else path.read_text(encoding="utf-8")
+        data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
     except OSError as err:
-        raise GlimmerError(f"{path}: cannot read ({err.strerror})") from None
-    entries = parse(text, fmt)
-    with _open(settings) as journal:
-        ids = import_entries(journal, entries)
-    print(f"imported {len(ids)} glimmers", file=sys.stderr)
+        raise GlimmerError(f"{name}: cannot read ({err.strerror})") from None
+    found = read_export(name, data)
+    for reject in found.rejects:
+        print(f"glimmer: {reject}", file=sys.stderr)
+    if found.rejects:
+        count = len(found.rejects)
+        raise GlimmerError(f"nothing imported: {count} of {found.total} entries in {name} cannot be kept; "
+                           f"correct {'it' if count == 1 else 'them'} and import again")
+    with _import_journal(settings, args.dry_run) as journal:
+        try:
+            ids = journal.put_all(found.entries, dry_run=args.dry_run)
+        except NotSaved as err:   # e.g. a full disk: the transaction is rolled back, the file still holds the words
+            fix = "free some space" if err.full else "once the journal can be written"
+            raise GlimmerError(f"{err}; nothing was imported and the journal is as it was — {fix}, "
+                               "then import again") from None
+    kept = sum(entry_id is not None for entry_id in ids)
+    skipped = f"{len(ids) - kept} already kept (same time and words)"
+    print(f"dry run: would import {kept} glimmers; skip {skipped}; nothing written" if args.dry_run else
+          f"imported {kept} glimmers; skipped {skipped}", file=sys.stderr)
     return 0
 
+
+@contextmanager
+def _import_journal(settings, dry_run: bool) -> Iterator:
+    """The journal to import into; for a dry run with no journal yet, an empty one that is thrown away
+    (after the same check of the journal's folder that the import itself would make)."""
+    path = Path(settings.journal.path).expanduser().absolute()
+    if not dry_run or os.path.lexists(path):   # a link or a folder there is refused by Journal, as on import
+        with _open(settings) as journal:
+            yield journal
+        return
+    from assistant.journal.files import private_folder
+    from assistant.journal.store import Journal
+
+    if path.parent.exists():
+        private_folder(path.parent, create=False)
+    with tempfile.TemporaryDirectory() as folder, Journal(Path(folder) / "dry-run.db") as journal:
+        yield journal

@@ -13,29 +13,50 @@ WIDTH = 360                 # viewBox units; the SVG scales to the page width
 INK, SOFT, WARM, CALM = "#4a4038", "#8c7e72", "#d9903d", "#4f8f86"
 MAX_WEEKS = 26
 MAX_RATED = 40
+MONTH_SIZE = 9
+_EM = 0.64                  # the widest a character is in common sans-serif fonts, as a share of its size
+
+
+def first_week(today: date) -> date:
+    """The Monday the weekly chart starts from at the earliest: MAX_WEEKS weeks up to and including this one."""
+    return _monday(today) - timedelta(weeks=MAX_WEEKS - 1)
 
 
 def weekly_chart(entries: Sequence[Entry], today: date) -> str:
-    """Bars of glimmers per week (Monday to Sunday, local time), from the first entry's week to this week."""
-    weeks = Counter(_monday(e.created.date()) for e in entries)
+    """Bars of glimmers per week (Monday to Sunday, local time), from the first entry's week to this week, at
+    most MAX_WEEKS weeks; count and month labels sized and spaced so that none overlap, the year on the first."""
     last = _monday(today)
-    first = max(min(weeks, default=last), last - timedelta(weeks=MAX_WEEKS - 1))
+    weeks = Counter(w for e in entries if first_week(today) <= (w := _monday(e.created.date())) <= last)
+    first = min(weeks, default=last)
     days = [first + timedelta(weeks=i) for i in range((last - first).days // 7 + 1)]
     top = max([weeks[d] for d in days] + [1])
     height, base, slot = 150, 125, WIDTH / len(days)
+    count_size = min(9.0, 0.9 * slot / (_EM * len(str(top))))   # the widest count fits its bar's slot
     parts = [_svg_open("chart-weeks", "Glimmers each week", WIDTH, height)]
     for i, monday in enumerate(days):
         count, x = weeks[monday], i * slot
         bar = (base - 20) * count / top
         if count:
             parts.append(f'<rect class="bar" x="{x + slot * 0.15:.1f}" y="{base - bar:.1f}" width="{slot * 0.7:.1f}" '
-                         f'height="{bar:.1f}" rx="2" fill="{WARM}"><title>week of {monday:%-d %B}: {count}</title>'
-                         f'</rect>')
-            parts.append(_text(x + slot / 2, base - bar - 4, str(count), size=9, anchor="middle"))
-        if i == 0 or monday.month != days[i - 1].month:
-            parts.append(_text(x + 1, base + 15, f"{monday:%b}", size=10, fill=SOFT))
+                         f'height="{bar:.1f}" rx="2" fill="{WARM}"><title>week of {monday:%-d %B %Y}: {count}'
+                         f'</title></rect>')
+            parts.append(_text(x + slot / 2, base - bar - 4, str(count), size=count_size, anchor="middle"))
+    parts += [_text(x, base + 15, words, size=MONTH_SIZE, fill=SOFT) for x, words in _month_labels(days, slot)]
     parts.append(f'<line x1="0" y1="{base}" x2="{WIDTH}" y2="{base}" stroke="{SOFT}" stroke-width="0.6"/>')
     return "".join(parts) + "</svg>"
+
+
+def _month_labels(days: list[date], slot: float) -> list[tuple[float, str]]:
+    """A label where each month starts, the year on the first and on each new year; when the chart starts
+    too close to the next month's start for both labels, the next month's label speaks for both."""
+    starts = [i for i, day in enumerate(days) if i == 0 or day.month != days[i - 1].month]
+    if len(starts) > 1 and starts[1] * slot < _EM * MONTH_SIZE * len("Mmm yyyy") + 2:
+        starts = starts[1:]
+    labels, year = [], None
+    for i in starts:
+        labels.append((i * slot + 1, f"{days[i]:%b}" if days[i].year == year else f"{days[i]:%b %Y}"))
+        year = days[i].year
+    return labels
 
 
 def senses_chart(entries: Sequence[Entry]) -> str:
@@ -89,8 +110,8 @@ def _svg_open(chart_id: str, title: str, width: float, height: float) -> str:
             f'<title id="{chart_id}-title">{escape(title)}</title>')
 
 
-def _text(x: float, y: float, text: str, *, size: int, anchor: str = "start", fill: str = INK) -> str:
-    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{fill}">'
+def _text(x: float, y: float, text: str, *, size: float, anchor: str = "start", fill: str = INK) -> str:
+    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{round(size, 1):g}" text-anchor="{anchor}" fill="{fill}">'
             f'{escape(text)}</text>')
 
 

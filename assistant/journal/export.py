@@ -1,19 +1,23 @@
-"""Export the journal as JSON, Markdown or CSV, and import JSON or CSV back (a lossless round trip)."""
+"""Export the journal as JSON, Markdown or CSV (json and csv come back exactly through importer.py)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from datetime import datetime
+import re
 from typing import Any, Iterable
 
 from assistant.errors import GlimmerError
-from assistant.journal.store import Entry, Journal
+from assistant.journal.store import Entry
 
 FORMATS = ("json", "md", "csv")
 FIELDS = ("id", "created", "text", "practice", "senses", "calm_before", "calm_after", "confidence",
           "audio_path", "last_replayed", "replay_count")
+# A spreadsheet runs a cell that begins with = + - @ (or a tab or carriage return before them) as a formula.
+# OWASP's rule: such a cell gets a leading single quote. Cells that already begin with quotes before one of
+# those characters get one more, so removing exactly one quote on import always gives back the original.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
 
 
 def entry_to_dict(entry: Entry) -> dict[str, Any]:
@@ -33,66 +37,33 @@ def entry_to_dict(entry: Entry) -> dict[str, Any]:
     }
 
 
-def entry_from_dict(data: dict[str, Any]) -> Entry:
-    """The inverse of entry_to_dict; only `id`, `created` and `text` are required."""
-    try:
-        return Entry(
-            id=int(data["id"]),
-            created=_moment(data["created"]),
-            text=str(data["text"]),
-            practice=data.get("practice") or None,
-            senses=tuple(data.get("senses") or ()),
-            calm_before=_optional(data.get("calm_before"), int),
-            calm_after=_optional(data.get("calm_after"), int),
-            confidence=_optional(data.get("confidence"), float),
-            audio_path=data.get("audio_path") or None,
-            last_replayed=_moment(data["last_replayed"]) if data.get("last_replayed") else None,
-            replay_count=int(data.get("replay_count") or 0),
-        )
-    except (KeyError, TypeError, ValueError) as err:
-        raise GlimmerError(f"entry {data.get('id', '?')}: cannot be read ({type(err).__name__}: {err})") from None
-
-
 def export(entries: Iterable[Entry], fmt: str) -> str:
     """The entries as one document in `fmt` (json, md or csv)."""
     entries = list(entries)
     if fmt == "json":
         return json.dumps([entry_to_dict(e) for e in entries], ensure_ascii=False, indent=1) + "\n"
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
+        out = io.StringIO(newline="")
+        writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\r\n")   # RFC 4180; quotes any \r
         writer.writeheader()
         for entry in entries:
             row = entry_to_dict(entry)
             row["senses"] = ";".join(entry.senses)
-            writer.writerow({k: "" if v is None else v for k, v in row.items()})
+            writer.writerow({k: "" if v is None else neutralise_formula(str(v)) for k, v in row.items()})
         return out.getvalue()
     if fmt == "md":
         return _markdown(entries)
     raise GlimmerError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
-def parse(text: str, fmt: str) -> list[Entry]:
-    """Entries from a json or csv export."""
-    if fmt == "json":
-        try:
-            rows = json.loads(text)
-        except json.JSONDecodeError as err:
-            raise GlimmerError(f"not a JSON export: line {err.lineno}: {err.msg}") from None
-        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-            raise GlimmerError("not a JSON export: expected a list of entries")
-        return [entry_from_dict(r) for r in rows]
-    if fmt == "csv":
-        rows = list(csv.DictReader(io.StringIO(text)))
-        for row in rows:
-            row["senses"] = [s for s in (row.get("senses") or "").split(";") if s]
-        return [entry_from_dict({k: (v if v != "" else None) for k, v in row.items()}) for row in rows]
-    raise GlimmerError(f"cannot import {fmt!r}; import a json or csv export")
+def neutralise_formula(cell: str) -> str:
+    """The cell as a spreadsheet shows it but never runs it: a leading quote before a formula character."""
+    return f"'{cell}" if _FORMULA.match(cell) else cell
 
 
-def import_entries(journal: Journal, entries: Iterable[Entry]) -> list[int]:
-    """Store entries (ids kept where free); returns the ids used."""
-    return [journal.put(entry) for entry in entries]
+def restore_formula(cell: str) -> str:
+    """The inverse of neutralise_formula."""
+    return cell[1:] if cell.startswith("'") and _FORMULA.match(cell, 1) else cell
 
 
 def details(entry: Entry) -> list[str]:
@@ -114,12 +85,3 @@ def _markdown(entries: list[Entry]) -> str:
 
 def _dash(value: int | None) -> str:
     return "–" if value is None else str(value)
-
-
-def _moment(value: str) -> datetime:
-    moment = datetime.fromisoformat(value)
-    return moment if moment.tzinfo else moment.astimezone()
-
-
-def _optional(value: Any, kind: type) -> Any:
-    return None if value is None or value == "" else kind(value)

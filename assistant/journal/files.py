@@ -57,7 +57,7 @@ def write_private(path: Path, text: str) -> bool:
     try:
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:   # as given: csv rows end in CRLF
                 handle.write(text)
                 handle.flush()
                 os.fsync(handle.fileno())

@@ -7,7 +7,13 @@ from html import escape
 from itertools import groupby
 from typing import Sequence
 
-from assistant.journal.charts import calm_chart, senses_chart, weekly_chart
+from assistant.journal.charts import (
+    MAX_WEEKS,
+    calm_chart,
+    first_week,
+    senses_chart,
+    weekly_chart,
+)
 from assistant.journal.export import details
 from assistant.journal.store import Entry
 
@@ -58,17 +64,14 @@ def render_report(entries: Sequence[Entry], now: datetime | None = None) -> str:
 def _summary(entries: Sequence[Entry]) -> str:
     if not entries:
         return "Small moments of safety, calm and connection you noticed. There are none here yet, and that is fine."
-    count = "one glimmer" if len(entries) == 1 else f"{len(entries)} glimmers"
+    count = _glimmers(len(entries))
     first = min(e.created for e in entries)
     return (f"Small moments of safety, calm and connection you noticed: {count}, "
             f"the first on {first:%-d %B %Y}.")
 
 
 def _charts(entries: Sequence[Entry], now: datetime) -> list[str]:
-    parts = ["<h2>Glimmers each week</h2>",
-             "<p class=\"note\">Each bar is one week. Every glimmer counts, whenever it comes.</p>",
-             f"<div class=\"card\">{weekly_chart(entries, now.date())}</div>",
-             "<h2>Senses</h2>"]
+    parts = ["<h2>Glimmers each week</h2>"] + _weeks(entries, now) + ["<h2>Senses</h2>"]
     if any(e.senses for e in entries):
         parts += ["<p class=\"note\">What your glimmers came through: sight, sound, touch and more.</p>",
                   f"<div class=\"card\">{senses_chart(entries)}</div>"]
@@ -83,6 +86,31 @@ def _charts(entries: Sequence[Entry], now: datetime) -> list[str]:
     else:
         parts.append("<p class=\"note\">When a practice asks how calm you feel, before and after, it shows here.</p>")
     return parts
+
+
+def _weeks(entries: Sequence[Entry], now: datetime) -> list[str]:
+    """The weekly chart, with a word about glimmers too old for it (none of them is ever left unsaid)."""
+    older = [e for e in entries if e.created.date() < first_week(now.date())]
+    verb = "is" if len(older) == 1 else "are"
+    if len(older) == len(entries):
+        return [f"<p class=\"note\">Weekly bars show the last {MAX_WEEKS} weeks; your {_glimmers(len(older))} "
+                f"{verb} from before then, {_span(older)}. {'It is' if len(older) == 1 else 'They are all'} below, "
+                "in your words.</p>"]
+    note = "Each bar is one week. Every glimmer counts, whenever it comes."
+    if older:
+        note += (f" The chart shows the last {MAX_WEEKS} weeks; {len(older)} of your glimmers {verb} from before "
+                 f"then, {_span(older)}, and below in your words.")
+    return [f"<p class=\"note\">{note}</p>", f"<div class=\"card\">{weekly_chart(entries, now.date())}</div>"]
+
+
+def _span(entries: Sequence[Entry]) -> str:
+    first, last = (f"{moment:%-d %B %Y}" for moment in (min(e.created for e in entries),
+                                                       max(e.created for e in entries)))
+    return f"on {first}" if first == last else f"from {first} to {last}"
+
+
+def _glimmers(count: int) -> str:
+    return "one glimmer" if count == 1 else f"{count} glimmers"
 
 
 def _words(entries: Sequence[Entry]) -> list[str]:

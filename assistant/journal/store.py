@@ -231,14 +231,15 @@ class Journal:
                                f"(schema {version}); update Glimmer to open it")
         return version
 
-    def _transaction(self) -> _Transaction:
-        return _Transaction(self._db)
+    def _transaction(self, *, commit: bool = True) -> _Transaction:
+        return _Transaction(self._db, commit=commit)
 
     @contextmanager
-    def _writing(self, what: str) -> Iterator[None]:
-        """One write transaction under the lock; a failed commit becomes NotSaved, saying why in plain words."""
+    def _writing(self, what: str, *, commit: bool = True) -> Iterator[None]:
+        """One write transaction under the lock (rolled back at the end when not `commit`); a failed write or
+        commit becomes NotSaved, saying why in plain words."""
         try:
-            with self._lock, self._transaction():
+            with self._lock, self._transaction(commit=commit):
                 yield
         except sqlite3.Error as err:
             full = _out_of_space(err, self.path.parent)
@@ -283,17 +284,28 @@ class Journal:
         log.info("words that could not be saved are in %s", path)
         return path
 
-    def put(self, entry: Entry) -> int:
-        """Store an entry from an export, keeping its id when free and all its fields; returns the id used.
+    def put_all(self, entries: Sequence[Entry], *, dry_run: bool = False) -> list[int | None]:
+        """Store entries from an export in one transaction: all of them, or none if any fails.
 
-        An audio path is kept only when it names an existing clip of this journal.
+        Each keeps its id when free and all its fields; one with the same moment and words as an entry already
+        kept (or earlier in `entries`) is skipped: None in its place. An audio path is kept only when it names
+        an existing clip of this journal. With `dry_run` the transaction is rolled back: the ids say what would be.
+        A failed write (a full disk) is NotSaved and leaves the journal as it was; the words are still in the file
+        being imported, so nothing goes to the side file.
         """
+        glimmers = "one glimmer" if len(entries) == 1 else f"{len(entries)} glimmers"
+        with self._writing(f"the import ({glimmers})", commit=not dry_run):
+            return [self._put(entry) for entry in entries]
+
+    def _put(self, entry: Entry) -> int | None:
+        if self._db.execute("SELECT 1 FROM entries WHERE created_utc = ? AND text = ?",
+                            (_utc_text(entry.created), entry.text)).fetchone():
+            return None
         audio = entry.audio_path if entry.audio_path and self._own_clip(Path(entry.audio_path)) else None
-        with self._writing(f"glimmer {entry.id}"):
-            taken = self._db.execute("SELECT 1 FROM entries WHERE id = ?", (entry.id,)).fetchone()
-            return self._insert(None if taken else entry.id, entry.created, entry.text, entry.practice,
-                                entry.senses, entry.calm_before, entry.calm_after, audio, entry.confidence,
-                                entry.last_replayed, entry.replay_count)
+        taken = self._db.execute("SELECT 1 FROM entries WHERE id = ?", (entry.id,)).fetchone()
+        return self._insert(None if taken else entry.id, entry.created, entry.text, entry.practice,
+                            entry.senses, entry.calm_before, entry.calm_after, audio, entry.confidence,
+                            entry.last_replayed, entry.replay_count)
 
     def _insert(self, entry_id: int | None, created: datetime, text: str, practice: str | None,
                 senses: Sequence[str], calm_before: int | None, calm_after: int | None, audio: str | None,
@@ -507,16 +519,17 @@ def _replay_weight(entry: Entry, now: datetime) -> float:
 
 
 class _Transaction:
-    """BEGIN IMMEDIATE … COMMIT, rolled back on any error (including KeyboardInterrupt)."""
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any error (including KeyboardInterrupt), or always when not `commit`."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+    def __init__(self, db: sqlite3.Connection, *, commit: bool = True) -> None:
         self._db = db
+        self._commit = commit
 
     def __enter__(self) -> None:
         self._db.execute("BEGIN IMMEDIATE")
 
     def __exit__(self, exc_type: object, *rest: object) -> None:
-        if exc_type is None:
+        if exc_type is None and self._commit:
             self._db.execute("COMMIT")
         elif self._db.in_transaction:
             self._db.execute("ROLLBACK")
