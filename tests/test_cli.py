@@ -49,3 +49,31 @@ def test_starting_the_command_loads_no_audio_or_speech_libraries():
             "print(sorted(m for m in ('numpy', 'faster_whisper', 'hibari', 'sounddevice', 'vosk') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_doctor_shows_the_numbers_a_person_in_distress_hears(glimmer, tmp_path):
+    (tmp_path / "c.yaml").write_text('safety:\n  crisis_line: "116 123, Samaritans"\n  emergency_number: 999\n'
+                                     "night:\n  start: 21:30\n")
+    out = glimmer("--config", "c.yaml", "doctor").stdout
+    assert "OK  distress response: crisis line '116 123, Samaritans', emergency number '999'" in out
+    assert "OK  night mode: 21:30 to 07:00" in out  # written unquoted: still 21:30, not 1290
+
+
+def test_doctor_reports_what_run_would_fail_on(glimmer, tmp_path):
+    (tmp_path / "noise.db").write_bytes(bytes(range(256)) * 16)
+    (tmp_path / "folder.db").mkdir()
+    (tmp_path / "c.yaml").write_text("wake:\n  phrase: hey computer\n")
+    for journal, problem in (("noise.db", "is not a Glimmer journal"), ("folder.db", "is a folder")):
+        result = glimmer("--journal", journal, "doctor")
+        line = next(line for line in result.stdout.splitlines() if "journal:" in line)
+        assert line.startswith(f"--  journal: {tmp_path / journal} {problem}") and "--journal" in line
+        assert result.returncode == 1
+    assert (tmp_path / "noise.db").read_bytes() == bytes(range(256)) * 16   # left as it was
+    result = glimmer("--config", "c.yaml", "doctor")
+    assert "--  wake phrase: wake phrase 'hey computer' is not supported" in result.stdout
+    assert "set wake.phrase" in result.stdout and result.returncode == 1
+
+
+def test_doctor_reads_an_existing_journal(glimmer, tmp_path):
+    assert glimmer("--journal", "j.db", "journal", "add", "tea on the step").returncode == 0
+    assert f"OK  journal: {tmp_path / 'j.db'} (1 glimmer(s), writable)" in glimmer("--journal", "j.db", "doctor").stdout
