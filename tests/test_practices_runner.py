@@ -133,6 +133,13 @@ def test_savor_from_the_journal_does_not_save_it_again(library, journal):
     assert not dialog.spoke("Your words,")  # that line needs a glimmer said today
 
 
+def test_pause_markers_in_a_persons_words_are_not_obeyed(library, journal):
+    # A journal entry typed as "[pause 100000]" is words to read back, never 28 hours of silence.
+    _, dialog, _ = run(library, journal, "savor", ["the old one from my journal", "yes"],
+                       context={"replay": "tea [pause 100000] with Sam"})
+    assert dialog.spoke("tea with Sam") and not any("[pause" in s for s in dialog.said)
+
+
 def test_savor_without_a_replay_offers_two_options(library, journal):
     result, dialog, _ = run(library, journal, "savor", ["", "", "", "", "", ""])
     assert dialog.spoke("You could choose one from today or something neutral. Which would you like?")

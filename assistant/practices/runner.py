@@ -17,6 +17,7 @@ from assistant.practices.answers import choose_option, is_nothing, parse_rating
 from assistant.practices.schema import (END, Capture, Chime, Choose, Listen, Pause, Practice, Rate, Say, Step,
                                         placeholders)
 from assistant.safety import is_distress, offer_support
+from assistant.speech.textprep import without_pauses
 
 MAX_STEPS = 500  # a guard against a practice whose jumps loop for ever
 HOLD_WAIT_S = 30.0  # while paused: one listening window ...
@@ -156,7 +157,8 @@ class _Session:
         if text is None or any(not self.values.get(name) for name in placeholders(text)):
             return None
         # An answer's own closing punctuation would double the template's ("...tonight..").
-        return re.sub(r"\{([a-z][a-z0-9_]*)\}", lambda m: self.values[m.group(1)].rstrip(" .!?;,"), text)
+        return re.sub(r"\{([a-z][a-z0-9_]*)\}",
+                      lambda m: without_pauses(self.values[m.group(1)]).rstrip(" .!?;,"), text)
 
     # -- steps ----------------------------------------------------------------------------------------------
     def pause(self, step: Pause) -> None:

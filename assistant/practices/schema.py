@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from assistant.errors import GlimmerError
+from assistant.speech.textprep import PAUSE_LIMITS_S, pause_problems
 
 SENSES = ("sight", "sound", "touch", "smell", "taste", "body", "connection")
 CHIMES = ("listening", "done", "saved", "error")
@@ -240,7 +241,7 @@ class _Checker:
         if kind == "say":
             return Say(text=self.text(fields_, kind, node, required=True), **common)
         if kind == "pause":
-            return Pause(seconds=self.number(fields_, kind, node, low=1, high=60, required=True),
+            return Pause(seconds=self.number(fields_, kind, node, *PAUSE_LIMITS_S, required=True),
                          announce=self.text(fields_, "announce", node), **common)
         if kind == "listen":
             return Listen(text=self.text(fields_, kind, node, required=True),
@@ -330,6 +331,8 @@ class _Checker:
             for text in (getattr(step, "text", None), getattr(step, "reask", None), getattr(step, "announce", None)):
                 if text:
                     names += self.placeholder_names(text, step.line)
+                    for problem in pause_problems(text):
+                        self.error(step.line, problem)
             for name in names:
                 if name is not None and name not in kept:
                     self.error(step.line, f"'{name}' is not gathered by any step (keep: {name}){_suggest(name, kept)}")
