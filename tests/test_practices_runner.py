@@ -229,8 +229,20 @@ def test_builtin_branches_keep_the_expected_entries(library, journal, name, scri
 
 
 def test_a_looping_practice_is_bounded(journal):
+    # A loop that listens (a pause, where "stop" is heard) but never hears anything still ends.
     practice = parse_practice("name: loop\ntitle: L\ndescription: d\nminutes: 1\nsteps:\n"
-                              "  - id: a\n    say: again\n    goto: a\n", "loop.yaml")
+                              "  - id: a\n    say: again\n  - pause: 1\n    goto: a\n", "loop.yaml")
     dialog = ScriptedDialog([])
     assert run_practice(practice, dialog, journal, lambda e: None).status == "finished"
-    assert len(dialog.said) == 500
+    assert len(dialog.said) == 250 and len(dialog.pauses) == 250
+
+
+def test_a_listen_step_reached_again_asks_again(journal):
+    practice = parse_practice("name: more\ntitle: M\ndescription: d\nminutes: 1\nsteps:\n"
+                              "  - id: ask\n    listen: Anything else?\n    keep: more\n    on_nothing: end\n"
+                              "  - say: Thank you for {more}.\n    goto: ask\n", "more.yaml")
+    dialog = ScriptedDialog(["the tea", "the cat", "nothing"])
+    result = run_practice(practice, dialog, journal, lambda e: None, {"more": "the rain"})
+    assert result.status == "finished" and not dialog.script
+    assert dialog.said == ["Thank you for the rain.", "Anything else?", "Thank you for the tea.", "Anything else?",
+                           "Thank you for the cat.", "Anything else?"]

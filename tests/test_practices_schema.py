@@ -92,6 +92,31 @@ def test_choose_needs_two_or_three_options_and_real_targets():
     assert any(":12: jump to unknown step 'elsewhere'" in p for p in found), found
 
 
+LOOP_HEAD = "name: loop\ntitle: Loop\ndescription: Round and round.\nminutes: 1\nsteps:\n"
+
+
+@pytest.mark.parametrize("steps, loop_lines", [
+    ("  - id: a\n    say: Hello.\n    goto: b\n  - say: Never.\n  - id: b\n    say: Bye.\n    goto: a\n", [6, 10]),
+    ("  - id: a\n    say: Again.\n  - listen: More?\n    keep: more\n    when: more\n    goto: a\n", [6, 8]),
+    ("  - listen: What?\n    keep: x\n  - id: a\n    rate: '{x}: zero to ten?'\n    keep: r\n    goto: a\n", [8]),
+    ("  - id: a\n    say: Once more.\n    when: replay\n    goto: a\n", [6]),
+    ("  - id: a\n    say: Hello.\n  - pause: 5\n    goto: a\n", None),
+    ("  - id: a\n    say: Hello.\n  - listen: Anything else?\n    keep: more\n    on_nothing: end\n    goto: a\n",
+     None),
+    ("  - id: a\n    choose: Again?\n    options:\n      - {label: 'yes', goto: a}\n      - {label: 'no', goto: end}\n",
+     None),
+])
+def test_a_loop_must_hold_a_listening_moment(steps, loop_lines):
+    if loop_lines is None:
+        parse_practice(LOOP_HEAD + steps, "p.yaml")
+        return
+    found = problems(LOOP_HEAD + steps)
+    what = (f"the steps on lines {', '.join(map(str, loop_lines))} loop" if len(loop_lines) > 1
+            else f"the step on line {loop_lines[0]} loops")
+    assert found == [f"p.yaml:{loop_lines[0]}: {what} with no listen, rate, choose or pause in between, "
+                     "so 'stop' could never be heard; add one or end the loop"], found
+
+
 def test_unquoted_yes_and_no_labels_are_words():
     text = GOOD.replace("  - say: Hello.", "  - choose: Stay?\n    options:\n      - {label: yes, goto: close}\n"
                                            "      - {label: no, goto: close}")
@@ -141,12 +166,14 @@ def test_cli_check_list_and_show(glimmer, tmp_path):
     (tmp_path / "good.yaml").write_text(GOOD)
     (tmp_path / "bad.yaml").write_text(GOOD.replace("  - say: Hello.", "  - speak: Hello."))
     (tmp_path / "evil.yaml").write_text(GOOD.replace("title: Tiny", "title: !!python/object/apply:os.system [id]"))
-    result = glimmer("practices", "check", "good.yaml", "bad.yaml", "evil.yaml", "nope.yaml")
+    (tmp_path / "loop.yaml").write_text(LOOP_HEAD + "  - id: a\n    say: Hello.\n    goto: a\n")
+    result = glimmer("practices", "check", "good.yaml", "bad.yaml", "evil.yaml", "nope.yaml", "loop.yaml")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "good.yaml: ok (tiny, 4 steps" in result.stdout
     assert "bad.yaml:6: unknown step type 'speak'" in result.stderr
     assert "evil.yaml:2: tag '!!python/object/apply:os.system' is not allowed" in result.stderr
     assert "nope.yaml: cannot read" in result.stderr
+    assert "loop.yaml:6: the step on line 6 loops with no listen" in result.stderr
     assert glimmer("practices", "check").returncode == 0
     listed = glimmer("practices", "list")
     assert listed.returncode == 0 and "savor" in listed.stdout and "Savoring a glimmer" in listed.stdout

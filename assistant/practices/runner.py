@@ -106,6 +106,7 @@ class _Session:
         self.practice, self.dialog, self.journal, self.emit, self.safety = practice, dialog, journal, emit, safety
         self.result = PracticeResult(practice.name, "finished")
         self.values: dict[str, str | None] = {k: str(v) for k, v in context.items() if v}
+        self.handed_in = set(self.values)  # answers already spoken: each skips its listen step once
         self.confidence: dict[str, float] = {}
         self.pace = 1.0
         self.last_prompt = ""
@@ -172,8 +173,9 @@ class _Session:
                 return
 
     def listen_step(self, step: Listen) -> str | None:
-        if self.values.get(step.keep):
-            return None  # already said, handed in by the assistant
+        if step.keep in self.handed_in:
+            self.handed_in.discard(step.keep)
+            return None  # already said, handed in by the assistant; asked again if the practice loops back
         question = self.render(step.text)
         if question is None:
             return None

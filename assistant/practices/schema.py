@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from assistant.errors import GlimmerError
+from assistant.practices.graph import find_cycle
 from assistant.speech.textprep import PAUSE_LIMITS_S, pause_problems
 
 SENSES = ("sight", "sound", "touch", "smell", "taste", "body", "connection")
@@ -211,6 +212,8 @@ class _Checker:
                 if step is not None:
                     steps.append(step)
             self.cross_check(steps)
+            if not self.issues:
+                self.silent_loops(steps)
         if self.issues:
             return None
         return Practice(name=name, title=title, description=description, minutes=minutes,
@@ -342,6 +345,18 @@ class _Checker:
                 for rating in (step.calm_before, step.calm_after):
                     if rating is not None and rating not in ratings:
                         self.error(step.line, f"'{rating}' is not kept by any rate step")
+
+    def silent_loops(self, steps: list[Step]) -> None:
+        """A loop must hold a moment that always listens, where "stop" is heard; else it runs for ever."""
+        position = {s.id: i for i, s in enumerate(steps) if s.id} | {END: len(steps)}
+        successors = [_successors(steps, i, position) for i in range(len(steps))]
+        loop = find_cycle(successors, [not _always_listens(s) for s in steps])
+        if loop is not None:
+            lines = sorted(steps[i].line for i in loop)
+            what = f"the steps on lines {', '.join(map(str, lines))} loop" if len(lines) > 1 else \
+                f"the step on line {lines[0]} loops"
+            self.error(lines[0], f"{what} with no listen, rate, choose or pause in between, so 'stop' could "
+                                 "never be heard; add one or end the loop")
 
     def placeholder_names(self, text: str, line: int) -> list[str]:
         names = []
@@ -476,6 +491,34 @@ _KIND_KEYS = {
     "chime": (),
 }
 _EXTRA_KEYS = {k for keys in _KIND_KEYS.values() for k in keys}
+
+
+def _successors(steps: list[Step], index: int, position: dict[str, int]) -> set[int]:
+    """Positions that can follow steps[index], as the runner moves: len(steps) is the end."""
+    step = steps[index]
+    outcomes: list[str | None] = [None]  # None: the step's own goto, else the next step
+    if isinstance(step, Listen):
+        outcomes += [step.on_silence, step.on_nothing]
+    if isinstance(step, Choose):
+        outcomes = [*(o.goto for o in step.options), step.default]
+    following = {index + 1} if step.when else set()  # skipped when its value is missing
+    for target in outcomes:
+        target = target or step.goto
+        following.add(position.get(target, len(steps)) if target else index + 1)
+    return following
+
+
+def _always_listens(step: Step) -> bool:
+    """True for a step that listens whenever it is reached (no `when`, no placeholder that can leave it out)."""
+    if step.when:
+        return False
+    if isinstance(step, Pause):
+        return True
+    if isinstance(step, (Listen, Rate)):
+        return not placeholders(step.text)
+    if isinstance(step, Choose):
+        return not placeholders(step.text) and sum(1 for o in step.options if not o.when) >= 2
+    return False
 
 
 def _suggest(word: str, known) -> str:
