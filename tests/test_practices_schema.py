@@ -205,3 +205,25 @@ def test_mangled_builtins_only_ever_raise_practice_errors():
             parse_practice("\n".join(lines), "m.yaml")
         except PracticeError as err:
             assert all(str(issue).startswith("m.yaml") for issue in err.issues)
+
+
+def test_check_names_both_files_that_share_a_practice_name(glimmer, tmp_path):
+    (tmp_path / "a.yaml").write_text(GOOD)
+    (tmp_path / "b.yaml").write_text(GOOD.replace("title: Tiny", "title: Another tiny"))
+    (tmp_path / "ground.yaml").write_text(GOOD.replace("name: tiny", "name: ground"))  # replaces the built-in
+    result = glimmer("practices", "check", "a.yaml", "b.yaml", "ground.yaml", str(BUILTIN_DIR))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == ["b.yaml:1: name 'tiny' is also used by a.yaml; rename one",
+                                          "glimmer: 1 of 11 practice file(s) have problems"]
+    assert "a.yaml: ok (tiny" in result.stdout and "ground.yaml: ok (ground" in result.stdout
+
+
+def test_each_problem_in_the_persons_folder_is_said_once(glimmer, tmp_path):
+    folder = tmp_path / "home" / ".config" / "glimmer" / "practices"
+    folder.mkdir(parents=True)
+    (folder / "broken.yaml").write_text(GOOD.replace("chime: done", "chime: bong"))
+    for action in (["list"], ["show", "ground"]):
+        result = glimmer("practices", *action)
+        assert result.returncode == 0
+        assert result.stderr.splitlines() == [f"glimmer: not loaded: {folder / 'broken.yaml'}:13: unknown chime "
+                                              "'bong' (expected one of listening, done, saved, error)"]
