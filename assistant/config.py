@@ -166,9 +166,15 @@ def _parse_file(path: Path) -> Settings:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise GlimmerError(f"{where}: not valid YAML: {getattr(err, 'problem', err)}") from None
+        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+        if mark is not None:
+            where = f"{path}:{mark.line + 1}"
+        elif isinstance(err, yaml.reader.ReaderError):       # a character YAML does not allow
+            where = f"{path}:{text.count(chr(10), 0, err.position) + 1}"
+        else:
+            where = str(path)
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise GlimmerError(f"{where}: not valid YAML: {problem}") from None
     if root is None:
         return Settings()
     if not isinstance(root, yaml.MappingNode):

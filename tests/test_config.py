@@ -53,6 +53,7 @@ def test_shipped_config_equals_the_defaults(tmp_path, monkeypatch):
     ("wake:\n  phrase: hey glimmer\nwake:\n  sensitivity: 0.3\n", "c.yaml:3: wake: this section is set twice"),
     ("wake:\n  sensitivity: 0.3\n  sensitivity: 0.9\n", "c.yaml:3: wake: sensitivity: this setting is set twice"),
     ("? [wake]\n: 1\n", "c.yaml:1: expected a section name"),
+    ("wake:\n  phrase: hey glimmer\n\n  sensitivity: 0.5\x00\n", "c.yaml:4: not valid YAML: unacceptable character #x0000"),
 ])
 def test_mistakes_name_file_line_and_key(tmp_path, text, message):
     path = tmp_path / "c.yaml"

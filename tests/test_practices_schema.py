@@ -69,6 +69,7 @@ def test_a_good_practice_loads_with_its_steps():
     ("", "p.yaml:1: empty file"),
     ("- just\n- a list\n", "p.yaml:1: the practice must be a mapping"),
     (GOOD.replace("  - say: Hello.", "  - &a say: Hello.\n  - say: *a"), "anchors and aliases"),
+    (GOOD.replace("minutes: 1", "minutes: !!int x"), "p.yaml:4: 'x' cannot be read as !!int"),
 ])
 def test_each_kind_of_error_names_file_and_line(text, expected):
     assert any(expected in line for line in problems(text)), problems(text)

@@ -410,7 +410,12 @@ class _Checker:
             return _BAD
         if node.tag == TIMESTAMP:
             return node.value
-        return yaml.SafeLoader("").construct_object(node)
+        try:
+            return yaml.SafeLoader("").construct_object(node)
+        except Exception:  # noqa: BLE001 - an explicit tag on a value it cannot read (!!int x) fails its own way
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            self.error(node, f"{node.value!r} cannot be read as {tag}; write it plainly, without the tag")
+            return _BAD
 
     def text(self, fields_: dict, key: str, parent: yaml.Node | None = None,
              required: bool = False) -> str | None:
