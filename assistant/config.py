@@ -1,7 +1,9 @@
 """config.yaml → frozen, typed settings; every mistake is reported as `file:line: key: problem`."""
 
 import difflib
+import math
 import os
+import re
 import types
 import typing
 from dataclasses import dataclass, field, fields, replace
@@ -12,9 +14,11 @@ import yaml
 from assistant.errors import GlimmerError
 
 
-def _opt(default, doc: str, choices: tuple = (), low: float | None = None, high: float | None = None):
-    """A settings field with its documentation and allowed values."""
-    return field(default=default, metadata={"doc": doc, "choices": choices, "low": low, "high": high})
+def _opt(default, doc: str, choices: tuple = (), low: float | None = None, high: float | None = None,
+         form: str = ""):
+    """A settings field with its documentation and allowed values; `form` is "text" (never blank), "path"
+    (never blank; `~` and `$VARS` expanded) or "clock" (a time of day, HH:MM)."""
+    return field(default=default, metadata={"doc": doc, "choices": choices, "low": low, "high": high, "form": form})
 
 
 @dataclass(frozen=True)
@@ -30,7 +34,7 @@ class AudioSettings:
 class WakeSettings:
     """The wake phrase and how readily it fires."""
 
-    phrase: str = _opt("hey glimmer", "the wake phrase the detector was trained for")
+    phrase: str = _opt("hey glimmer", "the wake phrase the detector was trained for", form="text")
     sensitivity: float = _opt(0.5, "0 = hardest to wake, 1 = easiest", low=0.0, high=1.0)
     refractory_s: float = _opt(2.0, "seconds after a detection in which no other fires", low=0.0, high=30.0)
     mute_tail_s: float = _opt(0.4, "seconds the wake path stays muted after playback ends", low=0.0, high=5.0)
@@ -41,7 +45,8 @@ class SttSettings:
     """Speech to text."""
 
     engine: str = _opt("auto", "transcriber", choices=("auto", "whisper", "vosk", "pocketsphinx"))
-    model_path: str | None = _opt(None, "model folder for the engine; empty = the embedded or models/ one")
+    model_path: str | None = _opt(None, "model folder for the engine; empty = the embedded or models/ one",
+                                  form="path")
     beam_size: int = _opt(5, "whisper beam size (1 = fastest; 5: fewer errors for ~25% more CPU)", low=1, high=10)
     threads: int = _opt(1, "CPU threads for recognition", low=1, high=16)
 
@@ -78,8 +83,8 @@ class NightSettings:
     """Quieter and slower between night hours."""
 
     enabled: bool = _opt(True, "use night mode")
-    start: str = _opt("22:00", "night starts (HH:MM, local time)")
-    end: str = _opt("07:00", "night ends (HH:MM, local time)")
+    start: str = _opt("22:00", "night starts (HH:MM, local time)", form="clock")
+    end: str = _opt("07:00", "night ends (HH:MM, local time)", form="clock")
     volume: float = _opt(0.5, "volume factor at night", low=0.0, high=1.0)
     speed: float = _opt(0.9, "speed factor at night", low=0.5, high=1.0)
     earcons: str = _opt("soft", "earcons at night", choices=("on", "soft", "off"))
@@ -89,7 +94,8 @@ class NightSettings:
 class JournalSettings:
     """Where glimmers are kept."""
 
-    path: str = _opt("~/.local/share/glimmer/journal.db", "the journal database (private: 0600 in a 0700 folder)")
+    path: str = _opt("~/.local/share/glimmer/journal.db", "the journal database (private: 0600 in a 0700 folder)",
+                     form="path")
     keep_audio: bool = _opt(False, "also keep the audio of each spoken glimmer beside the journal")
 
 
@@ -97,7 +103,8 @@ class JournalSettings:
 class PracticesSettings:
     """Guided practices."""
 
-    folder: str = _opt("~/.config/glimmer/practices", "your own practice YAML files, loaded beside the built-ins")
+    folder: str = _opt("~/.config/glimmer/practices", "your own practice YAML files, loaded beside the built-ins",
+                       form="path")
 
 
 @dataclass(frozen=True)
@@ -105,8 +112,8 @@ class SafetySettings:
     """What is said when someone is in distress."""
 
     crisis_line: str = _opt("988, the Suicide and Crisis Lifeline, by call or text",
-                            "the crisis line spoken in a distress response; set your own country's")
-    emergency_number: str = _opt("911", "emergency services number for immediate danger")
+                            "the crisis line spoken in a distress response; set your own country's", form="text")
+    emergency_number: str = _opt("911", "emergency services number for immediate danger", form="text")
 
 
 @dataclass(frozen=True)
@@ -159,19 +166,34 @@ def _parse_file(path: Path) -> Settings:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise GlimmerError(f"{where}: not valid YAML: {getattr(err, 'problem', err)}") from None
+        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+        if mark is not None:
+            where = f"{path}:{mark.line + 1}"
+        elif isinstance(err, yaml.reader.ReaderError):       # a character YAML does not allow
+            where = f"{path}:{text.count(chr(10), 0, err.position) + 1}"
+        else:
+            where = str(path)
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        raise GlimmerError(f"{where}: not valid YAML: {problem}") from None
     if root is None:
         return Settings()
     if not isinstance(root, yaml.MappingNode):
         raise GlimmerError(f"{path}:{root.start_mark.line + 1}: the config must be a mapping of sections")
     sections = {}
     for key_node, value_node in root.value:
-        name = key_node.value
+        name = _key(key_node, f"{path}:{key_node.start_mark.line + 1}", sections, "section")
         cls = _section_class(name, path, key_node)
         sections[name] = _parse_section(cls, name, value_node, path)
     return Settings(**sections)
+
+
+def _key(node: yaml.Node, where: str, seen: dict, what: str) -> str:
+    """The name in a key node; a list, a mapping or a repeated name is an error."""
+    if not isinstance(node, yaml.ScalarNode):
+        raise GlimmerError(f"{where}: expected a {what} name before the ':'")
+    if node.value in seen:
+        raise GlimmerError(f"{where}: {node.value}: this {what} is set twice; keep one")
+    return node.value
 
 
 def _section_class(name: str, path: Path, node: yaml.Node) -> type:
@@ -190,18 +212,54 @@ def _parse_section(cls: type, section: str, node: yaml.Node, path: Path):
     hints = typing.get_type_hints(cls)
     values = {}
     for key_node, value_node in node.value:
-        key = key_node.value
+        key = _key(key_node, f"{path}:{key_node.start_mark.line + 1}: {section}", values, "setting")
         where = f"{path}:{key_node.start_mark.line + 1}: {section}.{key}"
         if key not in specs:
             raise GlimmerError(f"{where}: unknown setting{_did_you_mean(key, specs)}")
-        values[key] = _check_value(_scalar(value_node, where), hints[key], specs[key].metadata, where)
+        value = _check_value(_scalar(value_node, where, hints[key] is str), hints[key], specs[key].metadata, where)
+        values[key] = _check_form(value, specs[key], where)
     return cls(**values)
 
 
-def _scalar(node: yaml.Node, where: str):
+def _scalar(node: yaml.Node, where: str, text: bool):
+    """The node's value; for a text setting, a number is kept as written (`22:00` is not 1320, `000` not 0)."""
     if not isinstance(node, yaml.ScalarNode):
         raise GlimmerError(f"{where}: expected a single value")
-    return yaml.SafeLoader("").construct_object(node)
+    if text and node.tag in _AS_WRITTEN:
+        return node.value
+    try:
+        return yaml.SafeLoader("").construct_object(node)
+    except Exception:  # noqa: BLE001 - any tag (!!python/name, !!timestamp xx) or impossible date fails its own way
+        raise GlimmerError(f"{where}: {node.value or node.tag!r} cannot be read as a value; "
+                           "write it plainly, without a '!!' tag") from None
+
+
+_AS_WRITTEN = {f"tag:yaml.org,2002:{t}" for t in ("int", "float", "timestamp")}
+_CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+_VARIABLE = re.compile(r"\$(?:(\w+)|\{(\w+)\})")
+
+
+def _check_form(value, spec, where: str):
+    """`value` checked and normalised for the field's form: non-blank text, a path, a time of day."""
+    form = spec.metadata["form"]
+    if not form or value is None:
+        return value
+    if not value.strip():
+        raise GlimmerError(f"{where}: must not be empty ({spec.metadata['doc']}; the default is {spec.default!r})")
+    if form == "clock":
+        clock = _CLOCK.fullmatch(value.strip())
+        if clock is None:
+            raise GlimmerError(f"{where}: {value!r} is not a time like 22:00")
+        return f"{int(clock[1]):02d}:{clock[2]}"
+    if form == "path":
+        return _VARIABLE.sub(lambda m: _variable(m[1] or m[2], where), value)
+    return value
+
+
+def _variable(name: str, where: str) -> str:
+    if name not in os.environ:
+        raise GlimmerError(f"{where}: ${name} is not set in the environment; write the path out in full")
+    return os.environ[name]
 
 
 def _check_value(value, hint, meta, where: str):
@@ -227,6 +285,9 @@ def _check_value(value, hint, meta, where: str):
     if meta["choices"] and value not in meta["choices"]:
         raise GlimmerError(f"{where}: {value!r} is not one of {', '.join(meta['choices'])}")
     low, high = meta["low"], meta["high"]
+    if isinstance(value, float) and not math.isfinite(value):
+        raise GlimmerError(f"{where}: {original!r} is not a usable number; use one in {low:g} .. {high:g}"
+                           if low is not None and high is not None else f"{where}: {original!r} is not a usable number")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if (low is not None and value < low) or (high is not None and value > high):
             raise GlimmerError(f"{where}: {original!r} is outside {low:g} .. {high:g}")

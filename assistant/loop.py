@@ -46,6 +46,8 @@ class Assistant:
         self.reopen = reopen
         self.emit = emit
         self.library = PracticeLibrary.load(settings.practices)   # validated before anything is said
+        for issue in self.library.problems:
+            log.warning("practice not loaded: %s", issue)
         self.journal = Journal.open(settings.journal.path, keep_audio=settings.journal.keep_audio)
         self.narrator = Narrator(make_voice(settings.tts), sink, settings.tts, settings.night)
         self.transcriber = make_transcriber(settings.stt)

@@ -13,5 +13,7 @@ fi
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 echo "Installing system packages: ${missing[*]}"
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# Another apt or dpkg (an unattended upgrade, another install) may hold the lock: wait for it, up to 2 minutes.
+apt=(apt-get -o DPkg::Lock::Timeout=120)
+$sudo "${apt[@]}" update -qq
+$sudo env DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,5 +1,7 @@
 """The command line as a person meets it: help, errors in one line, no microphone, doctor."""
 
+import stat
+
 
 def test_help_lists_every_command(glimmer):
     result = glimmer("--help")
@@ -49,3 +51,53 @@ def test_starting_the_command_loads_no_audio_or_speech_libraries():
             "print(sorted(m for m in ('numpy', 'faster_whisper', 'hibari', 'sounddevice', 'vosk') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_doctor_shows_the_numbers_a_person_in_distress_hears(glimmer, tmp_path):
+    (tmp_path / "c.yaml").write_text('safety:\n  crisis_line: "116 123, Samaritans"\n  emergency_number: 999\n'
+                                     "night:\n  start: 21:30\n")
+    out = glimmer("--config", "c.yaml", "doctor").stdout
+    assert "OK  distress response: crisis line '116 123, Samaritans', emergency number '999'" in out
+    assert "OK  night mode: 21:30 to 07:00" in out  # written unquoted: still 21:30, not 1290
+
+
+def test_doctor_reports_what_run_would_fail_on(glimmer, tmp_path):
+    (tmp_path / "noise.db").write_bytes(bytes(range(256)) * 16)
+    (tmp_path / "folder.db").mkdir()
+    (tmp_path / "c.yaml").write_text("wake:\n  phrase: hey computer\n")
+    for journal, problem in (("noise.db", "is not a Glimmer journal"), ("folder.db", "is a folder")):
+        result = glimmer("--journal", journal, "doctor")
+        line = next(line for line in result.stdout.splitlines() if "journal:" in line)
+        assert line.startswith(f"--  journal: {tmp_path / journal} {problem}") and "--journal" in line
+        assert result.returncode == 1
+    assert (tmp_path / "noise.db").read_bytes() == bytes(range(256)) * 16   # left as it was
+    result = glimmer("--config", "c.yaml", "doctor")
+    assert "--  wake phrase: wake phrase 'hey computer' is not supported" in result.stdout
+    assert "set wake.phrase" in result.stdout and result.returncode == 1
+
+
+def test_doctor_reads_an_existing_journal(glimmer, tmp_path):
+    assert glimmer("--journal", "j.db", "journal", "add", "tea on the step").returncode == 0
+    assert f"OK  journal: {tmp_path / 'j.db'} (1 glimmer(s), writable)" in glimmer("--journal", "j.db", "doctor").stdout
+
+
+def test_doctor_reports_what_the_journal_refuses_and_changes_nothing(glimmer, tmp_path):
+    """The journal's own checks (faults-journal) as doctor lines: a shared folder, a link, a damaged file."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    mine = tmp_path / "mine"
+    mine.mkdir(mode=0o700)
+    (mine / "link.db").symlink_to(tmp_path / "elsewhere.db")
+    assert glimmer("--journal", str(mine / "real.db"), "journal", "add", "-",
+                   stdin="".join(f"glimmer number {i} with sunlight in it\n" for i in range(400))).returncode == 0
+    damaged = mine / "damaged.db"
+    damaged.write_bytes((mine / "real.db").read_bytes()[:-100])
+    for journal, problem in ((shared / "j.db", "can be written by others"), (mine / "link.db", "symbolic link"),
+                             (damaged, "is damaged")):
+        before = sorted(p.name for p in journal.parent.iterdir())
+        result = glimmer("--journal", str(journal), "doctor")
+        line = next(line for line in result.stdout.splitlines() if "journal:" in line)
+        assert line.startswith("--  journal: ") and problem in line and result.returncode == 1, line
+        assert sorted(p.name for p in journal.parent.iterdir()) == before
+    assert not (tmp_path / "elsewhere.db").exists() and stat.S_IMODE(shared.stat().st_mode) == 0o777

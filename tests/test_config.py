@@ -43,6 +43,17 @@ def test_shipped_config_equals_the_defaults(tmp_path, monkeypatch):
     ("listen:\n  vad_aggressiveness: 1.5\n", "c.yaml:2: listen.vad_aggressiveness: 1.5 is not a whole number"),
     ("stt:\n  engine: [\n", "c.yaml:3: not valid YAML"),
     ("- just\n- a list\n", "c.yaml:1: the config must be a mapping of sections"),
+    ('safety:\n  crisis_line: ""\n', "c.yaml:2: safety.crisis_line: must not be empty"),
+    ("safety:\n  crisis_line: 988\n  emergency_number: '   '\n", "c.yaml:3: safety.emergency_number: must not be empty"),
+    ("wake:\n  phrase: ' '\n", "c.yaml:2: wake.phrase: must not be empty"),
+    ('journal:\n  path: ""\n', "c.yaml:2: journal.path: must not be empty"),
+    ("practices:\n  folder: ' '\n", "c.yaml:2: practices.folder: must not be empty"),
+    ("wake:\n  phrase: !!python/name:os.system\n", "c.yaml:2: wake.phrase: "),
+    ("wake:\n  sensitivity: !!timestamp soon\n", "c.yaml:2: wake.sensitivity: 'soon' cannot be read"),
+    ("wake:\n  phrase: hey glimmer\nwake:\n  sensitivity: 0.3\n", "c.yaml:3: wake: this section is set twice"),
+    ("wake:\n  sensitivity: 0.3\n  sensitivity: 0.9\n", "c.yaml:3: wake: sensitivity: this setting is set twice"),
+    ("? [wake]\n: 1\n", "c.yaml:1: expected a section name"),
+    ("wake:\n  phrase: hey glimmer\n\n  sensitivity: 0.5\x00\n", "c.yaml:4: not valid YAML: unacceptable character #x0000"),
 ])
 def test_mistakes_name_file_line_and_key(tmp_path, text, message):
     path = tmp_path / "c.yaml"
@@ -81,3 +92,42 @@ def test_every_setting_has_documentation():
         for setting in fields(section.default_factory):
             assert setting.metadata.get("doc"), f"{section.name}.{setting.name} has no doc"
             assert typing.get_type_hints(section.default_factory)[setting.name] is not None
+
+
+
+def test_unquoted_times_and_numbers_are_kept_as_written(tmp_path):
+    # YAML 1.1 reads 22:00 as 1320 (base 60) and 000 as 0: a text setting keeps what the person wrote.
+    path = tmp_path / "c.yaml"
+    path.write_text("night:\n  start: 22:00\n  end: 6:30\nsafety:\n  emergency_number: 000\n")
+    settings = load_settings(path)
+    assert (settings.night.start, settings.night.end) == ("22:00", "06:30")
+    assert settings.safety.emergency_number == "000"
+    path.write_text("night:\n  enabled: true\n  start: 25:00\n")
+    with pytest.raises(GlimmerError, match=r"c.yaml:3: night.start: '25:00' is not a time like 22:00"):
+        load_settings(path)
+
+
+def test_paths_expand_home_and_environment_variables(tmp_path, monkeypatch):
+    monkeypatch.setenv("GLIMMER_TEST_DATA", str(tmp_path / "data"))
+    path = tmp_path / "c.yaml"
+    path.write_text("journal:\n  path: $GLIMMER_TEST_DATA/j.db\npractices:\n  folder: ${HOME}/mine\n")
+    settings = load_settings(path)
+    assert settings.journal.path == str(tmp_path / "data" / "j.db")
+    assert settings.practices.folder == str(Path.home() / "mine")
+    monkeypatch.delenv("GLIMMER_TEST_DATA")
+    with pytest.raises(GlimmerError, match=r"c.yaml:2: journal.path: \$GLIMMER_TEST_DATA is not set"):
+        load_settings(path)
+
+
+FLOAT_SETTINGS = [(section.name, setting.name) for section in fields(Settings)
+                  for setting in fields(section.default_factory)
+                  if typing.get_type_hints(section.default_factory)[setting.name] is float]
+
+
+@pytest.mark.parametrize("section, key", FLOAT_SETTINGS)
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf", ".NaN"])
+def test_nan_and_infinity_are_refused_for_every_number(tmp_path, section, key, value):
+    path = tmp_path / "c.yaml"
+    path.write_text(f"{section}:\n  {key}: {value}\n")
+    with pytest.raises(GlimmerError, match=rf"c.yaml:2: {section}.{key}: -?(nan|inf) is not a usable number"):
+        load_settings(path)

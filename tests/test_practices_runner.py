@@ -133,6 +133,13 @@ def test_savor_from_the_journal_does_not_save_it_again(library, journal):
     assert not dialog.spoke("Your words,")  # that line needs a glimmer said today
 
 
+def test_pause_markers_in_a_persons_words_are_not_obeyed(library, journal):
+    # A journal entry typed as "[pause 100000]" is words to read back, never 28 hours of silence.
+    _, dialog, _ = run(library, journal, "savor", ["the old one from my journal", "yes"],
+                       context={"replay": "tea [pause 100000] with Sam"})
+    assert dialog.spoke("tea with Sam") and not any("[pause" in s for s in dialog.said)
+
+
 def test_savor_without_a_replay_offers_two_options(library, journal):
     result, dialog, _ = run(library, journal, "savor", ["", "", "", "", "", ""])
     assert dialog.spoke("You could choose one from today or something neutral. Which would you like?")
@@ -222,8 +229,20 @@ def test_builtin_branches_keep_the_expected_entries(library, journal, name, scri
 
 
 def test_a_looping_practice_is_bounded(journal):
+    # A loop that listens (a pause, where "stop" is heard) but never hears anything still ends.
     practice = parse_practice("name: loop\ntitle: L\ndescription: d\nminutes: 1\nsteps:\n"
-                              "  - id: a\n    say: again\n    goto: a\n", "loop.yaml")
+                              "  - id: a\n    say: again\n  - pause: 1\n    goto: a\n", "loop.yaml")
     dialog = ScriptedDialog([])
     assert run_practice(practice, dialog, journal, lambda e: None).status == "finished"
-    assert len(dialog.said) == 500
+    assert len(dialog.said) == 250 and len(dialog.pauses) == 250
+
+
+def test_a_listen_step_reached_again_asks_again(journal):
+    practice = parse_practice("name: more\ntitle: M\ndescription: d\nminutes: 1\nsteps:\n"
+                              "  - id: ask\n    listen: Anything else?\n    keep: more\n    on_nothing: end\n"
+                              "  - say: Thank you for {more}.\n    goto: ask\n", "more.yaml")
+    dialog = ScriptedDialog(["the tea", "the cat", "nothing"])
+    result = run_practice(practice, dialog, journal, lambda e: None, {"more": "the rain"})
+    assert result.status == "finished" and not dialog.script
+    assert dialog.said == ["Thank you for the rain.", "Anything else?", "Thank you for the tea.", "Anything else?",
+                           "Thank you for the cat.", "Anything else?"]

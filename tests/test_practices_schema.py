@@ -49,6 +49,10 @@ def test_a_good_practice_loads_with_its_steps():
     (GOOD.replace("minutes: 1", "minutes: 90"), "p.yaml:4: 'minutes' 90 is outside"),
     (GOOD.replace("  - say: Hello.", "  - pause: 120"), "p.yaml:6: 'pause' 120 is outside 1 .. 60"),
     (GOOD.replace("  - say: Hello.", "  - pause: soon"), "p.yaml:6: 'pause' must be a number"),
+    (GOOD.replace("  - say: Hello.", "  - say: Hello. [pause 100000] Goodbye."),
+     "p.yaml:6: '[pause 100000]' is outside 1 .. 60 seconds"),
+    (GOOD.replace("    on_silence: close", "    on_silence: close\n    reask: Take a moment [pause 0.5s]."),
+     "p.yaml:7: '[pause 0.5s]' is outside 1 .. 60 seconds"),
     (GOOD.replace("sense: [sight, sound]", "sense: smellz"), "p.yaml:11: unknown sense 'smellz'"),
     (GOOD.replace("chime: done", "chime: bong"), "p.yaml:13: unknown chime 'bong'"),
     (GOOD.replace("on_silence: close", "on_silence: nowhere"), "p.yaml:7: jump to unknown step 'nowhere'"),
@@ -65,6 +69,7 @@ def test_a_good_practice_loads_with_its_steps():
     ("", "p.yaml:1: empty file"),
     ("- just\n- a list\n", "p.yaml:1: the practice must be a mapping"),
     (GOOD.replace("  - say: Hello.", "  - &a say: Hello.\n  - say: *a"), "anchors and aliases"),
+    (GOOD.replace("minutes: 1", "minutes: !!int x"), "p.yaml:4: 'x' cannot be read as !!int"),
 ])
 def test_each_kind_of_error_names_file_and_line(text, expected):
     assert any(expected in line for line in problems(text)), problems(text)
@@ -86,6 +91,31 @@ def test_choose_needs_two_or_three_options_and_real_targets():
     found = problems(text)
     assert any(":7: 'options' must be a list of 2 or 3" in p for p in found), found
     assert any(":12: jump to unknown step 'elsewhere'" in p for p in found), found
+
+
+LOOP_HEAD = "name: loop\ntitle: Loop\ndescription: Round and round.\nminutes: 1\nsteps:\n"
+
+
+@pytest.mark.parametrize("steps, loop_lines", [
+    ("  - id: a\n    say: Hello.\n    goto: b\n  - say: Never.\n  - id: b\n    say: Bye.\n    goto: a\n", [6, 10]),
+    ("  - id: a\n    say: Again.\n  - listen: More?\n    keep: more\n    when: more\n    goto: a\n", [6, 8]),
+    ("  - listen: What?\n    keep: x\n  - id: a\n    rate: '{x}: zero to ten?'\n    keep: r\n    goto: a\n", [8]),
+    ("  - id: a\n    say: Once more.\n    when: replay\n    goto: a\n", [6]),
+    ("  - id: a\n    say: Hello.\n  - pause: 5\n    goto: a\n", None),
+    ("  - id: a\n    say: Hello.\n  - listen: Anything else?\n    keep: more\n    on_nothing: end\n    goto: a\n",
+     None),
+    ("  - id: a\n    choose: Again?\n    options:\n      - {label: 'yes', goto: a}\n      - {label: 'no', goto: end}\n",
+     None),
+])
+def test_a_loop_must_hold_a_listening_moment(steps, loop_lines):
+    if loop_lines is None:
+        parse_practice(LOOP_HEAD + steps, "p.yaml")
+        return
+    found = problems(LOOP_HEAD + steps)
+    what = (f"the steps on lines {', '.join(map(str, loop_lines))} loop" if len(loop_lines) > 1
+            else f"the step on line {loop_lines[0]} loops")
+    assert found == [f"p.yaml:{loop_lines[0]}: {what} with no listen, rate, choose or pause in between, "
+                     "so 'stop' could never be heard; add one or end the loop"], found
 
 
 def test_unquoted_yes_and_no_labels_are_words():
@@ -137,12 +167,14 @@ def test_cli_check_list_and_show(glimmer, tmp_path):
     (tmp_path / "good.yaml").write_text(GOOD)
     (tmp_path / "bad.yaml").write_text(GOOD.replace("  - say: Hello.", "  - speak: Hello."))
     (tmp_path / "evil.yaml").write_text(GOOD.replace("title: Tiny", "title: !!python/object/apply:os.system [id]"))
-    result = glimmer("practices", "check", "good.yaml", "bad.yaml", "evil.yaml", "nope.yaml")
+    (tmp_path / "loop.yaml").write_text(LOOP_HEAD + "  - id: a\n    say: Hello.\n    goto: a\n")
+    result = glimmer("practices", "check", "good.yaml", "bad.yaml", "evil.yaml", "nope.yaml", "loop.yaml")
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "good.yaml: ok (tiny, 4 steps" in result.stdout
     assert "bad.yaml:6: unknown step type 'speak'" in result.stderr
     assert "evil.yaml:2: tag '!!python/object/apply:os.system' is not allowed" in result.stderr
     assert "nope.yaml: cannot read" in result.stderr
+    assert "loop.yaml:6: the step on line 6 loops with no listen" in result.stderr
     assert glimmer("practices", "check").returncode == 0
     listed = glimmer("practices", "list")
     assert listed.returncode == 0 and "savor" in listed.stdout and "Savoring a glimmer" in listed.stdout
@@ -174,3 +206,25 @@ def test_mangled_builtins_only_ever_raise_practice_errors():
             parse_practice("\n".join(lines), "m.yaml")
         except PracticeError as err:
             assert all(str(issue).startswith("m.yaml") for issue in err.issues)
+
+
+def test_check_names_both_files_that_share_a_practice_name(glimmer, tmp_path):
+    (tmp_path / "a.yaml").write_text(GOOD)
+    (tmp_path / "b.yaml").write_text(GOOD.replace("title: Tiny", "title: Another tiny"))
+    (tmp_path / "ground.yaml").write_text(GOOD.replace("name: tiny", "name: ground"))  # replaces the built-in
+    result = glimmer("practices", "check", "a.yaml", "b.yaml", "ground.yaml", str(BUILTIN_DIR))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == ["b.yaml:1: name 'tiny' is also used by a.yaml; rename one",
+                                          "glimmer: 1 of 11 practice file(s) have problems"]
+    assert "a.yaml: ok (tiny" in result.stdout and "ground.yaml: ok (ground" in result.stdout
+
+
+def test_each_problem_in_the_persons_folder_is_said_once(glimmer, tmp_path):
+    folder = tmp_path / "home" / ".config" / "glimmer" / "practices"
+    folder.mkdir(parents=True)
+    (folder / "broken.yaml").write_text(GOOD.replace("chime: done", "chime: bong"))
+    for action in (["list"], ["show", "ground"]):
+        result = glimmer("practices", *action)
+        assert result.returncode == 0
+        assert result.stderr.splitlines() == [f"glimmer: not loaded: {folder / 'broken.yaml'}:13: unknown chime "
+                                              "'bong' (expected one of listening, done, saved, error)"]

@@ -138,6 +138,17 @@ def test_glimmer_say_reports_a_voice_problem_in_one_line(glimmer, tmp_path):
     assert done.stderr.count("\n") == 1 and done.stderr.startswith("glimmer: ") and "klingon" in done.stderr
 
 
+@pytest.mark.parametrize("text", ["Hello [pause 100000] there", "Hello. [pause 0.2] Goodbye.",
+                                  "Fine [pause 60]. Too long [pause 61s]."])
+def test_glimmer_say_refuses_a_pause_outside_one_to_sixty_seconds(glimmer, tmp_path, text):
+    done = glimmer("say", text, "--output-wav", str(tmp_path / "s.wav"))
+    assert done.returncode == 1 and done.stderr.count("\n") == 1
+    assert done.stderr.startswith("glimmer: '[pause ") and "is outside 1 .. 60 seconds" in done.stderr
+    assert not (tmp_path / "s.wav").exists()
+    with pytest.raises(GlimmerError, match="outside 1 .. 60"):
+        prepare(text)
+
+
 def test_a_missing_hibari_voice_is_an_error_never_a_download(monkeypatch, tmp_path):
     monkeypatch.setenv("HIBARI_HOME", str(tmp_path / "empty-cache"))
     with pytest.raises(GlimmerError, match="never downloads"):

@@ -2,7 +2,6 @@
 
 import argparse
 import importlib.util
-import os
 from pathlib import Path
 
 from assistant.audio.devices import list_devices, supported_rates
@@ -26,8 +25,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Print one line per check: OK, or what is wrong and what to do. Exit 1 if anything needs attention."""
+    from assistant.journal.health import journal_health
+
     lines = [_config_line(args)] + _device_lines() + _engine_lines() + _model_lines(settings)
-    lines.append(_journal_line(Path(settings.journal.path)))
+    lines += [journal_health(Path(settings.journal.path)), _night_line(settings), _safety_line(settings)]
     for ok, text in lines:
         print(f"{'OK ' if ok else '-- '} {text}")
     problems = sum(1 for ok, _ in lines if not ok)
@@ -105,9 +106,14 @@ def _wake_lines(settings: Settings) -> list[tuple[bool, str]]:
     return lines
 
 
-def _journal_line(path: Path) -> tuple[bool, str]:
-    folder = path.parent
-    probe = folder if folder.exists() else next((p for p in folder.parents if p.exists()), Path("/"))
-    if os.access(probe, os.W_OK):
-        return True, f"journal: {path} (writable)"
-    return False, f"journal: cannot write to {folder}; choose another path with --journal or journal.path"
+def _night_line(settings: Settings) -> tuple[bool, str]:
+    night = settings.night
+    if not night.enabled:
+        return True, "night mode: off"
+    return True, f"night mode: {night.start} to {night.end} (volume x{night.volume:g}, speed x{night.speed:g})"
+
+
+def _safety_line(settings: Settings) -> tuple[bool, str]:
+    safety = settings.safety
+    return True, (f"distress response: crisis line '{safety.crisis_line}', emergency number "
+                  f"'{safety.emergency_number}' (set your own country's in safety: in config.yaml)")

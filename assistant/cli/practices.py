@@ -22,26 +22,31 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     check.set_defaults(handler=run_check)
 
 
-def run_list(args: argparse.Namespace, settings: Settings) -> int:
-    """One line per practice: name, minutes, title; problems in the person's folder on stderr."""
+def _loaded(settings: Settings):  # noqa: ANN202 (PracticeLibrary, imported lazily)
+    """The practice library; each problem in the person's folder is said once on stderr."""
     from assistant.practices.library import PracticeLibrary
 
     library = PracticeLibrary.load(settings.practices)
+    for issue in library.problems:
+        print(f"glimmer: not loaded: {issue}", file=sys.stderr)
+    return library
+
+
+def run_list(args: argparse.Namespace, settings: Settings) -> int:
+    """One line per practice: name, minutes, title; problems in the person's folder on stderr."""
+    library = _loaded(settings)
     for name in sorted(library.practices):
         practice = library.practices[name]
         own = "" if library.is_builtin(practice) else "  (yours)"
         print(f"{name:<12} {practice.minutes:>4g} min  {practice.title}{own}")
-    for issue in library.problems:
-        print(f"glimmer: not loaded: {issue}", file=sys.stderr)
     return 0
 
 
 def run_show(args: argparse.Namespace, settings: Settings) -> int:
     """The practice's description and an outline of its steps."""
-    from assistant.practices.library import PracticeLibrary
     from assistant.practices.outline import outline
 
-    practice = PracticeLibrary.load(settings.practices).get(args.name)
+    practice = _loaded(settings).get(args.name)
     print("\n".join(outline(practice)))
     return 0
 
@@ -49,7 +54,7 @@ def run_show(args: argparse.Namespace, settings: Settings) -> int:
 def run_check(args: argparse.Namespace, settings: Settings) -> int:
     """Validate each file; `file:line: problem` lines on stderr and exit 1 if any file is broken."""
     from assistant.config import expand_path
-    from assistant.practices.library import BUILTIN_DIR, practice_files
+    from assistant.practices.library import BUILTIN_DIR, name_clash, practice_files
     from assistant.practices.schema import PracticeError, load_practice
 
     files: list[Path] = []
@@ -58,12 +63,19 @@ def run_check(args: argparse.Namespace, settings: Settings) -> int:
     if not args.files:
         files = practice_files(BUILTIN_DIR) + practice_files(expand_path(settings.practices.folder))
     broken = 0
+    names: dict[str, Path] = {}
     for path in files:
         try:
             practice = load_practice(path)
         except PracticeError as err:
+            issues = err.issues
+        else:
+            builtin = path.resolve().parent == BUILTIN_DIR.resolve()   # yours may replace it: no clash
+            clash = None if builtin else name_clash(practice, path, names)
+            issues = [clash] if clash else []
+        if issues:
             broken += 1
-            for issue in err.issues:
+            for issue in issues:
                 print(issue, file=sys.stderr)
             continue
         print(f"{path}: ok ({practice.name}, {len(practice.steps)} steps, about {practice.minutes:g} min)")

@@ -7,7 +7,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     """Add the `say` subcommand."""
     parser = sub.add_parser("say", parents=[common], help="speak text with the configured voice",
                             description="Speak TEXT with the configured voice, at the calm pace, to the "
-                                        "speaker or into a WAV file. '[pause 3]' in TEXT is 3 s of silence.")
+                                        "speaker or into a WAV file. '[pause 3]' in TEXT is 3 s of silence (1 to 60 s).")
     parser.add_argument("text", nargs="+", metavar="TEXT", help="what to say")
     parser.add_argument("--output-wav", metavar="F", help="write the speech to this WAV file instead")
     parser.set_defaults(handler=run)
@@ -16,12 +16,15 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 def run(args: argparse.Namespace, settings) -> int:  # noqa: ANN001 (Settings, imported lazily)
     """Speak, wait until it has really been played (or written), and exit."""
     from assistant.audio.sinks import Speaker, WavSink
+    from assistant.speech.textprep import check_pauses
     from assistant.speech.tts import Narrator, make_voice
 
+    text = " ".join(args.text)
+    check_pauses(text)                  # before a file is written or a voice loaded
     voice = make_voice(settings.tts)
     sink = WavSink(args.output_wav) if args.output_wav else Speaker(settings.audio.output_device)
     try:
-        Narrator(voice, sink, settings.tts, settings.night).say(" ".join(args.text))
+        Narrator(voice, sink, settings.tts, settings.night).say(text)
         sink.wait_done()
     finally:
         sink.close()

@@ -37,15 +37,35 @@ def open_own_file(path: Path, *, create: bool) -> int:
         fd = os.open(path, flags, 0o600)
     except OSError as err:
         if err.errno == errno.ELOOP:
-            raise GlimmerError(f"{path} is a symbolic link; Glimmer does not follow links for your journal — "
-                               "remove it or pass the real path with --journal") from None
+            raise _a_link(path) from None
         raise
-    info = os.fstat(fd)
-    if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
+    if not _own_regular(os.fstat(fd)):
         os.close(fd)
-        raise GlimmerError(f"{path} is not a file of yours; move it away, then try again")
+        raise _not_yours(path)
     os.fchmod(fd, 0o600)
     return fd
+
+
+def check_own_file(path: Path) -> None:
+    """Only look (`glimmer doctor` changes nothing): the GlimmerError open_own_file would raise for `path`, if any."""
+    info = os.lstat(path)
+    if stat.S_ISLNK(info.st_mode):
+        raise _a_link(path)
+    if not _own_regular(info):
+        raise _not_yours(path)
+
+
+def _own_regular(info: os.stat_result) -> bool:
+    return stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid()
+
+
+def _a_link(path: Path) -> GlimmerError:
+    return GlimmerError(f"{path} is a symbolic link; Glimmer does not follow links for your journal — "
+                        "remove it or pass the real path with --journal")
+
+
+def _not_yours(path: Path) -> GlimmerError:
+    return GlimmerError(f"{path} is not a file of yours; move it away, then try again")
 
 
 def write_private(path: Path, text: str) -> bool:
@@ -74,8 +94,7 @@ def keep_unsaved(path: Path, texts: Iterable[str]) -> Path:
     """Append `texts` to the private side file at `path`, one per line (`journal add -` reads it back)."""
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
     with os.fdopen(fd, "a", encoding="utf-8") as handle:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
+        if not _own_regular(os.fstat(fd)):
             raise OSError(errno.EPERM, "not a file of yours", str(path))
         os.fchmod(fd, 0o600)
         handle.write("".join(" ".join(text.split()) + "\n" for text in texts))

@@ -123,7 +123,7 @@ class Journal:
         try:
             if writable:
                 self._configure()
-            self.damage = _damage(self._db)
+            self.damage = find_damage(self._db)
             if self.damage and not damaged_ok:
                 raise GlimmerError(self._damaged_advice())
             if writable:
@@ -554,7 +554,7 @@ def _out_of_space(err: sqlite3.Error, folder: Path) -> bool:
     return room.f_bavail * room.f_frsize < 1 << 20
 
 
-def _damage(db: sqlite3.Connection) -> str | None:
+def find_damage(db: sqlite3.Connection) -> str | None:
     """The first problem PRAGMA quick_check finds, or None when the file is sound."""
     try:
         rows = db.execute("PRAGMA quick_check").fetchall()

@@ -1,14 +1,11 @@
 """The practices on offer: the built-ins, and the person's own folder loaded beside them."""
 
-import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.config import PracticesSettings, expand_path
 from assistant.errors import GlimmerError
 from assistant.practices.schema import Issue, Practice, PracticeError, load_practice
-
-log = logging.getLogger(__name__)
 
 BUILTIN_DIR = Path(__file__).parent / "builtin"
 
@@ -20,6 +17,15 @@ def practice_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
+def name_clash(practice: Practice, path: Path, seen: dict[str, Path]) -> Issue | None:
+    """An issue naming both files when another of the person's files has this practice's name; else the name
+    is recorded in `seen` (a built-in may share it: the person's own practice replaces it)."""
+    if practice.name in seen:
+        return Issue(str(path), 1, f"name '{practice.name}' is also used by {seen[practice.name]}; rename one")
+    seen[practice.name] = path
+    return None
+
+
 @dataclass
 class PracticeLibrary:
     """Practices by name. The person's own file replaces a built-in of the same name."""
@@ -29,7 +35,8 @@ class PracticeLibrary:
 
     @classmethod
     def load(cls, settings: PracticesSettings) -> "PracticeLibrary":
-        """Built-ins (any error is a bug: raised), then the person's folder (errors kept in `problems`)."""
+        """Built-ins (any error is a bug: raised), then the person's folder (errors kept in `problems`, for the
+        caller to show once)."""
         library = cls()
         for path in practice_files(BUILTIN_DIR):
             practice = load_practice(path)
@@ -41,13 +48,11 @@ class PracticeLibrary:
             except PracticeError as err:
                 library.problems += err.issues
                 continue
-            if practice.name in own:
-                library.problems.append(Issue(str(path), 1, f"name '{practice.name}' is also used by {own[practice.name]}"))
+            clash = name_clash(practice, path, own)
+            if clash is not None:
+                library.problems.append(clash)
                 continue
-            own[practice.name] = path
             library.practices[practice.name] = practice
-        for issue in library.problems:
-            log.warning("practice not loaded: %s", issue)
         return library
 
     def get(self, name: str) -> Practice:

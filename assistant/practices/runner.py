@@ -17,6 +17,7 @@ from assistant.practices.answers import choose_option, is_nothing, parse_rating
 from assistant.practices.schema import (END, Capture, Chime, Choose, Listen, Pause, Practice, Rate, Say, Step,
                                         placeholders)
 from assistant.safety import is_distress, offer_support
+from assistant.speech.textprep import without_pauses
 
 MAX_STEPS = 500  # a guard against a practice whose jumps loop for ever
 HOLD_WAIT_S = 30.0  # while paused: one listening window ...
@@ -105,6 +106,7 @@ class _Session:
         self.practice, self.dialog, self.journal, self.emit, self.safety = practice, dialog, journal, emit, safety
         self.result = PracticeResult(practice.name, "finished")
         self.values: dict[str, str | None] = {k: str(v) for k, v in context.items() if v}
+        self.handed_in = set(self.values)  # answers already spoken: each skips its listen step once
         self.confidence: dict[str, float] = {}
         self.pace = 1.0
         self.last_prompt = ""
@@ -156,7 +158,8 @@ class _Session:
         if text is None or any(not self.values.get(name) for name in placeholders(text)):
             return None
         # An answer's own closing punctuation would double the template's ("...tonight..").
-        return re.sub(r"\{([a-z][a-z0-9_]*)\}", lambda m: self.values[m.group(1)].rstrip(" .!?;,"), text)
+        return re.sub(r"\{([a-z][a-z0-9_]*)\}",
+                      lambda m: without_pauses(self.values[m.group(1)]).rstrip(" .!?;,"), text)
 
     # -- steps ----------------------------------------------------------------------------------------------
     def pause(self, step: Pause) -> None:
@@ -170,8 +173,9 @@ class _Session:
                 return
 
     def listen_step(self, step: Listen) -> str | None:
-        if self.values.get(step.keep):
-            return None  # already said, handed in by the assistant
+        if step.keep in self.handed_in:
+            self.handed_in.discard(step.keep)
+            return None  # already said, handed in by the assistant; asked again if the practice loops back
         question = self.render(step.text)
         if question is None:
             return None

@@ -12,6 +12,8 @@ from pathlib import Path
 import yaml
 
 from assistant.errors import GlimmerError
+from assistant.practices.graph import find_cycle
+from assistant.speech.textprep import PAUSE_LIMITS_S, pause_problems
 
 SENSES = ("sight", "sound", "touch", "smell", "taste", "body", "connection")
 CHIMES = ("listening", "done", "saved", "error")
@@ -210,6 +212,8 @@ class _Checker:
                 if step is not None:
                     steps.append(step)
             self.cross_check(steps)
+            if not self.issues:
+                self.silent_loops(steps)
         if self.issues:
             return None
         return Practice(name=name, title=title, description=description, minutes=minutes,
@@ -240,7 +244,7 @@ class _Checker:
         if kind == "say":
             return Say(text=self.text(fields_, kind, node, required=True), **common)
         if kind == "pause":
-            return Pause(seconds=self.number(fields_, kind, node, low=1, high=60, required=True),
+            return Pause(seconds=self.number(fields_, kind, node, *PAUSE_LIMITS_S, required=True),
                          announce=self.text(fields_, "announce", node), **common)
         if kind == "listen":
             return Listen(text=self.text(fields_, kind, node, required=True),
@@ -330,6 +334,8 @@ class _Checker:
             for text in (getattr(step, "text", None), getattr(step, "reask", None), getattr(step, "announce", None)):
                 if text:
                     names += self.placeholder_names(text, step.line)
+                    for problem in pause_problems(text):
+                        self.error(step.line, problem)
             for name in names:
                 if name is not None and name not in kept:
                     self.error(step.line, f"'{name}' is not gathered by any step (keep: {name}){_suggest(name, kept)}")
@@ -339,6 +345,18 @@ class _Checker:
                 for rating in (step.calm_before, step.calm_after):
                     if rating is not None and rating not in ratings:
                         self.error(step.line, f"'{rating}' is not kept by any rate step")
+
+    def silent_loops(self, steps: list[Step]) -> None:
+        """A loop must hold a moment that always listens, where "stop" is heard; else it runs for ever."""
+        position = {s.id: i for i, s in enumerate(steps) if s.id} | {END: len(steps)}
+        successors = [_successors(steps, i, position) for i in range(len(steps))]
+        loop = find_cycle(successors, [not _always_listens(s) for s in steps])
+        if loop is not None:
+            lines = sorted(steps[i].line for i in loop)
+            what = f"the steps on lines {', '.join(map(str, lines))} loop" if len(lines) > 1 else \
+                f"the step on line {lines[0]} loops"
+            self.error(lines[0], f"{what} with no listen, rate, choose or pause in between, so 'stop' could "
+                                 "never be heard; add one or end the loop")
 
     def placeholder_names(self, text: str, line: int) -> list[str]:
         names = []
@@ -392,7 +410,12 @@ class _Checker:
             return _BAD
         if node.tag == TIMESTAMP:
             return node.value
-        return yaml.SafeLoader("").construct_object(node)
+        try:
+            return yaml.SafeLoader("").construct_object(node)
+        except Exception:  # noqa: BLE001 - an explicit tag on a value it cannot read (!!int x) fails its own way
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            self.error(node, f"{node.value!r} cannot be read as {tag}; write it plainly, without the tag")
+            return _BAD
 
     def text(self, fields_: dict, key: str, parent: yaml.Node | None = None,
              required: bool = False) -> str | None:
@@ -473,6 +496,34 @@ _KIND_KEYS = {
     "chime": (),
 }
 _EXTRA_KEYS = {k for keys in _KIND_KEYS.values() for k in keys}
+
+
+def _successors(steps: list[Step], index: int, position: dict[str, int]) -> set[int]:
+    """Positions that can follow steps[index], as the runner moves: len(steps) is the end."""
+    step = steps[index]
+    outcomes: list[str | None] = [None]  # None: the step's own goto, else the next step
+    if isinstance(step, Listen):
+        outcomes += [step.on_silence, step.on_nothing]
+    if isinstance(step, Choose):
+        outcomes = [*(o.goto for o in step.options), step.default]
+    following = {index + 1} if step.when else set()  # skipped when its value is missing
+    for target in outcomes:
+        target = target or step.goto
+        following.add(position.get(target, len(steps)) if target else index + 1)
+    return following
+
+
+def _always_listens(step: Step) -> bool:
+    """True for a step that listens whenever it is reached (no `when`, no placeholder that can leave it out)."""
+    if step.when:
+        return False
+    if isinstance(step, Pause):
+        return True
+    if isinstance(step, (Listen, Rate)):
+        return not placeholders(step.text)
+    if isinstance(step, Choose):
+        return not placeholders(step.text) and sum(1 for o in step.options if not o.when) >= 2
+    return False
 
 
 def _suggest(word: str, known) -> str:

@@ -1,11 +1,16 @@
 """Text prepared for speaking: pause markers become exact silences, numbers and abbreviations become words.
 
 A pause marker is `[pause 5]`, `[pause 5s]` or `[pause 2.5 seconds]`: silence of exactly that length, never
-spoken. Everything else is split into sentences, each read by the voice as one unit.
+spoken, from 1 to 60 seconds like a practice's pause step. Everything else is split into sentences, each read
+by the voice as one unit.
 """
 
 import re
 from dataclasses import dataclass
+
+from assistant.errors import GlimmerError
+
+PAUSE_LIMITS_S = (1.0, 60.0)  # shortest and longest pause, inline or as a practice step
 
 
 @dataclass(frozen=True)
@@ -117,8 +122,29 @@ def _ends_abbreviation(text: str) -> bool:
                for k in _ABBREVIATIONS if k.endswith(".") and k != "etc.")
 
 
+def pause_problems(text: str) -> list[str]:
+    """What is wrong with each pause marker in `text` that is shorter or longer than PAUSE_LIMITS_S."""
+    low, high = PAUSE_LIMITS_S
+    return [f"'{m[0]}' is outside {low:g} .. {high:g} seconds; use a pause in that range"
+            for m in _PAUSE.finditer(text) if not low <= float(m[1]) <= high]
+
+
+def check_pauses(text: str) -> None:
+    """Raise GlimmerError for the first pause marker outside PAUSE_LIMITS_S."""
+    problems = pause_problems(text)
+    if problems:
+        raise GlimmerError(problems[0])
+
+
+def without_pauses(text: str) -> str:
+    """`text` with its pause markers taken out (for a person's own words, which are never instructions)."""
+    return " ".join(_PAUSE.sub(" ", text).split())
+
+
 def prepare(text: str) -> list[str | Pause]:
-    """Sentences to speak (numbers and abbreviations spelled out) and exact pauses, in order."""
+    """Sentences to speak (numbers and abbreviations spelled out) and exact pauses, in order; a pause marker
+    outside PAUSE_LIMITS_S is a GlimmerError."""
+    check_pauses(text)
     out: list[str | Pause] = []
     cut = 0
     for m in [*_PAUSE.finditer(text), None]:
