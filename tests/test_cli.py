@@ -1,5 +1,7 @@
 """The command line as a person meets it: help, errors in one line, no microphone, doctor."""
 
+from pathlib import Path
+
 
 def test_help_lists_every_command(glimmer):
     result = glimmer("--help")
@@ -49,3 +51,18 @@ def test_starting_the_command_loads_no_audio_or_speech_libraries():
             "print(sorted(m for m in ('numpy', 'faster_whisper', 'hibari', 'sounddevice', 'vosk') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_an_output_wav_that_cannot_be_written_fails_first_in_one_line(glimmer, tmp_path):
+    """A folder, a path through a file, a place nobody may write (sysfs, even for root): refused before the
+    session or the voice starts, not after it, and with nothing written."""
+    (tmp_path / "notes").write_text("")
+    turn = str(Path(__file__).resolve().parent.parent / "demo" / "turns" / "01-wake-and-glimmer.wav")
+    for bad, says in ((tmp_path, "is a folder"), (tmp_path / "notes" / "out.wav", "is a file, not a folder"),
+                      ("/sys/glimmer-out.wav", "cannot write there")):
+        for command in (("run", "--input-turns", turn), ("say", "Hello.")):
+            result = glimmer(*command, "--output-wav", str(bad), "--journal", str(tmp_path / "j.db"), timeout=30)
+            assert result.returncode == 1 and result.stdout == "", result.stdout
+            assert result.stderr.startswith(f"glimmer: {bad}: ") and says in result.stderr
+            assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["notes"]
