@@ -1,10 +1,14 @@
 """WAV files as other programs write them: every PCM width, float, extensible headers, many channels, odd
-chunks, and broken headers, each read whole or in blocks, or refused in one line."""
+chunks, and broken headers, each read whole or in blocks, or refused in one line; and random and mutated
+files (Hypothesis) through the reader and `glimmer transcribe`: a result or one line, never a traceback."""
 
+import json
 import struct
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from assistant.audio.frames import SAMPLE_RATE
 from assistant.audio.wav import read_wav, stream_wav
@@ -106,3 +110,67 @@ def test_a_broken_header_is_one_line_naming_the_file_and_the_fault(tmp_path, fie
 def _write(path, data: bytes):
     path.write_bytes(data)
     return path
+
+
+# ---- random and mutated files ------------------------------------------------------------------------
+
+HEADER_FIELDS = {"riff size": (4, "<I"), "fmt size": (16, "<I"), "format": (20, "<H"), "channels": (22, "<H"),
+                 "rate": (24, "<I"), "byte rate": (28, "<I"), "block align": (32, "<H"), "bits": (34, "<H")}
+
+
+@st.composite
+def valid_wavs(draw: st.DrawFn) -> bytes:
+    """A valid WAV of random noise: any width, float or not, plain or extensible, 1-6 channels, any rate."""
+    bits, is_float = draw(st.sampled_from([(8, False), (16, False), (24, False), (32, False), (32, True)]))
+    rate = draw(st.sampled_from([8000, 16000, 22050, 44100, 48000]) | st.integers(1000, 768000))
+    shape = (draw(st.integers(0, 800)), draw(st.integers(1, 6)))
+    audio = np.random.default_rng(draw(st.integers(0, 2 ** 32 - 1))).uniform(-1, 1, shape)
+    return wav_bytes(audio, rate, bits, is_float, extensible=draw(st.booleans()))
+
+
+@st.composite
+def faulty_wavs(draw: st.DrawFn) -> bytes:
+    """A valid WAV with one header field or the data size set to anything, cut short, with bytes overwritten,
+    or random bytes (with or without a RIFF/WAVE header)."""
+    data = bytearray(draw(valid_wavs()))
+    fault = draw(st.sampled_from(["field", "data size", "cut", "overwrite", "random"]))
+    if fault == "field":
+        offset, form = HEADER_FIELDS[draw(st.sampled_from(sorted(HEADER_FIELDS)))]
+        top = 2 ** (8 * struct.calcsize(form)) - 1
+        struct.pack_into(form, data, offset, draw(st.sampled_from([0, 1, 3, top]) | st.integers(0, top)))
+    elif fault == "data size":
+        struct.pack_into("<I", data, data.index(b"data") + 4, draw(st.integers(0, 2 ** 32 - 1)))
+    elif fault == "cut":
+        data = data[: draw(st.integers(0, len(data)))]
+    elif fault == "overwrite":
+        for _ in range(draw(st.integers(1, 8))):
+            data[draw(st.integers(0, min(len(data), 80) - 1))] = draw(st.integers(0, 255))
+    else:
+        data = bytearray(draw(st.sampled_from([b"", b"RIFF\xff\xff\xff\xffWAVE"])) + draw(st.binary(max_size=400)))
+    return bytes(data)
+
+
+@pytest.mark.filterwarnings("error")
+@settings(max_examples=400, deadline=2000, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=faulty_wavs())
+def test_any_file_reads_or_is_refused_in_one_line(tmp_path, data):
+    path = _write(tmp_path / "fuzz.wav", data)
+    try:
+        whole = read_wav(path)
+    except GlimmerError as err:
+        assert str(path) in str(err) and "\n" not in str(err)
+        return
+    assert whole.dtype == np.int16
+    assert np.array_equal(np.concatenate([np.zeros(0, np.int16), *stream_wav(path, seconds=0.01)]), whole)
+
+
+@settings(max_examples=6, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=faulty_wavs())
+def test_transcribe_on_any_file_gives_a_result_or_one_line(glimmer, tmp_path, data):
+    path = _write(tmp_path / "fuzz.wav", data)
+    result = glimmer("transcribe", "--json", str(path), timeout=60)
+    assert "Traceback" not in result.stderr
+    if result.returncode:
+        assert result.returncode == 1 and result.stderr.count("\n") == 1 and str(path) in result.stderr
+    else:
+        assert result.stdout.count("\n") == 1 and json.loads(result.stdout)["file"] == str(path)
