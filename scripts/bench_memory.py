@@ -4,7 +4,8 @@
 
 The file is a quiet room (hiss at -55 dBFS) with a sentence in the hibari voice once a minute, written a
 minute at a time. Each command runs in a fresh process; its peak is ru_maxrss of RUSAGE_CHILDREN, read by a
-small parent so that little of the parent's own memory is carried over. Target: <= 300 MB for either.
+small parent so that little of the parent's own memory is carried over. Target: <= 300 MB for either. Also
+reported: the transcript's word error rate, and how many wakes `listen` heard (nobody says the phrase).
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ def long_recording(path: Path, seconds: float, speech: list[np.ndarray], first_s
 
 def run(quick: bool = False) -> dict:
     """Measure, print, return {"memory.<command>_peak_rss_mb": …}."""
+    from scripts.bench_speech_in import wer
     from scripts.corpus import Synthesizer
 
     synth = Synthesizer()
@@ -75,17 +77,24 @@ def run(quick: bool = False) -> dict:
         path = Path(tmp) / "long.wav"
         starts = long_recording(path, seconds, [voices[i % len(voices)] for i in range(int(seconds // 60))])
         results["sentences"] = len(starts)
+        outputs = {}
         for command in ("listen", "transcribe"):
             began = time.monotonic()
-            result = measured(command, str(path))
+            result = measured(command, *(["--json"] if command == "transcribe" else []), str(path))
             if result["code"]:
                 raise SystemExit(f"glimmer {command} failed: {result['stderr'].strip()}")
             results[f"{command}_peak_rss_mb"] = round(result["rss_mb"], 1)
             results[f"{command}_wall_s"] = round(time.monotonic() - began, 1)
+            outputs[command] = result["stdout"]
+    said = " ".join(SENTENCES[i % len(SENTENCES)] for i in range(len(starts)))
+    results["transcribe_wer"] = round(wer([(said, json.loads(outputs["transcribe"])["text"])]), 3)
+    results["listen_wakes"] = len(outputs["listen"].splitlines())
     print(f"{seconds / 60:.0f} min of room hiss with {results['sentences']} sentences (target <= {TARGET_MB:.0f} MB)")
     for command in ("listen", "transcribe"):
         print(f"  glimmer {command:10s} peak RSS {results[f'{command}_peak_rss_mb']:6.1f} MB, "
               f"{results[f'{command}_wall_s']:6.1f} s")
+    print(f"  transcribe WER {results['transcribe_wer']:.3f}; wakes heard by listen (none said): "
+          f"{results['listen_wakes']}")
     return {f"memory.{key}": value for key, value in results.items()}
 
 

@@ -78,7 +78,7 @@ def _decode(raw: bytes, fmt: WavFormat) -> np.ndarray:
     if fmt.width == 3:
         b = np.frombuffer(raw, dtype=np.uint8).reshape(-1, 3).astype(np.int32)
         ints = (b[:, 0] | (b[:, 1] << 8) | (b[:, 2] << 16)) << 8   # top-aligned: a 32-bit sample
-        return (ints.view(np.int32) / float(1 << 31)).astype(np.float32)
+        return (ints / float(1 << 31)).astype(np.float32)
     data = np.frombuffer(raw, dtype=_INTS[fmt.width])
     if fmt.width == 1:
         return (data.astype(np.float32) - 128.0) / 128.0
