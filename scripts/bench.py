@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-SECTIONS = ("speech_in", "wake", "tts")
+SECTIONS = ("speech_in", "wake", "tts", "memory")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,6 +1,7 @@
 """The command line as a person meets it: help, errors in one line, no microphone, doctor."""
 
 import stat
+from pathlib import Path
 
 
 def test_help_lists_every_command(glimmer):
@@ -101,3 +102,18 @@ def test_doctor_reports_what_the_journal_refuses_and_changes_nothing(glimmer, tm
         assert line.startswith("--  journal: ") and problem in line and result.returncode == 1, line
         assert sorted(p.name for p in journal.parent.iterdir()) == before
     assert not (tmp_path / "elsewhere.db").exists() and stat.S_IMODE(shared.stat().st_mode) == 0o777
+
+
+def test_an_output_wav_that_cannot_be_written_fails_first_in_one_line(glimmer, tmp_path):
+    """A folder, a path through a file, a place nobody may write (sysfs, even for root): refused before the
+    session or the voice starts, not after it, and with nothing written."""
+    (tmp_path / "notes").write_text("")
+    turn = str(Path(__file__).resolve().parent.parent / "demo" / "turns" / "01-wake-and-glimmer.wav")
+    for bad, says in ((tmp_path, "is a folder"), (tmp_path / "notes" / "out.wav", "is a file, not a folder"),
+                      ("/sys/glimmer-out.wav", "cannot write there")):
+        for command in (("run", "--input-turns", turn), ("say", "Hello.")):
+            result = glimmer(*command, "--output-wav", str(bad), "--journal", str(tmp_path / "j.db"), timeout=30)
+            assert result.returncode == 1 and result.stdout == "", result.stdout
+            assert result.stderr.startswith(f"glimmer: {bad}: ") and says in result.stderr
+            assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["notes"]

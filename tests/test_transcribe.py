@@ -1,6 +1,7 @@
 """Transcribers on real audio: Whisper (embedded tiny.en) and pocketsphinx, the factory, and the CLI."""
 
 import json
+import os
 
 import numpy as np
 import pytest
@@ -124,3 +125,46 @@ def test_cli_names_a_missing_or_non_audio_file(glimmer, tmp_path):
         result = glimmer("transcribe", bad)
         assert result.returncode != 0
         assert result.stderr.count("\n") == 1 and bad in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.fixture(scope="module")
+def recordings(tmp_path_factory, speak):
+    """The same three sentences (at 20, 50 and 80 s) in quiet room hiss, in a 2-minute and a 10-minute file."""
+    from scripts.bench_memory import SENTENCES, long_recording
+
+    folder = tmp_path_factory.mktemp("recordings")
+    voices = [speak(text, seed=i) for i, text in enumerate(SENTENCES)]
+    files = {seconds: folder / f"{seconds}.wav" for seconds in (120, 600)}
+    starts = [long_recording(path, seconds, voices, every_s=30.0) for seconds, path in files.items()][0]
+    return files, starts, " ".join(SENTENCES)
+
+
+def test_cli_transcribes_long_recordings_utterance_by_utterance_in_constant_memory(recordings, tmp_path):
+    from scripts.bench_memory import TARGET_MB, measured
+
+    files, starts, said = recordings
+    runs = {s: measured("transcribe", "--json", str(path), env=dict(os.environ, HOME=str(tmp_path)))
+            for s, path in files.items()}
+    for result in runs.values():
+        assert result["code"] == 0, result["stderr"]
+        line = json.loads(result["stdout"])
+        assert wer([(said, line["text"])]) <= 0.05
+        times = [w["start"] for w in line["words"]]
+        assert all(any(abs(t - start) < 0.5 for t in times) for start in starts)   # times in the file
+        assert max(w["end"] for w in line["words"]) < starts[-1] + 6   # the hiss after them gives nothing
+        assert result["rss_mb"] <= TARGET_MB
+    assert runs[600]["rss_mb"] - runs[120]["rss_mb"] < 15    # five times longer, no more memory
+
+
+def test_cli_gives_no_text_for_silence_or_steady_noise(glimmer, tmp_path):
+    """Whisper alone wrote "You You You…" for minutes of near silence."""
+    from scripts.corpus import noise
+
+    rng = np.random.default_rng(0)
+    quiet = write_wav(tmp_path / "quiet.wav", rng.integers(-1, 2, 180 * 16000).astype(np.int16))  # dither
+    room = np.concatenate([noise("pink", 960000, 1) * 0.03, noise("brown", 480000, 2) * 0.05,
+                           noise("white", 480000, 3) * 0.01])
+    noisy = write_wav(tmp_path / "noisy.wav", (room * 32768).astype(np.int16))
+    result = glimmer("transcribe", "--json", str(quiet), str(noisy))
+    assert result.returncode == 0, result.stderr
+    assert [json.loads(line)["text"] for line in result.stdout.splitlines()] == ["", ""]

@@ -1,6 +1,8 @@
 """Where audio goes: the speaker, or a WAV file. Each takes audio at its own rate."""
 
 import logging
+import os
+import tempfile
 import time
 from pathlib import Path
 from queue import Empty, SimpleQueue
@@ -34,10 +36,11 @@ class AudioSink(Protocol):
 
 
 class WavSink:
-    """Collects everything played into one 16 kHz WAV file (0600), written on close."""
+    """Collects everything played into one 16 kHz WAV file (0600), written on close. Whether it can be
+    written there is checked at once, so a bad path fails before anything is played, not after."""
 
     def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
+        self.path = _writable(Path(path))
         self._chunks: list[np.ndarray] = []
 
     def play(self, samples: np.ndarray, rate: int = SAMPLE_RATE) -> None:
@@ -55,6 +58,22 @@ class WavSink:
     def close(self) -> None:
         """Write the WAV file."""
         write_wav(self.path, self.samples)
+
+
+def _writable(path: Path) -> Path:
+    """`path` when a WAV file can be written there (its folder is made if missing), else one GlimmerError."""
+    if path.is_dir():
+        raise GlimmerError(f"{path}: is a folder; give a file name, e.g. {path / 'spoken.wav'}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=path.parent).close()
+    except (FileExistsError, NotADirectoryError):
+        raise GlimmerError(f"{path}: part of that path is a file, not a folder; choose another place") from None
+    except OSError as err:
+        raise GlimmerError(f"{path}: cannot write there ({err.strerror}); choose another place") from None
+    if path.exists() and not os.access(path, os.W_OK):
+        raise GlimmerError(f"{path}: cannot be overwritten (read-only); choose another name")
+    return path
 
 
 class SpeakerLost(GlimmerError):

@@ -12,7 +12,7 @@ import numpy as np
 from assistant.audio.devices import find_device
 from assistant.audio.frames import FRAME_SAMPLES, SAMPLE_RATE, to_int16
 from assistant.audio.resample import StreamResampler
-from assistant.audio.wav import read_wav
+from assistant.audio.wav import check_wav, read_wav, stream_wav
 from assistant.errors import GlimmerError
 
 log = logging.getLogger(__name__)
@@ -83,6 +83,50 @@ class TurnFeeder:
 
     def close(self) -> None:
         """Nothing to release."""
+
+
+class WavFileSource:
+    """A WAV file of any length as the microphone, in constant memory: its frames, then silence."""
+
+    simulated = True
+
+    def __init__(self, path: str | Path) -> None:
+        header = check_wav(path)
+        self.duration_s = header.data_frames / header.rate
+        self.frames_read = 0
+        self._blocks = stream_wav(path)
+        self._buffer = np.zeros(0, dtype=np.int16)
+        self._ended = False
+
+    @property
+    def turn_over(self) -> bool:
+        """True once all of the file has been read."""
+        return self._ended and not len(self._buffer)
+
+    @property
+    def left_s(self) -> float:
+        """About how much of the file is still to be read, in seconds."""
+        return max(0.0, self.duration_s - self.frames_read * FRAME_SAMPLES / SAMPLE_RATE)
+
+    def begin_turn(self) -> bool:
+        """A file is one turn: always True."""
+        return True
+
+    def read(self) -> np.ndarray:
+        """The next frame of the file, or silence after its end."""
+        while len(self._buffer) < FRAME_SAMPLES and not self._ended:
+            block = next(self._blocks, None)
+            if block is None:
+                self._ended = True
+            else:
+                self._buffer = np.concatenate([self._buffer, block])
+        frame, self._buffer = self._buffer[:FRAME_SAMPLES], self._buffer[FRAME_SAMPLES:]
+        self.frames_read += 1
+        return np.pad(frame, (0, FRAME_SAMPLES - len(frame)))
+
+    def close(self) -> None:
+        """Close the file."""
+        self._blocks.close()
 
 
 class Microphone:

@@ -21,8 +21,9 @@ def run(args: argparse.Namespace, settings) -> int:  # noqa: ANN001 (Settings, i
 
     text = " ".join(args.text)
     check_pauses(text)                  # before a file is written or a voice loaded
+    file_sink = WavSink(args.output_wav) if args.output_wav else None   # a bad path fails before the voice loads
     voice = make_voice(settings.tts)
-    sink = WavSink(args.output_wav) if args.output_wav else Speaker(settings.audio.output_device)
+    sink = file_sink or Speaker(settings.audio.output_device)
     try:
         Narrator(voice, sink, settings.tts, settings.night).say(text)
         sink.wait_done()

@@ -37,6 +37,7 @@ class Endpoints:
     start_s: float        # first voiced frame
     speech_end_s: float   # end of the last voiced frame
     returned_s: float     # when listen() returned: speech_end_s + the end-of-speech silence
+    audio_start_s: float  # where the samples listen() returned begin
 
 
 @dataclass(frozen=True)
@@ -124,5 +125,6 @@ class Listener:
         stop = min(len(utterance), last_voiced + 1 + int(TAIL_S / FRAME_S))
         base = heard - len(utterance)
         self.last = Endpoints(start_s=(base + start_index) * FRAME_S,
-                              speech_end_s=(base + last_voiced + 1) * FRAME_S, returned_s=heard * FRAME_S)
+                              speech_end_s=(base + last_voiced + 1) * FRAME_S, returned_s=heard * FRAME_S,
+                              audio_start_s=(base + first) * FRAME_S)
         return np.concatenate(utterance[first:stop])
