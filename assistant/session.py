@@ -39,12 +39,23 @@ class SessionJournal:
         """Save durably, announce it as a `journal` event, and return the id."""
         last = self.dialog.last
         # The words may be the end of what was heard (a leading "hey glimmer" is not part of the glimmer).
-        audio = last.audio if last is not None and last.text.endswith(text) else None
+        heard = last if last is not None and last.text.endswith(text) else None
+        audio = heard.audio if heard else None
+        if confidence is None and heard:
+            confidence = heard.confidence
         entry_id = self.journal.add(text, practice=practice, senses=senses, calm_before=calm_before,
                                     calm_after=calm_after, confidence=confidence, audio=audio)
         self.saved.append(entry_id)
         self.emit({"event": "journal", "id": entry_id, "text": text})
         return entry_id
+
+    def delete(self, entry_id: int) -> bool:
+        """Remove an entry for good (words, search index, audio) and announce it as a `removed` event."""
+        removed = self.journal.delete(entry_id)
+        if removed:
+            self.saved = [kept for kept in self.saved if kept != entry_id]
+            self.emit({"event": "removed", "id": entry_id})
+        return removed
 
 
 class Session:
@@ -97,11 +108,8 @@ class Session:
         offer_support(self.dialog, self.settings.safety, self.emit)
 
     def _keep_one_shot(self, text: str) -> None:
-        confidence = self.dialog.last.confidence if self.dialog.last else None
-        self.journal.add(text, practice="one-shot", confidence=confidence)
-        self.dialog.chime("saved")
-        self.dialog.say("Thank you. I've kept that in your journal.")
-        self._practice("linger", {})
+        """A glimmer said with the wake phrase: the linger practice keeps it, reads it back, offers a moment."""
+        self._practice("linger", {"glimmer": text})
 
     def _replay(self) -> None:
         entry = pick_for_replay(self.store)

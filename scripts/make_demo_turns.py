@@ -15,9 +15,10 @@ SEED, SPEED = 11, 0.95
 # Each turn is what the microphone hears the next time Glimmer listens.
 TURNS = (
     ("01-wake-and-glimmer", ("Hey glimmer.", "The warm light on the kitchen table this morning felt peaceful.")),
-    ("02-linger-yes", ("Yes, please.",)),
-    ("03-wake", ("Hey glimmer.",)),
-    ("04-play-a-glimmer", ("Play me a glimmer.",)),
+    ("02-read-back-quiet", ()),   # nothing to correct: silence after "If I got that wrong, …"
+    ("03-linger-yes", ("Yes, please.",)),
+    ("04-wake", ("Hey glimmer.",)),
+    ("05-play-a-glimmer", ("Play me a glimmer.",)),
 )
 
 

@@ -16,6 +16,7 @@ import pytest
 
 from assistant.audio.wav import read_wav, write_wav
 from assistant.journal.store import Journal
+from assistant.practices.correction import INVITE
 from scripts.corpus import spoken_turn, word_error_rate
 from tests.conftest import rms
 
@@ -62,16 +63,46 @@ def test_capture_conversation_keeps_exactly_the_glimmer(conversation):
 
 
 def test_one_shot_glimmer_is_kept_and_a_linger_offered(conversation):
-    events, entries, spoken = conversation([["Hey glimmer.", GLIMMER], ["No, thank you."]])
+    events, entries, spoken = conversation([["Hey glimmer.", GLIMMER], [], ["No, thank you."]])
     assert _names(events, "intent")[0]["name"] == "glimmer"
     assert len(entries) == 1 and word_error_rate(GLIMMER, entries[0].text) <= 0.35
     assert any("stay with it" in e["text"] for e in _names(events, "say"))
     _assert_spoken(spoken)
 
 
+def test_a_glimmer_said_again_replaces_the_one_misheard(conversation):
+    again = "The rain on the roof sounded soothing tonight."
+    events, entries, _ = conversation([["Hey glimmer."], ["I have a glimmer."], [GLIMMER],
+                                       ["No, that's not right."], [again]])
+    said = [e["text"] for e in _names(events, "say")]
+    assert any(s.startswith("Thank you. I've kept your words:") and s.endswith(INVITE) for s in said)
+    assert len(entries) == 1 and word_error_rate(again, entries[0].text) <= 0.35 and "roof" in entries[0].text
+    first, second = _names(events, "journal")
+    assert _names(events, "removed") == [{"event": "removed", "id": first["id"]}]
+    assert second["id"] == entries[0].id and any(s.startswith("Thank you. I've kept your new words:") for s in said)
+    assert events[-1]["event"] == "idle"
+
+
+def test_undo_after_a_one_shot_glimmer_keeps_nothing_and_says_so(conversation):
+    events, entries, _ = conversation([["Hey glimmer.", GLIMMER], ["Undo."]])
+    assert entries == [] and len(_names(events, "journal")) == len(_names(events, "removed")) == 1
+    said = [e["text"] for e in _names(events, "say")]
+    assert any(s.startswith("Thank you. I've kept your words: The rain") for s in said)
+    assert said[-1] == "Okay. I haven't kept it. It's gone from your journal."
+    assert not any("stay with it" in s for s in said)
+
+
+def test_a_one_shot_glimmer_that_mentions_change_is_kept_as_said(conversation):
+    said_glimmer = "I decided to change my route and found a quiet park."
+    events, entries, _ = conversation([["Hey glimmer.", said_glimmer], [], ["No, thank you."]])
+    assert len(entries) == 1 and word_error_rate(said_glimmer, entries[0].text) <= 0.2
+    assert not _names(events, "removed")
+    assert any("stay with it" in e["text"] for e in _names(events, "say"))
+
+
 def test_keep_audio_keeps_a_private_clip_of_the_spoken_glimmer(conversation, tmp_path):
     (tmp_path / "keep.yaml").write_text("journal:\n  keep_audio: true\n")
-    _, entries, _ = conversation([["Hey glimmer.", GLIMMER], ["No."]], extra=("--config", "keep.yaml"))
+    _, entries, _ = conversation([["Hey glimmer.", GLIMMER], [], ["No."]], extra=("--config", "keep.yaml"))
     clip = Path(entries[0].audio_path)
     assert stat.S_IMODE(clip.stat().st_mode) == 0o600
     assert stat.S_IMODE(clip.parent.stat().st_mode) == 0o700

@@ -1,9 +1,10 @@
-"""Spoken controls and answers: what counts as stop or skip, a rating, "nothing", a chosen option."""
+"""Spoken controls and answers: what counts as stop or skip, a rating, "nothing", a chosen option, a correction."""
 
 import pytest
 
 from assistant.controls import Control, parse_control
 from assistant.practices.answers import choose_option, is_nothing, parse_rating
+from assistant.practices.correction import Correction, parse_correction
 
 
 @pytest.mark.parametrize("text, control", [
@@ -49,3 +50,15 @@ def test_options_by_words_label_yes_no_and_position():
     assert choose_option("Yes, please.", ["yes", "no"], [(), ()]) == 0
     assert choose_option("No, I'm okay.", ["yes", "no"], [(), ()]) == 1
     assert choose_option("I'm okay thanks", ["yes", "no"], [(), ()]) == 1
+
+
+@pytest.mark.parametrize("text, wish", [
+    ("That's not right.", Correction.CHANGE), ("No, that's not right.", Correction.CHANGE),
+    ("Change it.", Correction.CHANGE), ("Let me say it again.", Correction.CHANGE),
+    ("Undo.", Correction.UNDO), ("Delete that.", Correction.UNDO), ("Don't keep that.", Correction.UNDO),
+    ("Oh, undo that, please.", Correction.UNDO), ("Don\u2019t keep that", Correction.UNDO),
+    ("I decided to change my route.", None), ("Undo the knot in my laces.", None), ("Yes, please.", None),
+    ("No.", None), ("", None), ("change my mind about the day", None),
+])
+def test_a_correction_is_the_whole_answer(text, wish):
+    assert parse_correction(text) is wish

@@ -101,7 +101,7 @@ def test_silence_reasks_once_differently_then_follows_the_timeout_path(library, 
     assert dialog.spoke("Nothing today is a complete answer")  # on_silence falls back to on_nothing
     assert texts(journal) == [("the plain white wall", "capture", ("sight",))]
     listens = [line for line in dialog.log if line.startswith("listen")]
-    assert listens[0] == "listen answer 10: ''" and len(listens) == 5
+    assert listens[0] == "listen answer 10: ''" and len(listens) == 6  # the last: after the read-back
 
 
 def test_context_hands_in_an_answer_already_spoken(library, journal):
@@ -246,3 +246,80 @@ def test_a_listen_step_reached_again_asks_again(journal):
     assert result.status == "finished" and not dialog.script
     assert dialog.said == ["Thank you for the rain.", "Anything else?", "Thank you for the tea.", "Anything else?",
                            "Thank you for the cat.", "Anything else?"]
+
+
+READ_BACK = "Thank you. I've kept your words: the light on the kitchen table. " \
+    "If I got that wrong, you can say change it, or undo."
+
+
+@pytest.mark.parametrize("wish", ["That's not right.", "Change it.", "Let me say it again.",
+                                  "No, that's not right."])
+def test_change_it_hears_the_words_again_and_keeps_only_them(library, journal, wish):
+    result, dialog, events = run(library, journal, "capture",
+                                 ["the light on the kitchen table", wish, "the light on the kitchen wall"])
+    assert texts(journal) == [("the light on the kitchen wall", "capture", ())]
+    assert READ_BACK in dialog.said and dialog.spoke("say it again, in your own words")
+    assert dialog.spoke("I've kept your new words: the light on the kitchen wall.")
+    assert dialog.chimes == ["saved", "saved", "done"] and len(result.entries) == 1
+    assert dialog.spoke("whenever you'd like to hear it again")  # then on, as after any glimmer
+
+
+@pytest.mark.parametrize("wish", ["Undo.", "Delete that.", "Don't keep that.", "Oh, undo that, please."])
+def test_undo_removes_the_glimmer_and_says_so(library, journal, wish):
+    result, dialog, _ = run(library, journal, "capture", ["the light on the kitchen table", wish])
+    assert texts(journal) == [] and result.entries == []
+    assert dialog.spoke("It's gone from your journal.")
+    assert not dialog.spoke("It's in your journal")  # on_undo: goodbye
+    assert dialog.said[-1] == "Thank you for taking this minute."
+
+
+@pytest.mark.parametrize("after", ["", "yes", "I decided to change my route", "undo the knot in my shoes"])
+def test_silence_or_anything_else_after_the_read_back_goes_on(library, journal, after):
+    glimmer = "I decided to change my route and found a quiet park"
+    run(library, journal, "capture", [glimmer, after])
+    assert texts(journal) == [(glimmer, "capture", ())]
+
+
+def test_undo_instead_of_the_new_words_removes_it(library, journal):
+    result, dialog, _ = run(library, journal, "capture", ["the light on the table", "change it", "undo"])
+    assert texts(journal) == [] and dialog.spoke("It's gone from your journal.")
+
+
+@pytest.mark.parametrize("again", [["", ""], ["nothing"], ["skip"]])
+def test_no_new_words_leaves_the_glimmer_as_it_was(library, journal, again):
+    result, dialog, _ = run(library, journal, "capture", ["the light on the table", "change it", *again])
+    assert texts(journal) == [("the light on the table", "capture", ())]
+    assert dialog.spoke("I've left it as it was.")
+
+
+def test_distress_in_the_new_words_gets_support_and_is_not_kept(library, journal):
+    result, dialog, events = run(library, journal, "capture",
+                                 ["the light on the table", "that's not right", "I want to kill myself"])
+    assert result.status == "support" and {"event": "support"} in events
+    assert texts(journal) == [("the light on the table", "capture", ())]
+    assert not dialog.spoke("new words")
+
+
+def test_stop_after_the_read_back_keeps_the_glimmer(library, journal):
+    result, dialog, _ = run(library, journal, "capture", ["the light on the table", "stop"])
+    assert result.status == "stopped" and texts(journal) == [("the light on the table", "capture", ())]
+    assert dialog.said[-1] == "What you shared is kept in your journal."
+
+
+def test_one_shot_linger_reads_back_and_undo_ends_it(library, journal):
+    result, dialog, _ = run(library, journal, "linger", ["undo"], context={"glimmer": "the warm radiator"})
+    assert texts(journal) == [] and dialog.said[-1] == "Okay. I haven't kept it. It's gone from your journal."
+    assert dialog.said[0].startswith("Thank you. I've kept your words: the warm radiator.")
+
+
+def test_correct_off_keeps_without_a_read_back_and_read_back_is_worded_by_the_practice(journal):
+    head = "name: p\ntitle: P\ndescription: d\nminutes: 1\nsteps:\n  - listen: What?\n    keep: g\n"
+    quiet = parse_practice(head + "  - capture: g\n    correct: no\n", "p.yaml")
+    dialog = ScriptedDialog(["the moon", "undo"])
+    run_practice(quiet, dialog, journal, lambda e: None)
+    assert dialog.said == ["What?"] and dialog.script == ["undo"] and texts(journal) == [("the moon", "p", ())]
+    worded = parse_practice(head + "  - capture: g\n    read_back: \"Kept: {g}.\"\n", "p.yaml")
+    dialog = ScriptedDialog(["the sun", "undo"])
+    run_practice(worded, dialog, journal, lambda e: None)
+    assert dialog.said[1] == "Kept: the sun. If I got that wrong, you can say change it, or undo."
+    assert texts(journal) == [("the moon", "p", ())]

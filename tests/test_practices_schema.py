@@ -70,9 +70,28 @@ def test_a_good_practice_loads_with_its_steps():
     ("- just\n- a list\n", "p.yaml:1: the practice must be a mapping"),
     (GOOD.replace("  - say: Hello.", "  - &a say: Hello.\n  - say: *a"), "anchors and aliases"),
     (GOOD.replace("minutes: 1", "minutes: !!int x"), "p.yaml:4: 'x' cannot be read as !!int"),
+    (GOOD.replace("    sense: [sight, sound]", "    correct: maybe"), "p.yaml:11: 'correct' must be yes or no"),
+    (GOOD.replace("    sense: [sight, sound]", "    correct: no\n    read_back: Kept {glimmer}."),
+     "p.yaml:12: 'read_back' is spoken only with correct: yes"),
+    (GOOD.replace("    sense: [sight, sound]", "    read_back: Kept it."), "p.yaml:11: 'read_back' reads the words "
+                                                                          "back: put {glimmer} in it"),
+    (GOOD.replace("    sense: [sight, sound]", "    read_back: Kept {glimmer} {when}."), "p.yaml:10: 'when' is not "
+                                                                                       "gathered by any step"),
+    (GOOD.replace("    sense: [sight, sound]", "    on_undo: clos"), "p.yaml:10: jump to unknown step 'clos'; did "
+                                                                     "you mean 'close'?"),
 ])
 def test_each_kind_of_error_names_file_and_line(text, expected):
     assert any(expected in line for line in problems(text)), problems(text)
+
+
+def test_capture_options_read_back_correct_and_on_undo():
+    practice = parse_practice(GOOD.replace("    sense: [sight, sound]", "    correct: no"), "p.yaml")
+    assert practice.steps[2].correct is False
+    practice = parse_practice(GOOD.replace("    sense: [sight, sound]",
+                                           "    read_back: Kept {glimmer}.\n    on_undo: close"), "p.yaml")
+    assert (practice.steps[2].correct, practice.steps[2].read_back_text, practice.steps[2].on_undo) == \
+        (True, "Kept {glimmer}.", "close")
+    assert parse_practice(GOOD, "p.yaml").steps[2].read_back_text == "Thank you. I've kept your words: {glimmer}."
 
 
 def test_choose_needs_two_or_three_options_and_real_targets():

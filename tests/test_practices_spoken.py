@@ -11,6 +11,7 @@ from assistant.config import Settings
 from assistant.controls import normalise
 from assistant.dialog import SpokenDialog
 from assistant.journal.store import Journal
+from assistant.practices.correction import Correction, parse_correction
 from assistant.practices.library import PracticeLibrary
 from assistant.practices.runner import run_practice
 from assistant.speech.endpoint import Listener
@@ -52,7 +53,8 @@ def words(text: str) -> set[str]:
 
 @pytest.mark.parametrize("name, answers, kept, senses, ratings", [
     ("capture", ["The smell of toast in the morning."], "smell toast morning", (), {}),
-    ("savor", ["One from today.", "My cat asleep on my feet.", "No, thank you."], "cat asleep feet", (), {}),
+    ("savor", ["One from today.", "My cat asleep on my feet.", SILENCE, "No, thank you."], "cat asleep feet", (),
+     {}),
     ("ground", ["The green mug on the table."], "green mug table", (), {}),
     ("checkin", ["A sound.", "The fridge humming quietly."], "fridge humming", ("sound",), {}),
     ("body", ["About a six.", "My hands.", "Skip.", "A seven, maybe.", "My shoulders dropped a little."],
@@ -72,7 +74,7 @@ def test_each_builtin_end_to_end(engines, library, speak, tmp_path, name, answer
 
 def test_stop_spoken_mid_practice_keeps_what_was_captured(engines, library, speak, tmp_path):
     result, entries, events = run_spoken(engines, library, speak, tmp_path, "savor",
-                                         ["One from today.", "The rain on the window.", "Stop."])
+                                         ["One from today.", "The rain on the window.", SILENCE, "Stop."])
     assert result.status == "stopped"
     assert len(entries) == 1 and words("rain window") <= words(entries[0].text)
     said = [e["text"] for e in events if e["event"] == "say"]
@@ -98,3 +100,31 @@ def test_distress_spoken_ends_the_practice_with_support(engines, library, speak,
     assert {"event": "support"} in events and not [e for e in events if e["event"] == "rating"]
     said = [e["text"] for e in events if e["event"] == "say"]
     assert any("not a counsellor" in s for s in said) and any("9 8 8" in s for s in said)
+
+
+@pytest.mark.parametrize("spoken, wish", [
+    ("That's not right.", Correction.CHANGE), ("Change it.", Correction.CHANGE),
+    ("Let me say it again.", Correction.CHANGE), ("Undo.", Correction.UNDO), ("Delete that.", Correction.UNDO),
+    ("Don't keep that.", Correction.UNDO), ("I decided to change my route.", None),
+])
+def test_each_correction_phrase_is_heard_as_one(engines, speak, spoken, wish):
+    _, _, transcriber = engines
+    for seed in (3, 7):
+        assert parse_correction(transcriber.transcribe(speak(spoken, seed=seed)).text) is wish
+
+
+@pytest.mark.parametrize("wish, kept", [("Change it.", "cup of tea warm hands"), ("Undo.", None)])
+def test_a_spoken_correction_in_a_practice(engines, library, speak, tmp_path, wish, kept):
+    answers = ["My cat asleep on my feet.", wish] + (["A cup of tea in my warm hands."] if kept else [])
+    result, entries, events = run_spoken(engines, library, speak, tmp_path, "ground", answers)
+    said = [e["text"] for e in events if e["event"] == "say"]
+    assert result.status == "finished" and any("If I got that wrong" in s for s in said)
+    assert [words(kept) <= words(e.text) for e in entries] == ([True] if kept else [])
+    assert any(("new words" if kept else "gone from your journal") in s for s in said)
+
+
+def test_distress_in_the_words_said_again_gets_support(engines, library, speak, tmp_path):
+    result, entries, events = run_spoken(engines, library, speak, tmp_path, "capture",
+                                         ["The smell of toast.", "That's not right.", "I just want to die."])
+    assert result.status == "support" and {"event": "support"} in events
+    assert len(entries) == 1 and "toast" in entries[0].text.lower()

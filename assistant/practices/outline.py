@@ -31,7 +31,9 @@ def _describe(step: Step) -> str:
         return f"listen: {step.text} -> keeps {step.keep}" + (f" ({extra})" if extra else "")
     if isinstance(step, Capture):
         senses = f" [{', '.join(step.senses)}]" if step.senses else ""
-        return f"capture {step.value} into the journal{senses}"
+        check = (f", read back ({step.read_back_text}) with change it or undo" if step.correct else "") + \
+            (f"; undo -> {step.on_undo}" if step.on_undo else "")
+        return f"capture {step.value} into the journal{senses}{check}"
     if isinstance(step, Rate):
         return f"rate 0-10: {step.text} -> keeps {step.keep}"
     if isinstance(step, Choose):

@@ -13,9 +13,11 @@ from typing import Protocol
 
 from assistant.config import SafetySettings
 from assistant.controls import Control, parse_control
+from assistant.practices import correction
 from assistant.practices.answers import choose_option, is_nothing, parse_rating
-from assistant.practices.schema import (END, Capture, Chime, Choose, Listen, Pause, Practice, Rate, Say, Step,
-                                        placeholders)
+from assistant.practices.correction import Correction, parse_correction
+from assistant.practices.schema import (DEFAULT_READ_BACK, END, Capture, Chime, Choose, Listen, Pause, Practice,
+                                        Rate, Say, Step, placeholders)
 from assistant.safety import is_distress, offer_support
 from assistant.speech.textprep import without_pauses
 
@@ -24,6 +26,7 @@ HOLD_WAIT_S = 30.0  # while paused: one listening window ...
 HOLD_WINDOWS = 10  # ... this many times (five minutes), then the practice ends gently
 QUIET_ANNOUNCE_S = 10.0  # silences longer than this are announced
 MAX_PACE = 1.75
+CORRECTION_WAIT_S = 10.0  # after the read-back: silence this long and the practice goes on
 
 DEFAULT_REASK = "Take your time. Anything small is fine, or you can say nothing."
 RATE_REASK = "If you like, any number from zero to ten. Or you can say skip."
@@ -58,6 +61,7 @@ class JournalSink(Protocol):
     def add(self, text: str, *, practice: str | None = None, senses: Sequence[str] = (),
             calm_before: int | None = None, calm_after: int | None = None,
             confidence: float | None = None) -> int: ...
+    def delete(self, entry_id: int) -> bool: ...  # removed for good; False if there is no such entry
 
 
 @dataclass
@@ -144,7 +148,7 @@ class _Session:
         elif isinstance(step, Listen):
             return self.listen_step(step)
         elif isinstance(step, Capture):
-            self.capture(step)
+            return self.capture(step)
         elif isinstance(step, Rate):
             self.rate(step)
         elif isinstance(step, Choose):
@@ -197,16 +201,58 @@ class _Session:
         self.confidence[step.keep] = answer.confidence
         return None
 
-    def capture(self, step: Capture) -> None:
-        text = self.values.get(step.value)
-        if not text:
-            return
-        entry = self.journal.add(text, practice=self.practice.name, senses=step.senses,
+    def capture(self, step: Capture) -> str | None:
+        """Keep the words; then, unless `correct` is off, read them back and offer "change it" or "undo"."""
+        if not self.values.get(step.value):
+            return None
+        entry = self.keep(step)
+        if not step.correct:
+            return None
+        read_back = self.render(step.read_back_text) or self.render(DEFAULT_READ_BACK.format(name=step.value))
+        answer = self.ask(f"{read_back} {correction.INVITE}", CORRECTION_WAIT_S)
+        wish = None if answer.silent or answer.control else parse_correction(answer.text)
+        if wish is Correction.CHANGE:
+            wish = self.say_again(step, entry)
+        if wish is Correction.UNDO:
+            self.forget(step, entry)
+            self.speak(correction.REMOVED, remember=False)
+            return step.on_undo
+        return None
+
+    def keep(self, step: Capture) -> int:
+        """Save the value kept as `step.value` to the journal, with a chime once it is durable."""
+        entry = self.journal.add(self.values[step.value], practice=self.practice.name, senses=step.senses,
                                  calm_before=self.result.ratings.get(step.calm_before or ""),
                                  calm_after=self.result.ratings.get(step.calm_after or ""),
                                  confidence=self.confidence.get(step.value))
         self.result.entries.append(entry)
         self.dialog.chime("saved")
+        return entry
+
+    def say_again(self, step: Capture, entry: int) -> Correction | None:
+        """"Change it": hear the words again and keep them in place of `entry`; UNDO if "undo" is said now."""
+        answer = self.ask(correction.SAY_AGAIN, CORRECTION_WAIT_S)
+        if answer.silent or parse_correction(answer.text) is Correction.CHANGE:
+            answer = self.ask(correction.SAY_AGAIN_REASK, CORRECTION_WAIT_S)
+        wish = None if answer.silent else parse_correction(answer.text)
+        if wish is Correction.UNDO:
+            return wish
+        if answer.silent or answer.control is not None or wish is not None or is_nothing(answer.text):
+            self.speak(correction.LEFT_AS_IT_WAS, remember=False)
+            return None
+        self.values[step.value], self.confidence[step.value] = answer.text, answer.confidence
+        self.keep(step)
+        self.forget(step, entry, cleared=False)
+        self.speak(self.render(f"Thank you. I've kept your new words: {{{step.value}}}.") or "Thank you.",
+                   remember=False)
+        return None
+
+    def forget(self, step: Capture, entry: int, cleared: bool = True) -> None:
+        """Remove `entry` from the journal for good; with `cleared`, its words are no longer used by later steps."""
+        self.journal.delete(entry)
+        self.result.entries.remove(entry)
+        if cleared:
+            self.values[step.value] = None
 
     def rate(self, step: Rate) -> None:
         question = self.render(step.text)

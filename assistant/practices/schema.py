@@ -20,6 +20,7 @@ CHIMES = ("listening", "done", "saved", "error")
 KINDS = ("say", "pause", "listen", "capture", "rate", "choose", "chime")
 CONTEXT_NAMES = ("replay",)  # values the assistant may hand in: replay = a past glimmer's words
 END = "end"  # jump target that ends the practice
+DEFAULT_READ_BACK = "Thank you. I've kept your words: {{{name}}}."
 MAX_BYTES = 256 * 1024
 TIMESTAMP = "tag:yaml.org,2002:timestamp"  # an unquoted date: kept as the text written
 SAFE_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")} | {TIMESTAMP}
@@ -66,6 +67,14 @@ class Capture(Step):
     senses: tuple[str, ...] = ()
     calm_before: str | None = None
     calm_after: str | None = None
+    correct: bool = True  # read the words back and offer "change it" or "undo"
+    read_back: str | None = None  # the read-back line; DEFAULT_READ_BACK when None
+    on_undo: str | None = None  # where to go after "undo"; else on as after a capture
+
+    @property
+    def read_back_text(self) -> str:
+        """The read-back line to speak, with {value} for the words kept."""
+        return self.read_back or DEFAULT_READ_BACK.format(name=self.value)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -254,10 +263,17 @@ class _Checker:
                           on_silence=self.slug(fields_, "on_silence"),
                           on_nothing=self.slug(fields_, "on_nothing"), **common)
         if kind == "capture":
-            return Capture(value=self.name(fields_, kind, node, required=True),
-                           senses=tuple(self.senses(fields_)),
+            value = self.name(fields_, kind, node, required=True)
+            correct = self.flag(fields_, "correct", default=True)
+            read_back = self.text(fields_, "read_back", node)
+            if read_back and not correct:
+                self.error(fields_["read_back"][0], "'read_back' is spoken only with correct: yes; remove one")
+            elif read_back and value and f"{{{value}}}" not in read_back:
+                self.error(fields_["read_back"][1], f"'read_back' reads the words back: put {{{value}}} in it")
+            return Capture(value=value, senses=tuple(self.senses(fields_)),
                            calm_before=self.name(fields_, "calm_before"),
-                           calm_after=self.name(fields_, "calm_after"), **common)
+                           calm_after=self.name(fields_, "calm_after"), correct=correct, read_back=read_back,
+                           on_undo=self.slug(fields_, "on_undo"), **common)
         if kind == "rate":
             text = self.text(fields_, kind, node, required=True)
             if text and not (re.search(r"\b(0|zero)\b", text) and re.search(r"\b(10|ten)\b", text)):
@@ -327,11 +343,14 @@ class _Checker:
                 targets += [step.on_silence, step.on_nothing]
             if isinstance(step, Choose):
                 targets += [step.default, *(o.goto for o in step.options)]
+            if isinstance(step, Capture):
+                targets.append(step.on_undo)
             for target in targets:
                 if target and target != END and target not in ids:
                     self.error(step.line, f"jump to unknown step '{target}'{_suggest(target, ids)}")
             names = [step.when, *(o.when for o in getattr(step, "options", ()))]
-            for text in (getattr(step, "text", None), getattr(step, "reask", None), getattr(step, "announce", None)):
+            for text in (getattr(step, "text", None), getattr(step, "reask", None), getattr(step, "announce", None),
+                         getattr(step, "read_back", None)):
                 if text:
                     names += self.placeholder_names(text, step.line)
                     for problem in pause_problems(text):
@@ -467,6 +486,17 @@ class _Checker:
             return None
         return float(value)
 
+    def flag(self, fields_: dict, key: str, default: bool) -> bool:
+        if key not in fields_:
+            return default
+        node = fields_[key][1]
+        value = self.scalar(node)
+        if not isinstance(value, bool):
+            if value is not _BAD:
+                self.error(node, f"'{key}' must be yes or no")
+            return default
+        return value
+
     def slug(self, fields_: dict, key: str, parent: yaml.Node | None = None, required: bool = False) -> str | None:
         value = self.text(fields_, key, parent, required)
         if value and not _SLUG.match(value):
@@ -490,7 +520,7 @@ _KIND_KEYS = {
     "say": (),
     "pause": ("announce",),
     "listen": ("keep", "timeout", "reask", "on_silence", "on_nothing"),
-    "capture": ("sense", "calm_before", "calm_after"),
+    "capture": ("sense", "calm_before", "calm_after", "correct", "read_back", "on_undo"),
     "rate": ("keep", "timeout", "reask"),
     "choose": ("options", "default", "keep", "timeout"),
     "chime": (),
@@ -506,6 +536,8 @@ def _successors(steps: list[Step], index: int, position: dict[str, int]) -> set[
         outcomes += [step.on_silence, step.on_nothing]
     if isinstance(step, Choose):
         outcomes = [*(o.goto for o in step.options), step.default]
+    if isinstance(step, Capture):
+        outcomes.append(step.on_undo)
     following = {index + 1} if step.when else set()  # skipped when its value is missing
     for target in outcomes:
         target = target or step.goto
