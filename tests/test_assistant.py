@@ -70,16 +70,19 @@ def test_one_shot_glimmer_is_kept_and_a_linger_offered(conversation):
     _assert_spoken(spoken)
 
 
-def test_a_glimmer_said_again_replaces_the_one_misheard(conversation):
+def test_a_glimmer_said_again_replaces_the_one_misheard(conversation, tmp_path):
+    (tmp_path / "keep.yaml").write_text("journal:\n  keep_audio: true\n")
     again = "The rain on the roof sounded soothing tonight."
     events, entries, _ = conversation([["Hey glimmer."], ["I have a glimmer."], [GLIMMER],
-                                       ["No, that's not right."], [again]])
+                                       ["No, that's not right."], [again]], extra=("--config", "keep.yaml"))
     said = [e["text"] for e in _names(events, "say")]
     assert any(s.startswith("Thank you. I've kept your words:") and s.endswith(INVITE) for s in said)
     assert len(entries) == 1 and word_error_rate(again, entries[0].text) <= 0.35 and "roof" in entries[0].text
     first, second = _names(events, "journal")
     assert _names(events, "removed") == [{"event": "removed", "id": first["id"]}]
     assert second["id"] == entries[0].id and any(s.startswith("Thank you. I've kept your new words:") for s in said)
+    clips = list((tmp_path / "journal-clips").iterdir())
+    assert clips == [Path(entries[0].audio_path)]  # the first recording went with the first words
     assert events[-1]["event"] == "idle"
 
 
@@ -108,6 +111,26 @@ def test_keep_audio_keeps_a_private_clip_of_the_spoken_glimmer(conversation, tmp
     assert stat.S_IMODE(clip.parent.stat().st_mode) == 0o700
     heard = read_wav(clip)
     assert 2.0 < len(heard) / 16000 < 8.0 and rms(heard) > 0.01
+
+
+def test_journal_list_and_play_a_kept_recording(conversation, tmp_path, glimmer):
+    (tmp_path / "keep.yaml").write_text("journal:\n  keep_audio: true\n")
+    _, entries, _ = conversation([["Hey glimmer.", GLIMMER], [], ["No."]], extra=("--config", "keep.yaml"))
+    db = str(tmp_path / "journal.db")
+    with Journal.open(db) as store:
+        words_only = store.add("The kettle clicking off.")
+    listed = glimmer("--journal", db, "journal", "list").stdout.splitlines()
+    number = entries[0].id
+    assert listed[1].endswith(f"\t(recording: glimmer journal play {number})")
+    assert listed[0] == f"{words_only}\t" + listed[0].split("\t")[1] + "\tThe kettle clicking off."
+    played = glimmer("--journal", db, "journal", "play", str(number), "--output-wav", "heard.wav")
+    assert played.returncode == 0, played.stderr
+    assert np.array_equal(read_wav(tmp_path / "heard.wav"), read_wav(entries[0].audio_path))
+    for missing, says in ((words_only, f"glimmer {words_only} has no recording"),
+                          (999, "there is no glimmer number 999")):
+        failed = glimmer("--journal", db, "journal", "play", str(missing), "--output-wav", "none.wav")
+        assert failed.returncode != 0 and says in failed.stderr and len(failed.stderr.splitlines()) == 1
+        assert not (tmp_path / "none.wav").exists()
 
 
 def test_never_mind_keeps_nothing(conversation):

@@ -118,6 +118,20 @@ def test_cli_json_lines_and_plain_text(glimmer, real, tmp_path):
     assert plain.returncode == 0 and plain.stdout.strip().startswith("he might")
 
 
+def test_cli_json_gives_each_utterance_its_times(glimmer, speak, tmp_path):
+    first, second = speak(SPOKEN[0], seed=4), speak(SPOKEN[1], seed=9)
+    audio = np.concatenate([silence(1.0), first, silence(3.0), second, silence(1.0)])
+    result = glimmer("transcribe", "--json", str(write_wav(tmp_path / "two.wav", audio)))
+    assert result.returncode == 0, result.stderr
+    segments = json.loads(result.stdout)["segments"]
+    assert [set(s) for s in segments] == [{"start", "end", "text"}] * 2
+    second_at = 1.0 + len(first) / 16000 + 3.0
+    for segment, said, begins, length in zip(segments, SPOKEN, (1.0, second_at), (first, second)):
+        assert wer([(said, segment["text"])]) <= 0.2
+        assert abs(segment["start"] - begins) < 0.6 and segment["end"] <= begins + len(length) / 16000 + 0.3
+    assert segments[0]["end"] < segments[1]["start"]
+
+
 def test_cli_names_a_missing_or_non_audio_file(glimmer, tmp_path):
     text = tmp_path / "notes.wav"
     text.write_text("not audio")

@@ -1,4 +1,4 @@
-"""`glimmer journal`: your glimmers: list, search, add, delete, export and import."""
+"""`glimmer journal`: your glimmers: list, search, add, delete, play, export and import."""
 
 from __future__ import annotations
 
@@ -41,6 +41,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("id", type=int, help="the glimmer's number, as shown by list")
     p.set_defaults(handler=_delete)
 
+    p = actions.add_parser("play", parents=[common], help="hear a glimmer's kept recording again")
+    p.add_argument("id", type=int, help="the glimmer's number, as shown by list")
+    p.add_argument("--output-wav", metavar="F", help="write the recording to this WAV file instead")
+    p.set_defaults(handler=_play)
+
     p = actions.add_parser("export", parents=[common], help="write all your glimmers out as json, md or csv")
     p.add_argument("--format", choices=("json", "md", "csv"), default="json")
     p.add_argument("--out", metavar="FILE", help="write to FILE (private, 0600) instead of printing")
@@ -67,7 +72,13 @@ def _reading(settings, **how):
 
 def _line(entry) -> str:
     words = " / ".join(part.strip() for part in entry.text.splitlines() if part.strip())
-    return f"{entry.id}\t{entry.created:%Y-%m-%d %H:%M}\t{words}"
+    heard = f"\t(recording: glimmer journal play {entry.id})" if _clip(entry) else ""
+    return f"{entry.id}\t{entry.created:%Y-%m-%d %H:%M}\t{words}{heard}"
+
+
+def _clip(entry) -> Path | None:
+    """The entry's kept recording, if it is still there."""
+    return Path(entry.audio_path) if entry.audio_path and Path(entry.audio_path).is_file() else None
 
 
 def _list(args: argparse.Namespace, settings) -> int:
@@ -146,6 +157,29 @@ def _delete(args: argparse.Namespace, settings) -> int:
         if not journal.delete(args.id):
             raise GlimmerError(f"there is no glimmer number {args.id}; 'glimmer journal list' shows them")
     print(f"deleted {args.id}")
+    return 0
+
+
+def _play(args: argparse.Namespace, settings) -> int:
+    """The recording kept with a glimmer, on the speaker or into a WAV file."""
+    from assistant.audio.sinks import Speaker, WavSink
+    from assistant.audio.wav import read_wav
+
+    file_sink = WavSink(args.output_wav) if args.output_wav else None   # a bad path fails before anything else
+    with _reading(settings) as journal:
+        entry = journal.get(args.id)
+    if entry is None:
+        raise GlimmerError(f"there is no glimmer number {args.id}; 'glimmer journal list' shows them")
+    clip = _clip(entry)
+    if clip is None:
+        raise GlimmerError(f"glimmer {args.id} has no recording: only its words are kept "
+                           "(recordings are kept for spoken glimmers while journal.keep_audio is on)")
+    sink = file_sink or Speaker(settings.audio.output_device)
+    try:
+        sink.play(read_wav(clip))
+        sink.wait_done()
+    finally:
+        sink.close()
     return 0
 
 

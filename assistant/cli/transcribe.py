@@ -16,7 +16,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                                         "text, and files of any length are read in constant memory.")
     parser.add_argument("files", nargs="+", metavar="FILE", help="WAV files")
     parser.add_argument("--json", action="store_true",
-                        help='one JSON line per file: {"file", "text", "words", "confidence", "engine"}')
+                        help='one JSON line per file: {"file", "text", "words", "segments", "confidence", '
+                             '"engine"}; segments: each utterance\'s start and end (s) and text')
     parser.add_argument("--engine", choices=ENGINE_CHOICES, help="override stt.engine")
     parser.add_argument("--model", metavar="DIR", help="override stt.model_path (a model folder)")
     parser.set_defaults(handler=run)
@@ -34,10 +35,11 @@ def run(args: argparse.Namespace, settings) -> int:  # noqa: ANN001 (Settings, i
     stt = dataclasses.replace(settings.stt, model_path=args.model) if args.model else settings.stt
     transcriber = make_transcriber(stt, args.engine)
     for path in args.files:
-        transcript = transcribe_file(path, transcriber, settings.listen)
+        transcript, segments = transcribe_file(path, transcriber, settings.listen)
         if args.json:
             print(json.dumps({"file": path, "text": transcript.text,
                               "words": [dataclasses.asdict(w) for w in transcript.words],
+                              "segments": [dataclasses.asdict(s) for s in segments],
                               "confidence": transcript.confidence, "engine": transcriber.choice.engine},
                              ensure_ascii=False), flush=True)
         elif len(args.files) > 1:

@@ -8,16 +8,28 @@ held at a time.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from assistant.audio.frames import SAMPLE_RATE
 from assistant.audio.sources import WavFileSource
 from assistant.config import ListenSettings
 from assistant.speech.endpoint import FRAME_S, Listener
 from assistant.speech.transcribe import Transcriber, Transcript, Word
 
 MARGIN_S = 1.0   # listened past the file's expected end: resampling may make it a little longer
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One utterance of a recording: seconds from the file's start (its words' span when it has word
+    times, else the utterance as the endpointer cut it) and what was said."""
+
+    start: float
+    end: float
+    text: str
 
 
 def utterances(path: str | Path, settings: ListenSettings) -> Iterator[tuple[float, np.ndarray]]:
@@ -34,17 +46,22 @@ def utterances(path: str | Path, settings: ListenSettings) -> Iterator[tuple[flo
         source.close()
 
 
-def transcribe_file(path: str | Path, transcriber: Transcriber, settings: ListenSettings) -> Transcript:
+def transcribe_file(path: str | Path, transcriber: Transcriber,
+                    settings: ListenSettings) -> tuple[Transcript, list[Segment]]:
     """What is said in the WAV file at `path`: the utterances' texts in order, word times from the file's
-    start; empty when nobody speaks."""
-    texts, words, confidences = [], [], []
+    start, and one Segment per utterance; empty when nobody speaks."""
+    segments, words, confidences = [], [], []
     for start_s, audio in utterances(path, settings):
         part = transcriber.transcribe(audio)
         if not part.text.strip():
             continue
-        texts.append(part.text.strip())
         confidences.append(part.confidence)
-        words += [Word(w.text, round(start_s + w.start, 2), round(start_s + w.end, 2), w.confidence)
-                  for w in part.words]
-    confidence = np.mean([w.confidence for w in words] if words else confidences) if texts else 0.0
-    return Transcript(" ".join(texts), tuple(words), round(float(confidence), 3))
+        timed = [Word(w.text, round(start_s + w.start, 2), round(start_s + w.end, 2), w.confidence)
+                 for w in part.words]
+        span = (timed[0].start, timed[-1].end) if timed else \
+            (round(start_s, 2), round(start_s + len(audio) / SAMPLE_RATE, 2))
+        segments.append(Segment(*span, part.text.strip()))
+        words += timed
+    confidence = np.mean([w.confidence for w in words] if words else confidences) if segments else 0.0
+    text = " ".join(segment.text for segment in segments)
+    return Transcript(text, tuple(words), round(float(confidence), 3)), segments
