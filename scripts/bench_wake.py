@@ -39,7 +39,7 @@ from assistant.audio.resample import resample  # noqa: E402
 from assistant.audio.wav import write_wav  # noqa: E402
 from assistant.config import WakeSettings  # noqa: E402
 from assistant.speech.wake import MODEL_PATH, WakeDetector  # noqa: E402
-from assistant.speech.wake_enroll import score_try  # noqa: E402
+from assistant.speech.wake_enroll import score_try, template_windows  # noqa: E402
 from assistant.speech.wake_features import embeddings  # noqa: E402
 from assistant.speech.wake_model import WINDOW  # noqa: E402
 from assistant.speech.wake_profile import WakeProfile  # noqa: E402
@@ -251,7 +251,7 @@ def false_wakes(detector: WakeDetector, neg_emb: dict[str, list[np.ndarray]]) ->
             ver = np.mean([v.scores(wins) for v in m.verifiers], axis=0)
             own = np.array([detector.profile_similarity(w) for w in wins])
             candidate = (spot >= m.spot_threshold) | (own >= WakeProfile.CANDIDATE)
-            count += len(events(candidate, np.maximum(ver, (ver + own) / 2), detector.threshold))
+            count += len(events(candidate, WakeProfile.fuse(ver, own), detector.threshold))
         out[kind] = count
     return out
 
@@ -290,9 +290,9 @@ def enrollment(family: str, model: Path, neg_emb: dict, hours: float, others: di
     with np.load(path) as z:
         clips = [z[k] for k in sorted(z.files)]
     plain = WakeDetector(WakeSettings(), model_path=model)
-    tries = [score_try(plain, np.concatenate([np.zeros(SR // 2, np.int16), c, np.zeros(SR // 2, np.int16)]))
-             for c in clips[:3]]
-    profile = WakeProfile.from_windows([t.window - plain.model.embedding_mean for t in tries], "hey glimmer")
+    recordings = [np.concatenate([np.zeros(SR // 2, np.int16), c, np.zeros(SR // 2, np.int16)]) for c in clips[:3]]
+    profile = WakeProfile.from_windows([w for r in recordings for w in template_windows(plain, r, score_try(plain, r))],
+                                       "hey glimmer")
     rng = np.random.default_rng(6)
     speech = [a for a, _, _ in wd.clips(family, "speech", "test")]
     test = {}

@@ -153,6 +153,30 @@ def near_phrases(rng: np.random.Generator, n: int) -> list[str]:
     return out
 
 
+_MORE_FRAMES = ("She whispered {} and smiled.", "Then {} again, softly.", "{}? Maybe later.", "We heard {} outside.",
+                "It sounded like {} to me.", "{} is what he wrote.", "Nobody said {} that night.")
+
+
+def more_negatives(rng: np.random.Generator, n: int) -> list[str]:
+    """More training negatives: a third docstring sentences, a third glimmer-rich everyday sentences, a third
+    phrases close to the wake phrase inside other words (never "hay glimmer", which sounds the same)."""
+    doc = docstring_sentences()
+    near = [*CONFUSABLES, *CONFUSABLES_HARD, *(f"{w} glimmer" for w in RHYMES_HEY if w != "hay"),
+            *(f"hey, {w}" for w in NEAR_GLIMMER)]
+    out = []
+    for i in range(n):
+        if i % 3 == 0:
+            out.append(doc[int(rng.integers(len(doc)))])
+        elif i % 3 == 1:
+            out.append(sentences(rng, 1, "train", glimmer_share=0.7)[0])
+        else:
+            item = near[int(rng.integers(len(near)))] if rng.random() < 0.6 else near_phrases(rng, 1)[0].rstrip(".!")
+            frame = _MORE_FRAMES[int(rng.integers(len(_MORE_FRAMES)))]
+            text = frame.format(item)
+            out.append(text[0].upper() + text[1:])
+    return out
+
+
 def commands(split: str) -> tuple[str, ...]:
     return _COMMANDS[0 if split == "train" else 1::2]
 

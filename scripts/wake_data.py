@@ -42,7 +42,9 @@ NEG_BEFORE_S = 0.30                          # ... and one ending earlier than t
 COUNTS = {"hibari": (1200, 240, 1200, 1000, 300), "kokoro": (450, 160, 400, 200, 80),
           "flite": (600, 240, 700, 600, 250), "festival": (400, 120, 250, 200, 100),
           "espeak": (600, 240, 700, 600, 250)}
-KINDS = ("phrase", "speech", "near")
+# more training negatives per family: everyday, docstring and glimmer-rich sentences, "<word> glimmer" in frames
+MORE = {"hibari": 1500, "kokoro": 300, "flite": 1500, "festival": 500, "espeak": 1500}
+KINDS = ("phrase", "speech", "near", "more")
 
 
 def cache_root() -> Path:
@@ -67,6 +69,8 @@ def _texts(kind: str, split: str, n: int, seed: int) -> list[str]:
             out = [doc[int(rng.integers(len(doc)))] if i % 3 == 1 else
                    (extra[int(rng.integers(len(extra)))] if i % 7 == 3 else s) for i, s in enumerate(out)]
         return out
+    if kind == "more":
+        return wc.more_negatives(rng, n)
     near = list(wc.CONFUSABLES + wc.CONFUSABLES_HARD) + [f"{w.capitalize()} glimmer." for w in wc.RHYMES_HEY]
     near += [f"Hey, {w}." for w in wc.NEAR_GLIMMER]
     return [near[int(rng.integers(len(near)))] if rng.random() < 0.6 else wc.near_phrases(rng, 1)[0]
@@ -136,7 +140,7 @@ def clips(family: str, kind: str, split: str) -> list[tuple[np.ndarray, str, str
     if not path.exists():
         n_pos_train, n_pos_test, n_speech, n_near, n_speech_test = COUNTS[family]
         n = {("phrase", "train"): n_pos_train, ("phrase", "test"): n_pos_test, ("speech", "train"): n_speech,
-             ("near", "train"): n_near, ("speech", "test"): n_speech_test}[(kind, split)]
+             ("near", "train"): n_near, ("speech", "test"): n_speech_test, ("more", "train"): MORE[family]}[(kind, split)]
         base = 1_000_000 * (1 + list(COUNTS).index(family)) + 100_000 * KINDS.index(kind) + (50_000 if split == "test" else 0)
         texts = _texts(kind, split, n, base)
         jobs = [Job(family, kind, split, i, t, base + i) for i, t in enumerate(texts)]
@@ -248,6 +252,11 @@ class Scenes:
     labels: np.ndarray
     starts: np.ndarray
 
+    def extend(self, other: "Scenes") -> "Scenes":
+        """These scenes followed by `other`'s."""
+        return Scenes(np.concatenate([self.emb, other.emb]), np.concatenate([self.labels, other.labels]),
+                      np.concatenate([self.starts, other.starts + len(self.labels)]))
+
     @staticmethod
     def join(parts: list[tuple[np.ndarray, np.ndarray]]) -> "Scenes":
         sizes = [e.shape[0] for e, _ in parts]
@@ -259,6 +268,20 @@ def _embed_job(job: tuple[np.ndarray, int | None]) -> tuple[np.ndarray, np.ndarr
     audio, end = job
     e = embeddings(audio, lead=WINDOW - 1)
     return e.astype(np.float16), labels_for(e.shape[0], end)
+
+
+def _embed_and_keep(path: Path, jobs: list[tuple[np.ndarray, int | None]]) -> Scenes:
+    """Embed and label the scenes on all workers, and cache them at `path`."""
+    with mp.Pool(_workers()) as pool:
+        s = Scenes.join(pool.map(_embed_job, jobs, chunksize=16))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(path, emb=s.emb, labels=s.labels, starts=s.starts)
+    return s
+
+
+def _load_scenes(path: Path) -> Scenes:
+    with np.load(path) as z:
+        return Scenes(z["emb"], z["labels"], z["starts"])
 
 
 def scenes(family: str, split: str, copies: int = 2) -> Scenes:
@@ -278,15 +301,29 @@ def scenes(family: str, split: str, copies: int = 2) -> Scenes:
             order = rng.permutation(len(group))
             for chunk in np.array_split(order, max(1, len(group) // 6)):
                 jobs.append((negative_stream(rng, [group[i] for i in chunk]), None))
-        with mp.Pool(_workers()) as pool:
-            parts = pool.map(_embed_job, jobs, chunksize=16)
-        s = Scenes.join(parts)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(path, emb=s.emb, labels=s.labels, starts=s.starts)
+        s = _embed_and_keep(path, jobs)
         print(f"  scenes {family}/{split}: {len(jobs)} scenes, {int((s.labels == 1).sum())} positive and "
               f"{int((s.labels == 0).sum())} negative windows in {time.time() - t0:.0f} s", flush=True)
-    with np.load(path) as z:
-        return Scenes(z["emb"], z["labels"], z["starts"])
+    return _load_scenes(path)
+
+
+def more_scenes(family: str, copies: int = 2) -> Scenes:
+    """Negative streams of the family's "more" clips, each clip `copies` times in other company and colouring;
+    cached."""
+    path = cache_root() / "scenes" / f"{family}-more.npz"
+    if not path.exists():
+        t0 = time.time()
+        rng = np.random.default_rng(500 + list(COUNTS).index(family))
+        more = [a for a, _, _ in clips(family, "more", "train")]
+        jobs: list[tuple[np.ndarray, int | None]] = []
+        for _ in range(copies):
+            order = rng.permutation(len(more))
+            jobs += [(negative_stream(rng, [more[i] for i in chunk]), None)
+                     for chunk in np.array_split(order, max(1, len(more) // 6))]
+        s = _embed_and_keep(path, jobs)
+        print(f"  more negatives {family}: {len(jobs)} streams, {int((s.labels == 0).sum())} windows in "
+              f"{time.time() - t0:.0f} s", flush=True)
+    return _load_scenes(path)
 
 
 if __name__ == "__main__":
@@ -300,3 +337,4 @@ if __name__ == "__main__":
             clips(fam, kind, split)
     for fam in chosen:
         scenes(fam, "train")
+        more_scenes(fam)

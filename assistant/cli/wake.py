@@ -77,13 +77,19 @@ def run_enroll(args: argparse.Namespace, settings) -> int:  # noqa: ANN001
     """Check each recording, keep a template of each usable one, write the profile."""
     from assistant.speech.transcribe import make_transcriber
     from assistant.speech.wake import WakeDetector
-    from assistant.speech.wake_enroll import check_level, score_try, sounds_like_phrase
+    from assistant.speech.wake_enroll import (
+        check_level,
+        score_try,
+        sounds_like_phrase,
+        template_windows,
+    )
     from assistant.speech.wake_profile import WakeProfile
 
     phrase = settings.wake.phrase
     detector = WakeDetector(settings.wake)
     transcriber = make_transcriber(settings.stt)
-    windows = []
+    windows: list[np.ndarray] = []
+    usable = 0
     prompt = f"Let's help me learn your voice. After each soft tone, say '{phrase}', the way you usually would."
     for name, audio in _recordings(args, settings, prompt):
         check_level(audio, name)
@@ -92,11 +98,12 @@ def run_enroll(args: argparse.Namespace, settings) -> int:  # noqa: ANN001
         if not (sounds_like_phrase(heard, phrase) or attempt.wakes):
             raise GlimmerError(f"{name}: that did not sound like '{phrase}' (heard: '{heard.strip()}'); "
                                "record it again")
-        windows.append(attempt.window)
+        windows += template_windows(detector, audio, attempt)
+        usable += 1
         print(f"{name}: ok (score {attempt.score:.2f} without the profile, threshold {detector.threshold:.2f})")
-    if len(windows) < 2:
+    if usable < 2:
         raise GlimmerError("need at least two recordings of the phrase for a profile")
-    path = WakeProfile.from_windows([w - detector.model.embedding_mean for w in windows], phrase).save(
+    path = WakeProfile.from_windows(windows, phrase).save(
         _profile_path(args, settings))
     print(f"kept your wake profile: {path} (used by 'glimmer run' and 'glimmer listen'; "
           "check it with 'glimmer wake test')")

@@ -191,7 +191,7 @@ class WakeDetector:
         if self._candidate_from is None:
             self._candidate_from = end - EMB_HOP_SAMPLES
         verified = float(np.mean([v.score(self._window) for v in self.model.verifiers]))
-        self._hits = [*self._hits[1 - HITS_NEEDED:], max(verified, (verified + own) / 2)]   # a profile only adds
+        self._hits = [*self._hits[1 - HITS_NEEDED:], float(WakeProfile.fuse(verified, own))]
         if len(self._hits) < HITS_NEEDED or np.mean(self._hits[-HITS_NEEDED:]) < self.threshold:
             log.debug("wake candidate at %.2f s: spotter %.3f verifier %.3f profile %.3f",
                       end / SAMPLE_RATE, spot, verified, own)

