@@ -16,6 +16,7 @@ import argparse
 import itertools
 import json
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -79,6 +80,7 @@ def main() -> int:
     parser.add_argument("--load", type=int, default=0, help="stress-ng CPU workers meanwhile (0: none)")
     parser.add_argument("--out", default="live_soak.json", help="write the figures here")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))   # a killed soak still stops its sound server
     synth = Synthesizer()
     work = Path(tempfile.mkdtemp(prefix="glimmer-soak-"))
     stress = subprocess.Popen(["stress-ng", "--cpu", str(args.load), "--quiet"]) if args.load else None
@@ -113,6 +115,7 @@ def main() -> int:
                 totals["problems"] += [f"{number} {name}: {p}" for p in problems]
                 totals["spoken_minutes"] = round(room.ear.sounding_s / 60, 1)
                 print(f"{number:2d} {name:9s} {'ok' if not problems else '; '.join(problems)}", flush=True)
+                Path(args.out).write_text(json.dumps(totals, indent=1))     # so far: a cut-short soak still counts
     finally:
         if stress:
             stress.terminate()
