@@ -74,7 +74,7 @@ def _profile_path(args: argparse.Namespace, settings) -> Path:  # noqa: ANN001
 
 
 def run_enroll(args: argparse.Namespace, settings) -> int:  # noqa: ANN001
-    """Check each recording, keep a template of each usable one, write the profile."""
+    """Check each recording, keep templates of each usable one (as said, in noise, in a room), write the profile."""
     from assistant.speech.transcribe import make_transcriber
     from assistant.speech.wake import WakeDetector
     from assistant.speech.wake_enroll import (
