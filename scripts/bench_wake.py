@@ -21,7 +21,6 @@ import argparse
 import json
 import multiprocessing as mp
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,6 +31,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import scripts.wake_corpus as wc  # noqa: E402
+from scripts.bench_memory import measured  # noqa: E402
 import scripts.wake_data as wd  # noqa: E402
 import scripts.wake_voices as wv  # noqa: E402
 from assistant.audio.frames import SAMPLE_RATE, to_int16  # noqa: E402
@@ -258,11 +258,10 @@ def false_wakes(detector: WakeDetector, neg_emb: dict[str, list[np.ndarray]]) ->
 
 def _listen_rss(path: Path) -> float:
     """Peak RSS (MB) of `glimmer listen FILE` in a fresh process."""
-    code = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], capture_output=True, check=True); "
-            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
-    out = subprocess.run([sys.executable, "-c", code, sys.executable, "-m", "assistant.cli", "listen", str(path)],
-                         capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parents[1])
-    return int(out.stdout.split()[-1]) / 1024
+    run = measured("listen", str(path))
+    if run["code"]:
+        raise RuntimeError(f"glimmer listen failed: {run['stderr'].strip()}")
+    return run["rss_mb"]
 
 
 def _hour_file(neg: dict[str, list[np.ndarray]], folder: Path) -> Path:
