@@ -11,7 +11,8 @@ from assistant.config import Settings
 from assistant.dialog import SpokenDialog
 from assistant.events import Emit
 from assistant.intents import Intent, parse_intent
-from assistant.journal.store import Journal, pick_for_replay
+from assistant.journal.replay import pick_for_replay
+from assistant.journal.store import Journal
 from assistant.practices.library import PracticeLibrary
 from assistant.practices.runner import run_practice
 from assistant.safety import is_distress, offer_support

@@ -16,7 +16,8 @@ import pytest
 from assistant.errors import GlimmerError
 from assistant.journal.export import export
 from assistant.journal.importer import read_export
-from assistant.journal.store import Entry, Journal
+from assistant.journal.entries import Entry
+from assistant.journal.store import Journal
 
 ROOT = Path(__file__).resolve().parents[1]
 GLIMMER = [sys.executable, "-c", "import sys; from assistant.cli import main; sys.exit(main())"]

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import GlimmerError
-from assistant.journal.store import Journal, NotSaved, pick_for_replay
+from assistant.journal.replay import pick_for_replay
+from assistant.journal.store import Journal, NotSaved
 from tests.conftest import fill_disk
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,7 +8,8 @@ import pytest
 
 from assistant.cli import main
 from assistant.journal.export import entry_to_dict, export
-from assistant.journal.store import Entry, Journal
+from assistant.journal.entries import Entry
+from assistant.journal.store import Journal
 
 SAID = datetime(2026, 3, 4, 21, 14, 5, 120000, tzinfo=timezone(timedelta(hours=1)))
 

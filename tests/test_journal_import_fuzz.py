@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 
 from assistant.cli import main
 from assistant.journal.export import FIELDS, entry_to_dict, export
-from assistant.journal.store import Entry, Journal
+from assistant.journal.entries import Entry
+from assistant.journal.store import Journal
 
 ROOT = Path(__file__).resolve().parents[1]
 SAID = datetime(2026, 3, 4, 21, 14, 5, 120000, tzinfo=timezone(timedelta(hours=-5, minutes=-30)))

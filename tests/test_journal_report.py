@@ -15,7 +15,8 @@ import pytest
 
 from assistant.journal.charts import weekly_chart
 from assistant.journal.report import render_report
-from assistant.journal.store import Entry, Journal
+from assistant.journal.entries import Entry
+from assistant.journal.store import Journal
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "tests" / "artifacts"

@@ -15,7 +15,9 @@ import numpy as np
 import pytest
 
 from assistant.errors import GlimmerError
-from assistant.journal.store import MIGRATIONS, Journal, pick_for_replay
+from assistant.journal.replay import pick_for_replay
+from assistant.journal.schema import MIGRATIONS
+from assistant.journal.store import Journal
 
 ROOT = Path(__file__).resolve().parents[1]
 GLIMMER = [sys.executable, "-c", "import sys; from assistant.cli import main; sys.exit(main())"]

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from html import escape
 from typing import Sequence
 
-from assistant.journal.store import Entry
+from assistant.journal.entries import Entry
 
 WIDTH = 360                 # viewBox units; the SVG scales to the page width
 INK, SOFT, WARM, CALM = "#4a4038", "#8c7e72", "#d9903d", "#4f8f86"

@@ -9,7 +9,7 @@ import re
 from typing import Any, Iterable
 
 from assistant.errors import GlimmerError
-from assistant.journal.store import Entry
+from assistant.journal.entries import Entry
 
 FORMATS = ("json", "md", "csv")
 FIELDS = ("id", "created", "text", "practice", "senses", "calm_before", "calm_after", "confidence",

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from assistant.errors import GlimmerError
 from assistant.journal.files import check_own_file, private_folder
-from assistant.journal.store import MIGRATIONS, find_damage
+from assistant.journal.database import find_damage
+from assistant.journal.schema import MIGRATIONS
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 ELSEWHERE = "choose another path with --journal or journal.path"

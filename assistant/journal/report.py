@@ -15,7 +15,7 @@ from assistant.journal.charts import (
     weekly_chart,
 )
 from assistant.journal.export import details
-from assistant.journal.store import Entry
+from assistant.journal.entries import Entry
 
 # Nothing may load from anywhere: no scripts, no fonts, no images beyond inline SVG.
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
