@@ -21,18 +21,16 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse  # noqa: E402
 import json  # noqa: E402
-import re  # noqa: E402
 import resource  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
-from collections.abc import Collection  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from scripts.corpus import edit_distance  # noqa: E402
+from tests.support.scoring import edit_distance, scored, wer  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -56,55 +54,6 @@ VOICES = ((0, 1.0), (11, 0.85), (22, 1.2))        # hibari (seed, speed): three 
 ESPEAK = ("en-us", "en-gb")
 NOISES = tuple((kind, snr) for kind in ("pink", "brown", "white") for snr in (20, 10, 5)) + (("pink", 12),)
 LATENCY_SENTENCE = SENTENCES[6]                    # about 4 s in the hibari voice
-
-# ---- word error rate ---------------------------------------------------------------------------------
-
-_SPELLING = {"favourite": "favorite", "colour": "color", "neighbour": "neighbor", "neighbours": "neighbors",
-             "realise": "realize", "realised": "realized", "grey": "gray", "centre": "center",
-             "honour": "honor", "behaviour": "behavior", "mum": "mom", "okay": "ok", "o.k.": "ok",
-             "towards": "toward", "learnt": "learned", "dreamt": "dreamed", "mr": "mister",
-             "mrs": "missus", "dr": "doctor"}
-_HESITATIONS = {"um", "uh", "er", "erm", "hmm", "mm"}
-_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-         "sixteen seventeen eighteen nineteen").split()
-_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
-
-
-def _number(n: int) -> str:
-    if n < 20:
-        return _ONES[n]
-    if n < 100:
-        return _TENS[n // 10] + ("" if n % 10 == 0 else " " + _ONES[n % 10])
-    if n < 1000:
-        return _ONES[n // 100] + " hundred" + ("" if n % 100 == 0 else " " + _number(n % 100))
-    return str(n)
-
-
-def normalize(text: str, closed: Collection[str] = ()) -> list[str]:
-    """Words for scoring: lower case, no punctuation, numbers spelled out, one spelling, no hesitation
-    sounds ("um", "uh": Whisper leaves them out, and so does a journal). A hyphenated word is split
-    ("cold-hearted" -> cold hearted) unless its closed form is in `closed` (the other side's words), since
-    co-worker/coworker and to-night/tonight are spellings of one word."""
-    text = re.sub(r"\d+", lambda m: " " + _number(int(m.group())) + " ", text.lower())
-    words = []
-    for token in re.sub(r"[^a-z'\- ]+", " ", text).split():
-        whole = token.replace("-", "")
-        words += [whole] if whole in closed else token.split("-")
-    words = [w.strip("'") for w in words]
-    return [_SPELLING.get(w, w) for w in words if w and w not in _HESITATIONS]
-
-
-def scored(reference: str, hypothesis: str) -> tuple[list[str], list[str]]:
-    """The reference and hypothesis words as `wer` compares them."""
-    ref = normalize(reference, set(normalize(hypothesis)))
-    return ref, normalize(hypothesis, set(ref))
-
-
-def wer(pairs: list[tuple[str, str]]) -> float:
-    """Pooled word error rate of (reference, hypothesis) pairs, after `normalize`."""
-    words = [scored(r, h) for r, h in pairs]
-    return sum(edit_distance(r, h) for r, h in words) / max(1, sum(len(r) for r, _ in words))
-
 
 # ---- corpus ------------------------------------------------------------------------------------------
 
@@ -225,8 +174,9 @@ def endpointing(clean: list[tuple[str, np.ndarray]], quick: bool) -> dict:
 def vad_cost() -> dict:
     """CPU-s per audio-s of the VAD gate on silence, steady pink noise (-30 dBFS) and speech."""
     from assistant.audio.frames import frames_of, silence
+    from assistant.audio.rooms import noise
     from assistant.speech.vad import Vad
-    from scripts.corpus import Synthesizer, noise
+    from scripts.corpus import Synthesizer
 
     speech = Synthesizer().hibari(" ".join(SENTENCES[:3]), seed=1)
     signals = {"silence": silence(60.0), "pink_noise": (noise("pink", 60 * 16000, 2) * 1000).astype(np.int16),

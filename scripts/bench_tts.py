@@ -20,70 +20,12 @@ from dataclasses import replace  # noqa: E402
 import numpy as np  # noqa: E402
 
 from assistant.audio.frames import SAMPLE_RATE  # noqa: E402
-from assistant.audio.sinks import to_int16_16k  # noqa: E402
-from assistant.config import NightSettings, SttSettings, TtsSettings  # noqa: E402
+from assistant.config import TtsSettings  # noqa: E402
 from assistant.speech.pacing import words_per_minute  # noqa: E402
-from assistant.speech.transcribe import make_transcriber  # noqa: E402
-from assistant.speech.tts import Narrator, Voice, make_voice  # noqa: E402
-from scripts.corpus import word_error_rate  # noqa: E402
+from assistant.speech.tts import Voice, make_voice  # noqa: E402
+from tests.support.speech_out import GLIMMER_SENTENCES, PRACTICE_PROMPT, intelligibility, spoken  # noqa: E402
 
-PRACTICE_PROMPT = ("If you like, let your eyes rest on something steady in the room. "
-                   "You might notice its colour, or its shape. There is no need to do anything more.")
 TWO_SENTENCES = "If you like, we can notice one small moment that felt okay today. It can be anything at all."
-GLIMMER_SENTENCES = (
-    "A glimmer is any tiny moment that felt okay, safe, or connected.",
-    "The warm light on the kitchen table this morning.",
-    "My sister laughed on the phone and I felt my shoulders drop.",
-    "I'll keep it in your journal, just as you said it.",
-    "Take a moment to notice the chair or the floor holding you.",
-    "The smell of fresh bread from the bakery down the street.",
-)
-DAYTIME = NightSettings(enabled=False)
-
-
-class RecordingSink:
-    """Keeps what is played and when the first samples arrived (the bench's stand-in for a speaker)."""
-
-    def __init__(self) -> None:
-        self.chunks: list[np.ndarray] = []
-        self.first_audio: float | None = None
-
-    def play(self, samples: np.ndarray, rate: int = SAMPLE_RATE) -> None:
-        if self.first_audio is None and np.any(samples):
-            self.first_audio = time.perf_counter()
-        self.chunks.append(to_int16_16k(samples, rate))
-
-    def wait_done(self) -> None:
-        """Nothing is in flight."""
-
-    def close(self) -> None:
-        """Nothing to release."""
-
-    @property
-    def samples(self) -> np.ndarray:
-        return np.concatenate(self.chunks) if self.chunks else np.zeros(0, np.int16)
-
-
-def spoken(voice: Voice, settings: TtsSettings, text: str) -> tuple[np.ndarray, float]:
-    """`text` as the Narrator queues it (16 kHz int16), and the seconds until its first audio."""
-    sink = RecordingSink()
-    start = time.perf_counter()
-    Narrator(voice, sink, settings, DAYTIME).say(text)
-    return sink.samples, (sink.first_audio or start) - start
-
-
-def intelligibility(voice: Voice, settings: TtsSettings, sentences=GLIMMER_SENTENCES) -> float:
-    """Word error rate of the project's default transcriber (Whisper tiny.en) over `sentences` spoken by
-    `voice` (all words pooled)."""
-    transcriber = make_transcriber(SttSettings())
-    errors = words = 0.0
-    for sentence in sentences:
-        n = len(sentence.split())
-        heard = transcriber.transcribe(spoken(voice, settings, sentence)[0]).text
-        errors += word_error_rate(sentence, heard) * n
-        words += n
-    return errors / words
-
 
 def real_time_factor(voice: Voice, sentences=GLIMMER_SENTENCES) -> float:
     """Synthesis wall time / seconds of audio produced."""

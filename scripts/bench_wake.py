@@ -30,12 +30,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import scripts.wake_corpus as wc  # noqa: E402
-from scripts.bench_memory import measured  # noqa: E402
+import scripts.corpus as wc  # noqa: E402
 import scripts.wake_data as wd  # noqa: E402
 import scripts.wake_voices as wv  # noqa: E402
 from assistant.audio.frames import SAMPLE_RATE, to_int16  # noqa: E402
 from assistant.audio.resample import resample  # noqa: E402
+from assistant.audio.rooms import add_noise, noise, reverberant  # noqa: E402
 from assistant.audio.wav import write_wav  # noqa: E402
 from assistant.config import WakeSettings  # noqa: E402
 from assistant.speech.wake import MODEL_PATH, WakeDetector  # noqa: E402
@@ -44,6 +44,7 @@ from assistant.speech.wake_features import embeddings  # noqa: E402
 from assistant.speech.wake_model import WINDOW  # noqa: E402
 from assistant.speech.wake_profile import WakeProfile  # noqa: E402
 from scripts.train_wake import events  # noqa: E402
+from tests.support.memory import measured  # noqa: E402
 
 SR = SAMPLE_RATE
 VERSION = "wake-v4"
@@ -87,12 +88,12 @@ def _plain_microphone(rng: np.random.Generator, x: np.ndarray, snr_db: float | N
                       peak_dbfs: float, digital_silence: bool) -> np.ndarray:
     """A condition exactly as named (no random colouring): reverb, noise, level, a faint room floor."""
     if rt60:
-        x = wc.reverb(rng, x, rt60)
+        x = reverberant(rng, x, rt60)
     if snr_db is not None:
-        x = wc.add_noise(rng, x, snr_db, str(rng.choice(["white", "pink", "brown"])))
+        x = add_noise(x, str(rng.choice(["white", "pink", "brown"])), snr_db, rng)
     x = wc.level(x, peak_dbfs)
     if snr_db is None and not digital_silence:
-        x = x + wc.noise(rng, x.size, "pink") * 10 ** (-72 / 20)
+        x = x + noise("pink", x.size, rng) * 10 ** (-72 / 20)
     return to_int16(np.clip(x, -1, 1))
 
 
@@ -155,9 +156,9 @@ def negatives(quick: bool) -> dict[str, list[np.ndarray]]:
         real = list(wc.librivox()) + _codec2()
         out["real_people"] = [wd.microphone(rng, x) for _ in range(1 if quick else 6) for x in real]
         seconds = int(600 * scale)
-        out["noise"] = [to_int16(wc.noise(rng, SR * seconds // 9, c) * 10 ** (db / 20))
+        out["noise"] = [to_int16(noise(c, SR * seconds // 9, rng) * 10 ** (db / 20))
                         for c in ("white", "pink", "brown") for db in (-45, -30, -20)]
-        out["quiet_room"] = [to_int16(wc.noise(rng, SR * seconds // 2, "pink") * 10 ** (-68 / 20)),
+        out["quiet_room"] = [to_int16(noise("pink", SR * seconds // 2, rng) * 10 ** (-68 / 20)),
                              np.zeros(SR * seconds // 2, np.int16)]
         path.parent.mkdir(parents=True, exist_ok=True)
         np.savez(path, **{f"{k}:{i:04d}": a for k, v in out.items() for i, a in enumerate(v)})

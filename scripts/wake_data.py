@@ -28,10 +28,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import scripts.wake_corpus as wc  # noqa: E402
+import scripts.corpus as wc  # noqa: E402
 import scripts.wake_voices as wv  # noqa: E402
 from assistant.audio.frames import SAMPLE_RATE, to_int16  # noqa: E402
 from assistant.audio.resample import resample  # noqa: E402
+from assistant.audio.rooms import add_noise, noise, reverberant  # noqa: E402
 from assistant.speech.wake_features import EMB_HOP_SAMPLES, EMB_SPAN, embeddings  # noqa: E402
 from assistant.speech.wake_model import WINDOW  # noqa: E402
 
@@ -167,17 +168,17 @@ def microphone(rng: np.random.Generator, x: np.ndarray, snr_db: float | None = N
     if rt60 is None and rng.random() < 0.25:
         rt60 = float(rng.uniform(0.2, 0.8))
     if rt60:
-        x = wc.reverb(rng, x, rt60)
+        x = reverberant(rng, x, rt60)
     if rng.random() < 0.2:
         x = _band_limit(rng, x)
     if snr_db is None and not digital_silence and rng.random() < 0.6:
         snr_db = float(rng.choice([30, 20, 15, 10, 5, 0]))
     if snr_db is not None:
-        x = wc.add_noise(rng, x, snr_db, str(rng.choice(["white", "pink", "brown"])))
+        x = add_noise(x, str(rng.choice(["white", "pink", "brown"])), snr_db, rng)
     peak = float(rng.uniform(-40, -1)) if peak_dbfs is None else peak_dbfs
     x = wc.level(x, peak)
     if not digital_silence and snr_db is None:
-        x = x + wc.noise(rng, x.size, "pink") * 10 ** (float(rng.uniform(-85, -60)) / 20)
+        x = x + noise("pink", x.size, rng) * 10 ** (float(rng.uniform(-85, -60)) / 20)
     if rng.random() < 0.1:
         x = x + float(rng.uniform(-0.01, 0.01))
     if rng.random() < 0.1:

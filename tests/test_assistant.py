@@ -17,7 +17,8 @@ import pytest
 from assistant.audio.wav import read_wav, write_wav
 from assistant.journal.store import Journal
 from assistant.practices.correction import INVITE
-from scripts.corpus import spoken_turn, word_error_rate
+from scripts.corpus import spoken_turn
+from tests.support.scoring import word_error_rate
 from tests.conftest import rms
 
 GLIMMER = "The rain on the window sounded soothing tonight."

@@ -10,15 +10,11 @@ from assistant.audio.sources import TurnFeeder
 from assistant.config import ListenSettings, SttSettings
 from assistant.speech.endpoint import TAIL_S, Listener, Prompt
 from assistant.speech.transcribe import make_transcriber
-from scripts.corpus import mix_at_snr, noise
+from assistant.audio.rooms import noise
+from scripts.corpus import mix_at_snr
+from tests.support.audio import trimmed
 
 SETTINGS = ListenSettings()   # command 0.8 s, answer 2.2 s of silence
-
-
-def trimmed(samples: np.ndarray, level: int = 300) -> np.ndarray:
-    """Speech without the synthesizer's own leading and trailing quiet."""
-    loud = np.flatnonzero(np.abs(samples) > level)
-    return samples[loud[0]:loud[-1] + 1]
 
 
 def listener_for(*parts: np.ndarray, settings: ListenSettings = SETTINGS) -> Listener:

@@ -13,9 +13,10 @@ import pytest
 
 from assistant.audio.wav import write_wav
 from assistant.journal.store import Journal
-from scripts.corpus import spoken_turn, word_error_rate
+from scripts.corpus import spoken_turn
 from scripts.live_harness import Conversation, Session, Turn
 from scripts.live_room import EAR_RATE, Room
+from tests.support.scoring import word_error_rate
 
 GLIMMER = "The rain on the window sounded soothing tonight."
 DISTRESS = "I don't want to be alive anymore."

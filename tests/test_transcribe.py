@@ -11,8 +11,8 @@ from assistant.audio.wav import read_wav, write_wav
 from assistant.config import SttSettings
 from assistant.errors import GlimmerError
 from assistant.speech.transcribe import choose, make_transcriber
-from scripts.bench_speech_in import normalize, scored, wer
 from scripts.corpus import librivox_clips, mix_at_snr
+from tests.support.scoring import normalize, scored, wer
 
 SPOKEN = ("I noticed the warm light on the kitchen table this morning.",
           "My dog fell asleep with his head on my foot while I was reading.")
@@ -144,7 +144,7 @@ def test_cli_names_a_missing_or_non_audio_file(glimmer, tmp_path):
 @pytest.fixture(scope="module")
 def recordings(tmp_path_factory, speak):
     """The same three sentences (at 20, 50 and 80 s) in quiet room hiss, in a 2-minute and a 10-minute file."""
-    from scripts.bench_memory import SENTENCES, long_recording
+    from tests.support.memory import SENTENCES, long_recording
 
     folder = tmp_path_factory.mktemp("recordings")
     voices = [speak(text, seed=i) for i, text in enumerate(SENTENCES)]
@@ -154,7 +154,7 @@ def recordings(tmp_path_factory, speak):
 
 
 def test_cli_transcribes_long_recordings_utterance_by_utterance_in_constant_memory(recordings, tmp_path):
-    from scripts.bench_memory import TARGET_MB, measured
+    from tests.support.memory import TARGET_MB, measured
 
     files, starts, said = recordings
     runs = {s: measured("transcribe", "--json", str(path), env=dict(os.environ, HOME=str(tmp_path)))
@@ -172,7 +172,7 @@ def test_cli_transcribes_long_recordings_utterance_by_utterance_in_constant_memo
 
 def test_cli_gives_no_text_for_silence_or_steady_noise(glimmer, tmp_path):
     """Whisper alone wrote "You You You…" for minutes of near silence."""
-    from scripts.corpus import noise
+    from assistant.audio.rooms import noise
 
     rng = np.random.default_rng(0)
     quiet = write_wav(tmp_path / "quiet.wav", rng.integers(-1, 2, 180 * 16000).astype(np.int16))  # dither

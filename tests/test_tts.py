@@ -16,7 +16,7 @@ from assistant.speech.night import NightMode
 from assistant.speech.pacing import lengthen_breaks, sounding_span, trim, words_per_minute
 from assistant.speech.textprep import Pause, prepare
 from assistant.speech.tts import Narrator, make_voice
-from scripts.bench_tts import GLIMMER_SENTENCES, PRACTICE_PROMPT, intelligibility
+from tests.support.speech_out import GLIMMER_SENTENCES, PRACTICE_PROMPT, intelligibility
 
 DAY = NightSettings(enabled=False)
 

@@ -14,6 +14,7 @@ from assistant.audio.wav import write_wav
 from assistant.config import WakeSettings
 from assistant.errors import GlimmerError
 from assistant.speech.wake import WakeDetector
+from tests.support.audio import trimmed
 
 SEED = 50007          # held-out hibari seeds (training never uses 50000-59999)
 EARLY_S = 0.4         # a wake during the phrase's last sounds (its trailing decay) is on time too
@@ -21,11 +22,6 @@ EARLY_S = 0.4         # a wake during the phrase's last sounds (its trailing dec
 
 def _gap(seconds: float) -> np.ndarray:
     return np.zeros(int(seconds * SAMPLE_RATE), dtype=np.int16)
-
-
-def _trim(x: np.ndarray) -> np.ndarray:
-    idx = np.flatnonzero(np.abs(x.astype(np.int32)) > 0.01 * np.abs(x.astype(np.int32)).max())
-    return x[idx[0]: idx[-1] + 1]
 
 
 def _scan(audio: np.ndarray, settings: WakeSettings = WakeSettings(), chunk: int | None = None):
@@ -37,7 +33,7 @@ def _scan(audio: np.ndarray, settings: WakeSettings = WakeSettings(), chunk: int
 @pytest.fixture(scope="module")
 def phrase(speak):
     """A held-out natural "hey glimmer" between silences, and the time the phrase ends."""
-    core = _trim(speak("Hey Glimmer!", seed=SEED, speed=1.05))
+    core = trimmed(speak("Hey Glimmer!", seed=SEED, speed=1.05))
     return np.concatenate([_gap(1.0), core, _gap(1.5)]), 1.0 + len(core) / SAMPLE_RATE
 
 
@@ -66,7 +62,7 @@ def test_fires_on_the_phrase_inside_running_speech(speak):
     on_time = 0
     for k in range(5):
         first = speak(before[k], seed=SEED + 20 + 2 * k, speed=0.95)
-        core = _trim(speak("hey glimmer,", seed=SEED + 21 + 2 * k, speed=0.9 + 0.05 * k))
+        core = trimmed(speak("hey glimmer,", seed=SEED + 21 + 2 * k, speed=0.9 + 0.05 * k))
         then = speak(after[k], seed=SEED + 21 + 2 * k, speed=0.95)
         audio = np.concatenate([_gap(0.5), first, _gap(0.2), core, _gap(0.2), then, _gap(1.0)])
         end = (0.7 * SAMPLE_RATE + len(first) + len(core)) / SAMPLE_RATE
@@ -82,7 +78,7 @@ def test_fires_on_most_robotic_voices():
     voices = ("en-gb-x-gbclan+m6", "en-us+paul", "en-us+klatt2", "en-us+f3", "en-us+john", "en-gb-x-rp+f4")
     fired = 0
     for voice in voices:
-        core = _trim(Synthesizer.espeak("hey glimmer", voice=voice, words_per_minute=160))
+        core = trimmed(Synthesizer.espeak("hey glimmer", voice=voice, words_per_minute=160))
         hits = _scan(np.concatenate([_gap(1.0), core, _gap(1.5)]))
         end = 1.0 + len(core) / SAMPLE_RATE
         fired += len(hits) == 1 and end - EARLY_S <= hits[0].t <= end + 0.6

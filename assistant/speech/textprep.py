@@ -65,7 +65,7 @@ def ordinal(n: int) -> str:
     return stem + sep + last
 
 
-def _number(text: str) -> str:
+def number_words(text: str) -> str:
     """One number token ("1,250", "2.5", "07") in words."""
     whole, _, frac = text.replace(",", "").partition(".")
     words = cardinal(int(whole)) if len(whole) < 10 else " ".join(_ONES[int(d)] for d in whole)
@@ -84,10 +84,10 @@ _RULES: tuple[tuple[re.Pattern, object], ...] = (
     (re.compile(r"\b(\d{1,2}):(\d{2})\b"), _time),
     (re.compile(rf"({_NUM})\s*(%|(?:s|sec|secs|min|mins|h|hr|hrs)\b)"),
      lambda m: f"{m[1]} {_UNITS[m[2]] if m[1] != '1' else _UNITS[m[2]].rstrip('s')}"),
-    (re.compile(r"\b\d+(?:-\d+){2,}\b"), lambda m: ", ".join(_number(n) for n in m[0].split("-"))),
-    (re.compile(rf"\b({_NUM})\s*[–—-]\s*({_NUM})\b"), lambda m: f"{_number(m[1])} to {_number(m[2])}"),
+    (re.compile(r"\b\d+(?:-\d+){2,}\b"), lambda m: ", ".join(number_words(n) for n in m[0].split("-"))),
+    (re.compile(rf"\b({_NUM})\s*[–—-]\s*({_NUM})\b"), lambda m: f"{number_words(m[1])} to {number_words(m[2])}"),
     (re.compile(r"\b(\d+)(?:st|nd|rd|th)\b"), lambda m: ordinal(int(m[1]))),
-    (re.compile(rf"(?<![\w.])({_NUM})(?!\w|[.,]\d)"), lambda m: _number(m[1])),
+    (re.compile(rf"(?<![\w.])({_NUM})(?!\w|[.,]\d)"), lambda m: number_words(m[1])),
 )
 
 

@@ -10,7 +10,8 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
-from assistant.audio.frames import SAMPLE_RATE
+from assistant.audio.frames import SAMPLE_RATE, to_float, to_int16
+from assistant.audio.rooms import add_noise, reverberant
 from assistant.errors import GlimmerError
 from assistant.speech.wake import WakeDetector, normalize_phrase
 from assistant.speech.wake_features import EMB_HOP_SAMPLES, EMB_SPAN, embeddings
@@ -65,33 +66,11 @@ def template_windows(detector: WakeDetector, samples: np.ndarray, best: Try) -> 
     """The profile's templates from one try: its best window, and the same phrase's window in noise and in a
     reverberant room (copies made here), so the owner stays known when the bedroom is not quiet."""
     rng = np.random.default_rng(len(samples))
-    x = samples.astype(np.float32)
-    speech_rms = float(np.sqrt(np.mean(x[np.abs(x) > 0.05 * np.abs(x).max()] ** 2)))
-    copies = [x + _noise(rng, x.size, tilt) * speech_rms / 10 ** (snr / 20)
-              for snr, tilt in ((10.0, 1.0), (5.0, 0.0))]
-    copies.append(_room(rng, x, rt60=0.6))
-    windows = [best.window]
-    for copy in copies:
-        windows.append(score_try(detector, np.clip(copy, -32768, 32767).astype(np.int16)).window)
+    x = to_float(samples)
+    copies = [add_noise(x, kind, snr, rng, speech_above=0.05) for snr, kind in ((10.0, "pink"), (5.0, "white"))]
+    copies.append(reverberant(rng, x, rt60=0.6))
+    windows = [best.window] + [score_try(detector, to_int16(copy)).window for copy in copies]
     return [w - detector.model.embedding_mean for w in windows]
-
-
-def _noise(rng: np.random.Generator, n: int, tilt: float) -> np.ndarray:
-    """Unit-RMS noise whose power falls as 1/f**tilt (0: white, 1: pink)."""
-    spectrum = np.fft.rfft(rng.standard_normal(n))
-    spectrum /= np.maximum(np.arange(spectrum.size), 1) ** (tilt / 2)
-    y = np.fft.irfft(spectrum, n)
-    return (y / max(1e-9, float(np.sqrt(np.mean(y ** 2))))).astype(np.float32)
-
-
-def _room(rng: np.random.Generator, x: np.ndarray, rt60: float) -> np.ndarray:
-    """x in a room: the direct sound and an exponentially decaying tail, at the same loudness."""
-    t = np.arange(int(rt60 * SAMPLE_RATE)) / SAMPLE_RATE
-    ir = rng.standard_normal(t.size) * np.exp(-6.9 * t / rt60) * 0.3
-    ir[0] = 1.0
-    n = x.size + ir.size
-    y = np.fft.irfft(np.fft.rfft(x, n) * np.fft.rfft(ir, n), n)[: x.size]
-    return (y * np.sqrt(np.sum(x ** 2) / max(1e-9, float(np.sum(y ** 2))))).astype(np.float32)
 
 
 def _after_speech(samples: np.ndarray, n_windows: int) -> int:
