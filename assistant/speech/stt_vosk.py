@@ -11,7 +11,7 @@ import numpy as np
 
 from assistant.errors import GlimmerError
 from assistant.speech.models import model_kind
-from assistant.speech.transcribe import Transcript, Word
+from assistant.speech.transcript import Transcript, Word
 
 CHUNK = 4000   # samples fed per AcceptWaveform call (0.25 s)
 
