@@ -5,15 +5,14 @@ pass, and starts a fresh turn (the microphone drops what it captured while Glimm
 """
 
 import time
-from dataclasses import dataclass
 
 import numpy as np
 
 from assistant.audio.sources import AudioSource
 from assistant.events import Emit
-from assistant.practices.runner import Heard
+from assistant.practices.ports import Heard
 from assistant.speech.endpoint import Listener, Prompt
-from assistant.speech.transcribe import Transcriber
+from assistant.speech.transcript import Transcriber
 from assistant.speech.tts import Narrator
 
 # A bedroom's echo of the last syllable or earcon has faded by then; an answer that starts right after
@@ -21,15 +20,6 @@ from assistant.speech.tts import Narrator
 ECHO_TAIL_S = 0.15
 SLOWER_STEP = 0.88  # each "slower": about 12 % slower speech and pace
 SLOWEST = 0.78      # about 100 words per minute: slower than that drags (GUIDE section 5)
-
-
-@dataclass
-class Utterance:
-    """The last thing heard, with its audio (kept in the journal only with journal.keep_audio)."""
-
-    text: str
-    confidence: float
-    audio: np.ndarray
 
 
 class SpokenDialog:
@@ -42,7 +32,6 @@ class SpokenDialog:
         self.listener = listener
         self.transcriber = transcriber
         self.emit = emit
-        self.last: Utterance | None = None
         self.speed = 1.0
 
     def say(self, text: str) -> None:
@@ -62,15 +51,14 @@ class SpokenDialog:
         """Real silence of `seconds`, listening all the while: the words if someone spoke, else None."""
         self._ready_to_listen(new_turn=False)
         self.narrator.silence(seconds)
-        return self._transcribe(self.listener.listen("command", seconds))
+        return self._transcribe(self.listener.listen("command", seconds)).text or None
 
     def listen(self, kind: str, timeout_s: float) -> Heard:
         """Wait up to `timeout_s` for the person to speak; empty text when they stay silent."""
         self._ready_to_listen(new_turn=True)
-        text = self._transcribe(self.listener.listen(kind, timeout_s))
-        return Heard(text or "", self.last.confidence if text and self.last else 0.0)
+        return self._transcribe(self.listener.listen(kind, timeout_s))
 
-    def hear_request(self, preroll: np.ndarray, wait_s: float, timeout_s: float) -> str | None:
+    def hear_request(self, preroll: np.ndarray, wait_s: float, timeout_s: float) -> Heard:
         """What the person asks for after the wake phrase (`preroll`: what was heard right after it): in the
         same breath, or after a pause. When nothing has started after `wait_s` the listening chime plays and
         listening goes on without a break for `timeout_s` more, so a request that starts over the chime or
@@ -96,13 +84,13 @@ class SpokenDialog:
         elif new_turn:
             self.source.begin_turn()
 
-    def _transcribe(self, audio: np.ndarray | None) -> str | None:
+    def _transcribe(self, audio: np.ndarray | None) -> Heard:
+        """The words in `audio`, with their confidence and the audio itself; an empty Heard when none."""
         if audio is None:
-            return None
+            return Heard()
         transcript = self.transcriber.transcribe(audio)
         text = transcript.text.strip()
         if not text:
-            return None
-        self.last = Utterance(text, transcript.confidence, audio)
+            return Heard()
         self.emit({"event": "heard", "text": text})
-        return text
+        return Heard(text, transcript.confidence, audio)

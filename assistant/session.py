@@ -2,7 +2,7 @@
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import numpy as np
@@ -14,6 +14,7 @@ from assistant.intents import Intent, parse_intent
 from assistant.journal.replay import pick_for_replay
 from assistant.journal.store import Journal
 from assistant.practices.library import PracticeLibrary
+from assistant.practices.ports import Heard
 from assistant.practices.runner import run_practice
 from assistant.safety import is_distress, offer_support
 
@@ -27,23 +28,18 @@ REASK = "Sorry, I didn't quite catch that. You could say: I have a glimmer, guid
 
 @dataclass
 class SessionJournal:
-    """The journal as a session writes to it: entries get the spoken audio when keep_audio is on."""
+    """The journal as a session writes to it: each entry announced as it is saved. The audio is the one the
+    words were heard in (a practice's answer, or the request after the wake phrase), kept only with
+    journal.keep_audio."""
 
     journal: Journal
-    dialog: SpokenDialog
     emit: Emit
     saved: list[int] = field(default_factory=list)   # ids committed in this session
 
     def add(self, text: str, *, practice: str | None = None, senses: Sequence[str] = (),
             calm_before: int | None = None, calm_after: int | None = None,
-            confidence: float | None = None) -> int:
+            confidence: float | None = None, audio: np.ndarray | None = None) -> int:
         """Save durably, announce it as a `journal` event, and return the id."""
-        last = self.dialog.last
-        # The words may be the end of what was heard (a leading "hey glimmer" is not part of the glimmer).
-        heard = last if last is not None and last.text.endswith(text) else None
-        audio = heard.audio if heard else None
-        if confidence is None and heard:
-            confidence = heard.confidence
         entry_id = self.journal.add(text, practice=practice, senses=senses, calm_before=calm_before,
                                     calm_after=calm_after, confidence=confidence, audio=audio)
         self.saved.append(entry_id)
@@ -66,30 +62,31 @@ class Session:
                  library: PracticeLibrary, emit: Emit) -> None:
         self.settings = settings
         self.dialog = dialog
-        self.journal = SessionJournal(journal, dialog, emit)
+        self.journal = SessionJournal(journal, emit)
         self.store = journal
         self.library = library
         self.emit = emit
 
     def run(self, after_wake: np.ndarray) -> None:
         """Handle the request that follows the wake phrase (`after_wake`: audio already heard after it)."""
-        text = self.dialog.hear_request(after_wake, ONE_SHOT_WAIT_S, self.settings.listen.answer_timeout_s)
-        intent = self._understand(text or "")
+        heard = self.dialog.hear_request(after_wake, ONE_SHOT_WAIT_S, self.settings.listen.answer_timeout_s)
+        intent = self._understand(heard.text)
         if intent.name == "unclear":
-            intent = self._understand(self._ask(REASK))
+            heard = self._ask(REASK)
+            intent = self._understand(heard.text)
         self.emit({"event": "intent", "name": intent.name})
-        self._act(intent)
+        self._act(intent, heard)
 
-    def _ask(self, question: str) -> str:
+    def _ask(self, question: str) -> Heard:
         self.dialog.say(question)
-        return self.dialog.listen("command", self.settings.listen.answer_timeout_s).text
+        return self.dialog.listen("command", self.settings.listen.answer_timeout_s)
 
     def _understand(self, text: str) -> Intent:
         if is_distress(text):
             return Intent("support", text)
         return parse_intent(text)
 
-    def _act(self, intent: Intent) -> None:
+    def _act(self, intent: Intent, heard: Heard) -> None:
         name = intent.name
         if name == "support":
             self.support()
@@ -100,7 +97,7 @@ class Session:
         elif name == "replay":
             self._replay()
         elif name == "glimmer":
-            self._keep_one_shot(intent.text)
+            self._keep_one_shot(replace(heard, text=intent.text))
         else:
             self._practice(name, {})
 
@@ -108,9 +105,10 @@ class Session:
         """The distress response: gentle, honest, the crisis line; nothing is saved."""
         offer_support(self.dialog, self.settings.safety, self.emit)
 
-    def _keep_one_shot(self, text: str) -> None:
-        """A glimmer said with the wake phrase: the linger practice keeps it, reads it back, offers a moment."""
-        self._practice("linger", {"glimmer": text})
+    def _keep_one_shot(self, glimmer: Heard) -> None:
+        """A glimmer said with the wake phrase: the linger practice keeps it, reads it back, offers a moment.
+        `glimmer`: its words (without a leading "hey glimmer"), in the audio of the whole request."""
+        self._practice("linger", {"glimmer": glimmer})
 
     def _replay(self) -> None:
         entry = pick_for_replay(self.store)

@@ -8,6 +8,7 @@ import pytest
 
 from assistant.errors import GlimmerError
 from assistant.speech import models
+from assistant.speech.model_download import download
 from assistant.speech.models import Downloadable, Remote
 
 
@@ -32,7 +33,7 @@ MODEL = {"vosk-model-test/am/final.mdl": b"acoustic", "vosk-model-test/conf/mode
 def test_download_verifies_unpacks_and_installs_in_one_move(folder, tmp_path):
     entry = Downloadable("vosk-model-test", "vosk", (vosk_zip(tmp_path, MODEL),), "test")
     seen = []
-    installed = models.download(entry, progress=lambda name, done, total: seen.append((done, total)))
+    installed = download(entry, progress=lambda name, done, total: seen.append((done, total)))
     assert installed == folder / "vosk-model-test" and models.model_kind(installed) == "vosk"
     assert seen[-1][0] == seen[-1][1]
     assert models.recorded_sums(installed) == {"vosk-model-test.zip": entry.files[0].sha256}
@@ -44,21 +45,21 @@ def test_a_wrong_checksum_installs_nothing(folder, tmp_path):
     remote = vosk_zip(tmp_path, MODEL)
     entry = Downloadable("vosk-model-test", "vosk", (Remote(remote.url, "0" * 64, remote.size),), "test")
     with pytest.raises(GlimmerError, match="SHA-256"):
-        models.download(entry)
+        download(entry)
     assert list(folder.iterdir()) == []
 
 
 def test_an_archive_escaping_the_folder_is_refused(folder, tmp_path):
     entry = Downloadable("vosk-model-test", "vosk", (vosk_zip(tmp_path, {"../evil/am/final.mdl": b"x"}),), "t")
     with pytest.raises(GlimmerError, match="unsafe path"):
-        models.download(entry)
+        download(entry)
     assert not (folder.parent / "evil").exists()
 
 
 def test_offline_is_one_clear_line(folder):
     entry = Downloadable("whisper-test", "whisper", (Remote("http://127.0.0.1:9/model.bin", None, 1),), "t")
     with pytest.raises(GlimmerError, match="cannot download model.bin from 127.0.0.1:9 .*offline"):
-        models.download(entry)
+        download(entry)
 
 
 def test_catalog_names_and_pinned_vosk_checksum():

@@ -6,12 +6,15 @@ Journal; tests/test_practices_spoken.py runs the same practices through the real
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pytest
 
+from assistant.audio.wav import read_wav
 from assistant.config import PracticesSettings, SafetySettings
 from assistant.journal.store import Journal
 from assistant.practices.library import PracticeLibrary
-from assistant.practices.runner import Heard, run_practice
+from assistant.practices.ports import Heard
+from assistant.practices.runner import run_practice
 from assistant.practices.schema import parse_practice
 
 
@@ -31,6 +34,7 @@ class ScriptedDialog:
     pauses: list[float] = field(default_factory=list)
     chimes: list[str] = field(default_factory=list)
     log: list[str] = field(default_factory=list)
+    audio: dict[str, np.ndarray] = field(default_factory=dict)   # the samples each answer is heard in
 
     def say(self, text: str) -> None:
         self.said.append(text)
@@ -46,7 +50,7 @@ class ScriptedDialog:
     def listen(self, kind: str, timeout_s: float) -> Heard:
         text = self.script.pop(0) if self.script and isinstance(self.script[0], str) else ""
         self.log.append(f"listen {kind} {timeout_s:g}: {text!r}")
-        return Heard(text, 0.9 if text else 0.0)
+        return Heard(text, 0.9 if text else 0.0, self.audio.get(text))
 
     def chime(self, name: str) -> None:
         self.chimes.append(name)
@@ -323,3 +327,25 @@ def test_correct_off_keeps_without_a_read_back_and_read_back_is_worded_by_the_pr
     run_practice(worded, dialog, journal, lambda e: None)
     assert dialog.said[1] == "Kept: the sun. If I got that wrong, you can say change it, or undo."
     assert texts(journal) == [("the moon", "p", ())]
+
+
+def test_a_kept_glimmer_keeps_the_audio_and_confidence_it_was_heard_in(tmp_path):
+    said = {words: np.full(16000, 100 * (n + 1), dtype=np.int16)
+            for n, words in enumerate(["the moon", "seven", "the full moon", "the sun", "the warm radiator"])}
+    practice = parse_practice("name: p\ntitle: P\ndescription: d\nminutes: 1\nsteps:\n"
+                              "  - listen: What?\n    keep: g\n  - rate: How calm, from zero to ten?\n    keep: calm\n"
+                              "  - capture: g\n    calm_after: calm\n", "p.yaml")
+    with Journal.open(tmp_path / "journal.db", keep_audio=True) as journal:
+        run_practice(practice, ScriptedDialog(["the moon", "seven", "change it", "the full moon"], audio=said),
+                     journal, lambda e: None)
+        handed = Heard("the warm radiator", 0.7, said["the warm radiator"])
+        run_practice(parse_practice("name: q\ntitle: Q\ndescription: d\nminutes: 1\nsteps:\n"
+                                    "  - listen: What?\n    keep: g\n  - capture: g\n    correct: no\n"
+                                    "  - listen: And?\n    keep: h\n  - capture: h\n    correct: no\n", "q.yaml"),
+                     ScriptedDialog([]), journal, lambda e: None, {"g": handed, "h": "the sun"})
+        entries = journal.list(oldest_first=True)
+    assert [(e.text, e.calm_after, e.confidence) for e in entries] == [
+        ("the full moon", 7, 0.9), ("the warm radiator", None, 0.7), ("the sun", None, None)]
+    assert np.array_equal(read_wav(entries[0].audio_path), said["the full moon"])   # not the rating's
+    assert np.array_equal(read_wav(entries[1].audio_path), said["the warm radiator"])
+    assert entries[2].audio_path is None   # words handed in without their audio

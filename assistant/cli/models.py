@@ -60,6 +60,7 @@ def run_list(args: argparse.Namespace, settings) -> int:  # noqa: ANN001 (Settin
 def run_download(args: argparse.Namespace, settings) -> int:  # noqa: ANN001
     """Fetch, verify and install one model, with a progress bar on stderr."""
     from assistant.speech import models
+    from assistant.speech.model_download import download
 
     entry = models.find_downloadable(args.name)
 
@@ -69,7 +70,7 @@ def run_download(args: argparse.Namespace, settings) -> int:  # noqa: ANN001
         print(f"\r{name:18.18s} [{'#' * filled}{'.' * (30 - filled)}] {done / 1e6:7.1f}/{total / 1e6:.1f} MB",
               end="" if done < total else "\n", file=sys.stderr, flush=True)
 
-    folder = models.download(entry, progress=bar if sys.stderr.isatty() else None)
+    folder = download(entry, progress=bar if sys.stderr.isatty() else None)
     print(f"{entry.name}: installed in {folder} (SHA-256 checked: "
           f"{'pinned' if all(r.sha256 for r in entry.files) else 'recorded in ' + models.SUMS})")
     return 0

@@ -7,15 +7,15 @@ JournalSink's (they see the words as they are really spoken and saved).
 """
 
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Protocol
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from assistant.config import SafetySettings
 from assistant.controls import Control, parse_control
 from assistant.practices import correction
 from assistant.practices.answers import choose_option, is_nothing, parse_rating
 from assistant.practices.correction import Correction, parse_correction
+from assistant.practices.ports import Dialog, Heard, JournalSink
 from assistant.practices.schema import (DEFAULT_READ_BACK, END, Capture, Chime, Choose, Listen, Pause, Practice,
                                         Rate, Say, Step, placeholders)
 from assistant.safety import is_distress, offer_support
@@ -37,33 +37,6 @@ ON_HOLD = "Of course. I'll wait. Say continue when you're ready, or stop to fini
 SLOWING = "Of course. I'll go more slowly."
 
 
-@dataclass(frozen=True)
-class Heard:
-    """What the person said at a listening moment: "" on silence."""
-
-    text: str
-    confidence: float = 0.0
-
-
-class Dialog(Protocol):
-    """Speech out and listening in, as the assistant loop provides them."""
-
-    def say(self, text: str) -> None: ...
-    def pause(self, seconds: float) -> str | None: ...  # exact silence; heard text if speech occurred
-    def listen(self, kind: str, timeout_s: float) -> Heard: ...
-    def chime(self, name: str) -> None: ...
-    def slower(self) -> None: ...  # speak more slowly from now on
-
-
-class JournalSink(Protocol):
-    """Where captured glimmers go."""
-
-    def add(self, text: str, *, practice: str | None = None, senses: Sequence[str] = (),
-            calm_before: int | None = None, calm_after: int | None = None,
-            confidence: float | None = None) -> int: ...
-    def delete(self, entry_id: int) -> bool: ...  # removed for good; False if there is no such entry
-
-
 @dataclass
 class PracticeResult:
     """How a practice ended and what it gathered."""
@@ -80,7 +53,8 @@ def run_practice(practice: Practice, dialog: Dialog, journal: JournalSink, emit:
     """Run `practice` to its end, a spoken "stop", or a distress response.
 
     `context` may hand in values by name: "replay" (words of a past glimmer), or the answer to a listen
-    step already spoken (e.g. {"glimmer": "the heron"} right after the wake phrase), which is then not asked.
+    step already spoken (e.g. {"glimmer": "the heron"} right after the wake phrase), which is then not asked;
+    handed in as a Heard, its confidence and audio go to the journal with it.
     """
     return _Session(practice, dialog, journal, emit, dict(context or {}), safety or SafetySettings()).run()
 
@@ -95,9 +69,12 @@ class _Distress(Exception):
 
 @dataclass(frozen=True)
 class _Answer:
-    text: str = ""
-    confidence: float = 0.0
+    heard: Heard = Heard()  # the words (stripped), with their confidence and audio
     control: Control | None = None  # SKIP or CONTINUE; the others are handled while listening
+
+    @property
+    def text(self) -> str:
+        return self.heard.text
 
     @property
     def silent(self) -> bool:
@@ -109,9 +86,10 @@ class _Session:
                  emit: Callable[[dict], None], context: dict, safety: SafetySettings):
         self.practice, self.dialog, self.journal, self.emit, self.safety = practice, dialog, journal, emit, safety
         self.result = PracticeResult(practice.name, "finished")
-        self.values: dict[str, str | None] = {k: str(v) for k, v in context.items() if v}
+        said = {k: v.text if isinstance(v, Heard) else v for k, v in context.items()}
+        self.values: dict[str, str | None] = {k: str(v) for k, v in said.items() if v}
         self.handed_in = set(self.values)  # answers already spoken: each skips its listen step once
-        self.confidence: dict[str, float] = {}
+        self.heard: dict[str, Heard] = {k: v for k, v in context.items() if isinstance(v, Heard)}  # with audio
         self.pace = 1.0
         self.last_prompt = ""
 
@@ -197,8 +175,7 @@ class _Session:
             if target is None:
                 self.speak(AFTER_NOTHING, remember=False)
             return target
-        self.values[step.keep] = answer.text
-        self.confidence[step.keep] = answer.confidence
+        self.values[step.keep], self.heard[step.keep] = answer.text, answer.heard
         return None
 
     def capture(self, step: Capture) -> str | None:
@@ -221,10 +198,12 @@ class _Session:
 
     def keep(self, step: Capture) -> int:
         """Save the value kept as `step.value` to the journal, with a chime once it is durable."""
+        heard = self.heard.get(step.value)
         entry = self.journal.add(self.values[step.value], practice=self.practice.name, senses=step.senses,
                                  calm_before=self.result.ratings.get(step.calm_before or ""),
                                  calm_after=self.result.ratings.get(step.calm_after or ""),
-                                 confidence=self.confidence.get(step.value))
+                                 confidence=heard.confidence if heard else None,
+                                 audio=heard.audio if heard else None)
         self.result.entries.append(entry)
         self.dialog.chime("saved")
         return entry
@@ -240,7 +219,7 @@ class _Session:
         if answer.silent or answer.control is not None or wish is not None or is_nothing(answer.text):
             self.speak(correction.LEFT_AS_IT_WAS, remember=False)
             return None
-        self.values[step.value], self.confidence[step.value] = answer.text, answer.confidence
+        self.values[step.value], self.heard[step.value] = answer.text, answer.heard
         self.keep(step)
         self.forget(step, entry, cleared=False)
         self.speak(self.render(f"Thank you. I've kept your new words: {{{step.value}}}.") or "Thank you.",
@@ -317,9 +296,9 @@ class _Session:
                 return _Answer()
             control = self.interrupt(text)
             if control is None:
-                return _Answer(text, heard.confidence)
+                return _Answer(replace(heard, text=text))
             if control in (Control.SKIP, Control.CONTINUE):
-                return _Answer(text, heard.confidence, control)
+                return _Answer(replace(heard, text=text), control)
             if control is not Control.REPEAT:  # after a hold or slowing down, the question again
                 self.speak(self.last_prompt)
 

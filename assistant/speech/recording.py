@@ -17,7 +17,7 @@ from assistant.audio.frames import SAMPLE_RATE
 from assistant.audio.sources import WavFileSource
 from assistant.config import ListenSettings
 from assistant.speech.endpoint import FRAME_S, Listener
-from assistant.speech.transcribe import Transcriber, Transcript, Word
+from assistant.speech.transcript import Transcriber, Transcript, Word
 
 MARGIN_S = 1.0   # listened past the file's expected end: resampling may make it a little longer
 

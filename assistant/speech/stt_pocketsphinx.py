@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.errors import GlimmerError
-from assistant.speech.transcribe import Transcript, Word
+from assistant.speech.transcript import Transcript, Word
 
 FRAMES_PER_S = 100
 _FILLER = re.compile(r"^(<.*>|\[.*\]|\+\+.*\+\+)$")

@@ -1,29 +1,24 @@
-"""vosk (Kaldi) transcriber: streaming recognition with word times and confidences, and grammar mode."""
+"""vosk (Kaldi) transcriber: streaming recognition with word times and confidences."""
 
 from __future__ import annotations
 
-import copy
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 
 from assistant.errors import GlimmerError
 from assistant.speech.models import model_kind
-from assistant.speech.transcribe import Transcript, Word
+from assistant.speech.transcript import Transcript, Word
 
 CHUNK = 4000   # samples fed per AcceptWaveform call (0.25 s)
 
 
 class VoskTranscriber:
-    """One vosk model in memory; each utterance gets a fresh KaldiRecognizer over it.
+    """One vosk model in memory; each utterance gets a fresh KaldiRecognizer over it."""
 
-    `grammar`: a list of phrases; recognition is then limited to those words (fast and robust for short
-    commands). "[unk]" in the list lets anything else come back as "[unk]".
-    """
-
-    def __init__(self, model: Path, grammar: Sequence[str] | None = None) -> None:
+    def __init__(self, model: Path) -> None:
         model = Path(model)
         if not model.is_dir():
             raise GlimmerError(f"vosk model {model}: no such folder; see 'glimmer models list'")
@@ -37,20 +32,10 @@ class VoskTranscriber:
         except Exception as err:  # vosk raises a bare Exception when Kaldi cannot read the files
             raise GlimmerError(f"vosk model {model} could not be loaded ({err}); download it again") from None
         self._vosk = vosk
-        self.grammar = list(grammar) if grammar else None
-
-    def restricted(self, phrases: Sequence[str]) -> VoskTranscriber:
-        """The same loaded model, recognizing only `phrases` (grammar mode)."""
-        view = copy.copy(self)
-        view.grammar = list(phrases)
-        return view
 
     def recognizer(self):  # noqa: ANN201 (vosk.KaldiRecognizer)
-        """A fresh streaming recognizer (16 kHz, word times on, the grammar if one is set)."""
-        if self.grammar:
-            rec = self._vosk.KaldiRecognizer(self._model, 16000, json.dumps(self.grammar, ensure_ascii=False))
-        else:
-            rec = self._vosk.KaldiRecognizer(self._model, 16000)
+        """A fresh streaming recognizer (16 kHz, word times on)."""
+        rec = self._vosk.KaldiRecognizer(self._model, 16000)
         rec.SetWords(True)
         return rec
 

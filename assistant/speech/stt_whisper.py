@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.audio.frames import SAMPLE_RATE, to_float
-from assistant.speech.transcribe import Transcript, Word
+from assistant.speech.transcript import Transcript, Word
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,8 @@
 """Transcription: one utterance (16 kHz mono int16) in, text with word times and a confidence out.
 
-Engines sit behind the one-method Transcriber protocol; `make_transcriber` picks one from the settings and
-loads it once, lazily, on first use. Engine modules import their heavy libraries inside constructors.
+Engines sit behind the one-method Transcriber protocol (speech/transcript.py); `make_transcriber` picks one
+from the settings and loads it once, lazily, on first use. Engine modules import their heavy libraries
+inside constructors.
 """
 
 from __future__ import annotations
@@ -9,41 +10,15 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 
 from assistant.config import SttSettings
 from assistant.errors import GlimmerError
 from assistant.speech import models
+from assistant.speech.transcript import Transcriber, Transcript
 
 ENGINES = ("whisper", "vosk", "pocketsphinx")
-
-
-@dataclass(frozen=True)
-class Word:
-    """One recognized word; times in seconds from the start of the utterance, confidence 0..1."""
-
-    text: str
-    start: float
-    end: float
-    confidence: float
-
-
-@dataclass(frozen=True)
-class Transcript:
-    """What was said: the text, its words, and an overall confidence 0..1 (0 when nothing was heard)."""
-
-    text: str
-    words: tuple[Word, ...] = ()
-    confidence: float = 0.0
-
-
-class Transcriber(Protocol):
-    """Turns one utterance into a Transcript."""
-
-    def transcribe(self, samples: np.ndarray) -> Transcript:
-        """`samples`: int16 16 kHz mono."""
 
 
 @dataclass(frozen=True)
