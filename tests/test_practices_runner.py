@@ -13,6 +13,7 @@ from assistant.journal.store import Journal
 from assistant.practices.library import PracticeLibrary
 from assistant.practices.runner import Heard, run_practice
 from assistant.practices.schema import parse_practice
+from assistant.speech.pacing import Tempo
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class ScriptedDialog:
     pauses: list[float] = field(default_factory=list)
     chimes: list[str] = field(default_factory=list)
     log: list[str] = field(default_factory=list)
+    tempo: Tempo = Tempo()
 
     def say(self, text: str) -> None:
         self.said.append(text)
@@ -52,6 +54,7 @@ class ScriptedDialog:
         self.chimes.append(name)
 
     def slower(self) -> None:
+        self.tempo = self.tempo.slower()
         self.log.append("slower")
 
     def spoke(self, fragment: str) -> bool:
@@ -175,7 +178,7 @@ def test_repeat_slower_pause_continue_skip(library, journal):
     assert dialog.spoke("I'll go more slowly") and dialog.spoke("Say continue when you're ready")
     assert dialog.spoke("Nothing today is a complete answer")  # skip is a complete answer
     assert result.status == "finished" and texts(journal) == []
-    assert 2.0 * 0.25 in dialog.pauses  # room between sentences once slower
+    assert "listen answer 12.5: 'skip'" in dialog.log  # a quarter more time to answer once slower
     assert "slower" in dialog.log  # and the voice itself slows down
 
 

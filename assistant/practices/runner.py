@@ -19,13 +19,13 @@ from assistant.practices.correction import Correction, parse_correction
 from assistant.practices.schema import (DEFAULT_READ_BACK, END, Capture, Chime, Choose, Listen, Pause, Practice,
                                         Rate, Say, Step, placeholders)
 from assistant.safety import is_distress, offer_support
+from assistant.speech.pacing import Tempo
 from assistant.speech.textprep import without_pauses
 
 MAX_STEPS = 500  # a guard against a practice whose jumps loop for ever
 HOLD_WAIT_S = 30.0  # while paused: one listening window ...
 HOLD_WINDOWS = 10  # ... this many times (five minutes), then the practice ends gently
 QUIET_ANNOUNCE_S = 10.0  # silences longer than this are announced
-MAX_PACE = 1.75
 CORRECTION_WAIT_S = 10.0  # after the read-back: silence this long and the practice goes on
 
 DEFAULT_REASK = "Take your time. Anything small is fine, or you can say nothing."
@@ -48,11 +48,13 @@ class Heard:
 class Dialog(Protocol):
     """Speech out and listening in, as the assistant loop provides them."""
 
+    @property
+    def tempo(self) -> Tempo: ...  # how slowly to speak, pause and wait: the usual pace until "slower"
     def say(self, text: str) -> None: ...
     def pause(self, seconds: float) -> str | None: ...  # exact silence; heard text if speech occurred
     def listen(self, kind: str, timeout_s: float) -> Heard: ...
     def chime(self, name: str) -> None: ...
-    def slower(self) -> None: ...  # speak more slowly from now on
+    def slower(self) -> None: ...  # speak more slowly from now on (one step of Tempo)
 
 
 class JournalSink(Protocol):
@@ -112,7 +114,6 @@ class _Session:
         self.values: dict[str, str | None] = {k: str(v) for k, v in context.items() if v}
         self.handed_in = set(self.values)  # answers already spoken: each skips its listen step once
         self.confidence: dict[str, float] = {}
-        self.pace = 1.0
         self.last_prompt = ""
 
     # -- flow -----------------------------------------------------------------------------------------------
@@ -167,7 +168,7 @@ class _Session:
 
     # -- steps ----------------------------------------------------------------------------------------------
     def pause(self, step: Pause) -> None:
-        seconds = step.seconds * self.pace
+        seconds = self.dialog.tempo.stretch(step.seconds)
         if seconds > QUIET_ANNOUNCE_S:
             self.speak(self.render(step.announce) or f"I'll be quiet for about {_seconds_words(seconds)}.",
                        remember=False)
@@ -296,22 +297,16 @@ class _Session:
 
     # -- speaking and listening -----------------------------------------------------------------------------
     def speak(self, text: str, remember: bool = True) -> None:
-        """Say `text` (sentence by sentence with extra room once "slower" was asked for)."""
+        """Say `text`; a prompt is remembered so that "repeat" says it again."""
         if remember:
             self.last_prompt = text
-        sentences = [text] if self.pace == 1.0 else re.split(r"(?<=[.!?])\s+", text)
-        for number, sentence in enumerate(sentences):
-            self.dialog.say(sentence)
-            if number < len(sentences) - 1:
-                heard = self.dialog.pause(2.0 * (self.pace - 1.0))
-                if heard:
-                    self.interrupt(heard)
+        self.dialog.say(text)
 
     def ask(self, prompt: str, timeout: float) -> _Answer:
         """Speak `prompt` and listen; stop, pause, repeat and slower are handled here."""
         self.speak(prompt)
         while True:
-            heard = self.dialog.listen("answer", timeout * self.pace)
+            heard = self.dialog.listen("answer", self.dialog.tempo.stretch(timeout))
             text = heard.text.strip()
             if not text:
                 return _Answer()
@@ -335,7 +330,6 @@ class _Session:
         elif control is Control.REPEAT:
             self.speak(self.last_prompt)
         elif control is Control.SLOWER:
-            self.pace = min(self.pace + 0.25, MAX_PACE)
             self.dialog.slower()
             self.speak(SLOWING, remember=False)
         return control
