@@ -11,7 +11,7 @@ import numpy as np
 
 from assistant.audio.sources import AudioSource
 from assistant.events import Emit
-from assistant.practices.runner import Heard
+from assistant.practices.ports import Heard
 from assistant.speech.endpoint import Listener, Prompt
 from assistant.speech.pacing import Tempo
 from assistant.speech.transcribe import Transcriber

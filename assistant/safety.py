@@ -17,13 +17,10 @@ Choices, written down so they can be argued with:
 
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from assistant.config import SafetySettings
 from assistant.controls import Control, normalise, parse_control
-
-if TYPE_CHECKING:
-    from assistant.practices.runner import Dialog
+from assistant.practices.ports import Dialog
 
 OFFER_WAIT_S = 10.0  # how long to listen for "repeat" after the support message
 
@@ -81,7 +78,7 @@ def _spoken(text: str) -> str:
     return re.sub(r"\d{2,}", lambda m: " ".join(m.group()), text)
 
 
-def offer_support(dialog: "Dialog", settings: SafetySettings, emit: Callable[[dict], None]) -> None:
+def offer_support(dialog: Dialog, settings: SafetySettings, emit: Callable[[dict], None]) -> None:
     """Speak the support message and, if asked ("repeat", "yes"), the numbers once more. Contacts no one."""
     lines = support_message(settings)
     emit({"event": "support"})

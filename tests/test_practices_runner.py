@@ -11,7 +11,8 @@ import pytest
 from assistant.config import PracticesSettings, SafetySettings
 from assistant.journal.store import Journal
 from assistant.practices.library import PracticeLibrary
-from assistant.practices.runner import Heard, run_practice
+from assistant.practices.ports import Heard
+from assistant.practices.runner import run_practice
 from assistant.practices.schema import parse_practice
 from assistant.speech.pacing import Tempo
 
