@@ -14,7 +14,7 @@ from assistant.intents import Intent, parse_intent
 from assistant.journal.store import Journal, pick_for_replay
 from assistant.practices.library import PracticeLibrary
 from assistant.practices.runner import run_practice
-from assistant.safety import is_distress, offer_support
+from assistant.safety import offer_support
 
 log = logging.getLogger(__name__)
 
@@ -73,20 +73,15 @@ class Session:
     def run(self, after_wake: np.ndarray) -> None:
         """Handle the request that follows the wake phrase (`after_wake`: audio already heard after it)."""
         text = self.dialog.hear_request(after_wake, ONE_SHOT_WAIT_S, self.settings.listen.answer_timeout_s)
-        intent = self._understand(text or "")
+        intent = parse_intent(text or "")
         if intent.name == "unclear":
-            intent = self._understand(self._ask(REASK))
+            intent = parse_intent(self._ask(REASK))
         self.emit({"event": "intent", "name": intent.name})
         self._act(intent)
 
     def _ask(self, question: str) -> str:
         self.dialog.say(question)
         return self.dialog.listen("command", self.settings.listen.answer_timeout_s).text
-
-    def _understand(self, text: str) -> Intent:
-        if is_distress(text):
-            return Intent("support", text)
-        return parse_intent(text)
 
     def _act(self, intent: Intent) -> None:
         name = intent.name

@@ -199,6 +199,13 @@ def test_distress_heard_during_a_pause_or_a_hold(library, journal):
     assert result.status == "support"
 
 
+def test_while_on_hold_pause_keeps_waiting_and_stop_ends(library, journal):
+    result, dialog, _ = run(library, journal, "capture", ["hold on", "", "wait", "stop"])
+    assert result.status == "stopped" and dialog.said.count("Okay.") == 0
+    assert [line for line in dialog.log if line.startswith("listen command")] == [
+        "listen command 30: ''", "listen command 30: 'wait'", "listen command 30: 'stop'"]
+
+
 def test_support_uses_the_configured_crisis_line(library, journal):
     dialog, events = ScriptedDialog(["I want to kill myself"]), []
     run_practice(library.get("capture"), dialog, journal, events.append,

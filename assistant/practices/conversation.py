@@ -1,7 +1,8 @@
 """A practice in progress: what it has gathered, and how it speaks, asks and hears through the Dialog.
 
-Every heard utterance is first checked for distress (the practice ends at once with the support response),
-then for a spoken control (stop, pause/continue, repeat, slower, skip), and only then taken as an answer.
+Every utterance heard during a practice goes through `hear`, the one place it is checked: distress first
+(the practice ends at once with the support response), then "stop", then the other spoken controls; only
+what is none of these is taken as an answer.
 """
 
 import re
@@ -94,13 +95,18 @@ class Conversation:
             if control is not Control.REPEAT:  # after a hold or slowing down, the question again
                 self.speak(self.last_prompt)
 
-    def interrupt(self, text: str) -> Control | None:
-        """React to something heard: distress and stop end the practice; pause waits; repeat, slower act."""
+    def hear(self, text: str) -> Control | None:
+        """The control `text` asks for, None for an answer; raises Distressed or Stopped to end the practice."""
         if is_distress(text):
             raise Distressed
         control = parse_control(text)
         if control is Control.STOP:
             raise Stopped
+        return control
+
+    def interrupt(self, text: str) -> Control | None:
+        """React to something heard: distress and stop end the practice; pause waits; repeat, slower act."""
+        control = self.hear(text)
         if control is Control.PAUSE:
             self.hold()
         elif control is Control.REPEAT:
@@ -115,14 +121,7 @@ class Conversation:
         self.speak(ON_HOLD, remember=False)
         for _ in range(HOLD_WINDOWS):
             text = self.dialog.listen("command", HOLD_WAIT_S).text.strip()
-            if not text:
-                continue
-            if is_distress(text):
-                raise Distressed
-            control = parse_control(text)
-            if control is Control.STOP:
-                raise Stopped
-            if control is not Control.PAUSE:
+            if text and self.hear(text) is not Control.PAUSE:
                 self.speak("Okay.", remember=False)
                 return
         raise Stopped

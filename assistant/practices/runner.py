@@ -1,8 +1,9 @@
 """Runs one practice through a Dialog (speech out, listening in) and a journal; never imports an engine.
 
-Each step is carried out by its kind's runner (kinds.py), in a Conversation (conversation.py). Events: the
-runner emits `rating` and `support`; `say` and `heard` are the Dialog's to emit, `journal` the
-JournalSink's (they see the words as they are really spoken and saved).
+Each step is carried out by its kind's runner (kinds.py), in a Conversation (conversation.py), where every
+heard utterance is checked in one place (Conversation.hear). Events: the runner emits `rating` and
+`support`; `say` and `heard` are the Dialog's to emit, `journal` the JournalSink's (they see the words as
+they are really spoken and saved).
 """
 
 from collections.abc import Callable
