@@ -69,6 +69,10 @@ class Tempo:
         """A silence or a wait for an answer, given more time at this tempo."""
         return seconds * (1.0 + STRETCH_STEP * self.slower_steps)
 
+    def shortest_pause(self, usual_s: float, longest_s: float) -> float:
+        """The shortest pause between sentences at this tempo: the usual one stretched, up to the longest."""
+        return max(usual_s, min(self.stretch(usual_s), longest_s))
+
 
 def word_count(text: str) -> int:
     """Spoken words ("don't" is one word)."""

@@ -62,11 +62,12 @@ class Narrator:
 
     def say(self, text: str, tempo: Tempo = Tempo()) -> None:
         """Queue `text` to the sink sentence by sentence; returns when all is queued (then sink.wait_done()).
-        A slower `tempo` (the person asked for "slower") slows the voice and its target pace, so the pauses
-        between sentences grow too."""
+        A slower `tempo` (the person asked for "slower") slows the voice and its target pace, and leaves
+        more room between sentences."""
         speed = tempo.speed * self.night.speed_factor()
         volume = self.settings.volume * self.night.volume_factor()
-        pace = Pace(self.settings.sentence_pause_s, self.settings.max_sentence_pause_s,
+        longest = self.settings.max_sentence_pause_s
+        pace = Pace(tempo.shortest_pause(self.settings.sentence_pause_s, longest), longest,
                     self.settings.target_wpm * speed)
         marked = 0.0                           # silence from pause markers, owed before the next sentence
         words, seconds = 0, 0.0                # spoken so far: words, and seconds of sound and sentence pauses
