@@ -6,6 +6,10 @@ is read a little slower (and, if still too dense, its phrase breaks at commas ar
 each pause between sentences is sized, once the next sentence's length is known, to bring the prompt so far
 to the target pace: never shorter than the configured sentence pause and never longer than the maximum (so
 a dense sentence is not followed by an odd, broken silence).
+
+Each "slower" a person asks for is a step of Tempo, the one place that says what slower means: a slower
+voice and target pace (down to about 100 words per minute), more room between sentences, and longer
+silences and waits for an answer.
 """
 
 import re
