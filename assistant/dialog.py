@@ -12,14 +12,13 @@ from assistant.audio.sources import AudioSource
 from assistant.events import Emit
 from assistant.practices.ports import Heard
 from assistant.speech.endpoint import Listener, Prompt
+from assistant.speech.pacing import Tempo
 from assistant.speech.transcript import Transcriber
 from assistant.speech.tts import Narrator
 
 # A bedroom's echo of the last syllable or earcon has faded by then; an answer that starts right after
 # the earcon keeps its first word. (The wake path mutes itself longer: wake.mute_tail_s.)
 ECHO_TAIL_S = 0.15
-SLOWER_STEP = 0.88  # each "slower": about 12 % slower speech and pace
-SLOWEST = 0.78      # about 100 words per minute: slower than that drags (GUIDE section 5)
 
 
 class SpokenDialog:
@@ -32,16 +31,16 @@ class SpokenDialog:
         self.listener = listener
         self.transcriber = transcriber
         self.emit = emit
-        self.speed = 1.0
+        self.tempo = Tempo()  # this conversation's: the usual pace until the person asks for "slower"
 
     def say(self, text: str) -> None:
         """Speak `text` (queued; the next listen waits for it to finish)."""
         self.emit({"event": "say", "text": text})
-        self.narrator.say(text, speed=self.speed)
+        self.narrator.say(text, self.tempo)
 
     def slower(self) -> None:
-        """Speak more slowly for the rest of this session (a step each time "slower" is asked for)."""
-        self.speed = max(SLOWEST, self.speed * SLOWER_STEP)
+        """Speak, pause and wait more slowly for the rest of this session (a step each time it is asked)."""
+        self.tempo = self.tempo.slower()
 
     def chime(self, name: str) -> None:
         """Play an earcon."""

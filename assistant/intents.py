@@ -1,6 +1,7 @@
 """What a person wants right after the wake phrase, from the words they said.
 
-Short commands pick a practice; anything else of some length is taken as the glimmer itself (one-shot:
+Distress language asks for support before anything else (the same check as every word heard in a
+practice: safety.is_distress). Short commands pick a practice; anything else of some length is taken as the glimmer itself (one-shot:
 "hey glimmer, the rain on the window sounds soothing"). Commands are matched only in short utterances, so
 a glimmer that mentions "my body" or "grounding" is kept as a glimmer, not mistaken for a request.
 """
@@ -9,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.controls import normalise
+from assistant.safety import is_distress
 
 MAX_COMMAND_WORDS = 7
 MIN_GLIMMER_WORDS = 3
@@ -39,7 +41,7 @@ _WAKE_ECHO = re.compile(r"^\s*((hey|hi|okay|ok)\W*\s+)?glimmer\b\W*", flags=re.I
 @dataclass(frozen=True)
 class Intent:
     """`name` is a practice or action (capture, savor, ground, checkin, body, integration, replay, stop),
-    `glimmer` (the words are the glimmer itself), or `unclear`."""
+    `support` (distress was heard), `glimmer` (the words are the glimmer itself), or `unclear`."""
 
     name: str
     text: str
@@ -47,6 +49,8 @@ class Intent:
 
 def parse_intent(text: str) -> Intent:
     """The intent in `text`, the words heard right after the wake phrase."""
+    if is_distress(text):
+        return Intent("support", text)
     own_words = _WAKE_ECHO.sub("", text).strip()
     words = normalise(own_words)
     count = len(words.split())

@@ -16,7 +16,7 @@ from assistant.journal.store import Journal
 from assistant.practices.library import PracticeLibrary
 from assistant.practices.ports import Heard
 from assistant.practices.runner import run_practice
-from assistant.safety import is_distress, offer_support
+from assistant.safety import offer_support
 
 log = logging.getLogger(__name__)
 
@@ -70,21 +70,16 @@ class Session:
     def run(self, after_wake: np.ndarray) -> None:
         """Handle the request that follows the wake phrase (`after_wake`: audio already heard after it)."""
         heard = self.dialog.hear_request(after_wake, ONE_SHOT_WAIT_S, self.settings.listen.answer_timeout_s)
-        intent = self._understand(heard.text)
+        intent = parse_intent(heard.text)
         if intent.name == "unclear":
             heard = self._ask(REASK)
-            intent = self._understand(heard.text)
+            intent = parse_intent(heard.text)
         self.emit({"event": "intent", "name": intent.name})
         self._act(intent, heard)
 
     def _ask(self, question: str) -> Heard:
         self.dialog.say(question)
         return self.dialog.listen("command", self.settings.listen.answer_timeout_s)
-
-    def _understand(self, text: str) -> Intent:
-        if is_distress(text):
-            return Intent("support", text)
-        return parse_intent(text)
 
     def _act(self, intent: Intent, heard: Heard) -> None:
         name = intent.name

@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 
 from assistant.config import Settings, load_settings
 from assistant.errors import GlimmerError
+from assistant.practices.kinds import STEP_KINDS
 from assistant.practices.library import BUILTIN_DIR, practice_files
-from assistant.practices.schema import _KIND_KEYS, KINDS, PracticeError, load_practice, parse_practice
+from assistant.practices.schema import PracticeError, load_practice, parse_practice
 from assistant.safety import support_message
 from assistant.speech.night import NightMode
 
@@ -29,7 +30,7 @@ ODD_VALUES = ["", "~", "null", ".nan", ".inf", "-.inf", "1e999", "-1", "0", "22:
               "$NOPE_GLIMMER/x", "${HOME}/x", "[pause 100000]", "Hi [pause 0.1] there", "{x}", "end", "|", ">-",
               "? a", "- a", "\t", "\x00", "\ufeff", "a: b: c", "%YAML 1.1", "---", "..."]
 PRACTICE_KEYS = ["name", "title", "description", "minutes", "tags", "steps", "id", "when", "goto", "label",
-                 "match", "options", *KINDS, *(k for keys in _KIND_KEYS.values() for k in keys)]
+                 "match", "options", *STEP_KINDS, *(k for kind in STEP_KINDS.values() for k in kind.keys)]
 CONFIG_KEYS = [f.name for f in fields(Settings)] + [s.name for section in fields(Settings)
                                                       for s in fields(section.default_factory)]
 PROPERTY = settings(max_examples=250, deadline=2000, database=None,

@@ -16,6 +16,7 @@ from assistant.practices.library import PracticeLibrary
 from assistant.practices.ports import Heard
 from assistant.practices.runner import run_practice
 from assistant.practices.schema import parse_practice
+from assistant.speech.pacing import Tempo
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class ScriptedDialog:
     chimes: list[str] = field(default_factory=list)
     log: list[str] = field(default_factory=list)
     audio: dict[str, np.ndarray] = field(default_factory=dict)   # the samples each answer is heard in
+    tempo: Tempo = Tempo()
 
     def say(self, text: str) -> None:
         self.said.append(text)
@@ -56,6 +58,7 @@ class ScriptedDialog:
         self.chimes.append(name)
 
     def slower(self) -> None:
+        self.tempo = self.tempo.slower()
         self.log.append("slower")
 
     def spoke(self, fragment: str) -> bool:
@@ -179,7 +182,7 @@ def test_repeat_slower_pause_continue_skip(library, journal):
     assert dialog.spoke("I'll go more slowly") and dialog.spoke("Say continue when you're ready")
     assert dialog.spoke("Nothing today is a complete answer")  # skip is a complete answer
     assert result.status == "finished" and texts(journal) == []
-    assert 2.0 * 0.25 in dialog.pauses  # room between sentences once slower
+    assert "listen answer 12.5: 'skip'" in dialog.log  # a quarter more time to answer once slower
     assert "slower" in dialog.log  # and the voice itself slows down
 
 
@@ -197,6 +200,13 @@ def test_distress_heard_during_a_pause_or_a_hold(library, journal):
     assert result.status == "support" and {"event": "support"} in events
     result, dialog, events = run(library, journal, "capture", ["wait", "I'm not safe"])
     assert result.status == "support"
+
+
+def test_while_on_hold_pause_keeps_waiting_and_stop_ends(library, journal):
+    result, dialog, _ = run(library, journal, "capture", ["hold on", "", "wait", "stop"])
+    assert result.status == "stopped" and dialog.said.count("Okay.") == 0
+    assert [line for line in dialog.log if line.startswith("listen command")] == [
+        "listen command 30: ''", "listen command 30: 'wait'", "listen command 30: 'stop'"]
 
 
 def test_support_uses_the_configured_crisis_line(library, journal):

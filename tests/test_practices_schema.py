@@ -7,7 +7,8 @@ import pytest
 
 from assistant.config import PracticesSettings
 from assistant.practices.library import BUILTIN_DIR, PracticeLibrary, practice_files
-from assistant.practices.schema import Choose, Listen, PracticeError, load_practice, parse_practice
+from assistant.practices.schema import PracticeError, load_practice, parse_practice
+from assistant.practices.steps import Choose, Listen
 
 GOOD = """\
 name: tiny

@@ -13,7 +13,7 @@ from assistant.audio.wav import read_wav
 from assistant.config import NightSettings, TtsSettings
 from assistant.errors import GlimmerError
 from assistant.speech.night import NightMode
-from assistant.speech.pacing import lengthen_breaks, sounding_span, trim, words_per_minute
+from assistant.speech.pacing import Tempo, lengthen_breaks, sounding_span, trim, words_per_minute
 from assistant.speech.textprep import Pause, prepare
 from assistant.speech.tts import Narrator, make_voice
 from tests.support.speech_out import GLIMMER_SENTENCES, PRACTICE_PROMPT, intelligibility
@@ -31,11 +31,12 @@ def espeak():
     return make_voice(replace(TtsSettings(), engine="pyttsx3"))
 
 
-def said(voice, text: str, tmp_path, settings: TtsSettings = TtsSettings(), night=DAY, clock=datetime.now):
+def said(voice, text: str, tmp_path, settings: TtsSettings = TtsSettings(), night=DAY, clock=datetime.now,
+         tempo: Tempo = Tempo()):
     """What the Narrator writes into a WAV sink for `text`, read back from the file."""
     path = tmp_path / "out.wav"
     sink = WavSink(path)
-    Narrator(voice, sink, settings, night, clock).say(text)
+    Narrator(voice, sink, settings, night, clock).say(text, tempo)
     sink.wait_done()
     sink.close()
     return read_wav(path)
@@ -72,6 +73,14 @@ def test_each_engine_writes_plausible_16k_speech(engine, request, tmp_path):
     settings = TtsSettings()
     pause = max(silent_runs(audio))                                      # a real pause between sentences
     assert settings.sentence_pause_s - 0.02 <= pause <= settings.max_sentence_pause_s + 0.02
+
+
+def test_a_slower_tempo_leaves_more_room_between_sentences_within_the_limits(hibari, tmp_path):
+    text = "You might notice one small thing in the room. It can be anything at all. There is no hurry."
+    usual, slower = (silent_runs(said(hibari, text, tmp_path, tempo=tempo)) for tempo in (Tempo(), Tempo(1)))
+    assert min(usual) == pytest.approx(TtsSettings().sentence_pause_s, abs=0.03)
+    assert min(slower) >= min(usual) + 0.15
+    assert max(slower) <= TtsSettings().max_sentence_pause_s + 0.02
 
 
 def test_pause_markers_and_silence_are_exact(hibari, tmp_path):

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Iterator
 
 from assistant.errors import GlimmerError
-from assistant.practices.schema import SENSES
+from assistant.practices.steps import SENSES
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

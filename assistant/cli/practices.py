@@ -55,7 +55,8 @@ def run_check(args: argparse.Namespace, settings: Settings) -> int:
     """Validate each file; `file:line: problem` lines on stderr and exit 1 if any file is broken."""
     from assistant.config import expand_path
     from assistant.practices.library import BUILTIN_DIR, name_clash, practice_files
-    from assistant.practices.schema import PracticeError, load_practice
+    from assistant.practices.reader import PracticeError
+    from assistant.practices.schema import load_practice
 
     files: list[Path] = []
     for path in args.files:

@@ -5,7 +5,9 @@ from pathlib import Path
 
 from assistant.config import PracticesSettings, expand_path
 from assistant.errors import GlimmerError
-from assistant.practices.schema import Issue, Practice, PracticeError, load_practice
+from assistant.practices.reader import Issue, PracticeError
+from assistant.practices.schema import load_practice
+from assistant.practices.steps import Practice
 
 BUILTIN_DIR = Path(__file__).parent / "builtin"
 

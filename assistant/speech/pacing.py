@@ -6,6 +6,10 @@ is read a little slower (and, if still too dense, its phrase breaks at commas ar
 each pause between sentences is sized, once the next sentence's length is known, to bring the prompt so far
 to the target pace: never shorter than the configured sentence pause and never longer than the maximum (so
 a dense sentence is not followed by an odd, broken silence).
+
+Each "slower" a person asks for is a step of Tempo, the one place that says what slower means: a slower
+voice and target pace (down to about 100 words per minute), more room between sentences, and longer
+silences and waits for an answer.
 """
 
 import re
@@ -20,6 +24,10 @@ SPEECH_HEADROOM = 1.25  # a sentence's own sound may run this much faster than t
 MIN_SLOWDOWN = 0.8      # a dense sentence is read at most this much slower than the set speed
 PHRASE_BREAK_S = 0.12   # a quiet stretch this long inside a sentence is a phrase break (stops are < 0.1 s)
 MAX_BREAK_EXTRA_S = 0.4  # a phrase break is lengthened by at most this much
+SLOWER_STEP = 0.88      # each "slower": about 12 % slower speech and pace
+SLOWEST = 0.78          # about 100 words per minute: slower than that drags (GUIDE section 5)
+SLOWER_STEPS = 3        # "slower" is heeded this many times
+STRETCH_STEP = 0.25     # each "slower" gives silences and waits for an answer a quarter more time
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,30 @@ class Pace:
         and including that sentence: as close to the target pace as the pause limits allow."""
         wanted = words * 60.0 / self.target_wpm - seconds
         return float(min(max(wanted, self.min_pause_s), max(self.max_pause_s, self.min_pause_s)))
+
+
+@dataclass(frozen=True)
+class Tempo:
+    """How slowly to speak, pause and wait, after "slower" was asked for `slower_steps` times."""
+
+    slower_steps: int = 0
+
+    def slower(self) -> "Tempo":
+        """One step slower, up to SLOWER_STEPS."""
+        return Tempo(min(self.slower_steps + 1, SLOWER_STEPS))
+
+    @property
+    def speed(self) -> float:
+        """Factor on the voice's speed and on the target pace of a prompt (1.0: the usual)."""
+        return max(SLOWEST, SLOWER_STEP ** self.slower_steps)
+
+    def stretch(self, seconds: float) -> float:
+        """A silence or a wait for an answer, given more time at this tempo."""
+        return seconds * (1.0 + STRETCH_STEP * self.slower_steps)
+
+    def shortest_pause(self, usual_s: float, longest_s: float) -> float:
+        """The shortest pause between sentences at this tempo: the usual one stretched, up to the longest."""
+        return max(usual_s, min(self.stretch(usual_s), longest_s))
 
 
 def word_count(text: str) -> int:

@@ -3,7 +3,8 @@
 The Narrator prepares the text (numbers, abbreviations, pause markers), synthesizes one sentence at a
 time and queues each to the sink as soon as it is ready, so the first sentence plays while the next is
 being made. Each sentence is trimmed to its sound and followed by a real pause (see pacing.py); pause
-markers become silence of exactly their length. Volume, speed and earcons follow night mode.
+markers become silence of exactly their length. Volume, speed and earcons follow night mode; speed and
+pauses also follow the tempo a person asked for ("slower").
 """
 
 import importlib.util
@@ -18,7 +19,7 @@ from assistant.audio.sinks import AudioSink
 from assistant.config import NightSettings, TtsSettings
 from assistant.speech.earcons import earcon
 from assistant.speech.night import NightMode
-from assistant.speech.pacing import Pace, lengthen_breaks, trim, word_count
+from assistant.speech.pacing import Pace, Tempo, lengthen_breaks, trim, word_count
 from assistant.speech.textprep import Pause, prepare
 
 
@@ -60,12 +61,14 @@ class Narrator:
         self.night = NightMode(night, clock)
         self._seconds_per_char = TYPICAL_SECONDS_PER_CHAR
 
-    def say(self, text: str, speed: float = 1.0) -> None:
+    def say(self, text: str, tempo: Tempo = Tempo()) -> None:
         """Queue `text` to the sink sentence by sentence; returns when all is queued (then sink.wait_done()).
-        `speed` < 1 slows the voice and its target pace further (a person asked for "slower")."""
-        speed *= self.night.speed_factor()
+        A slower `tempo` (the person asked for "slower") slows the voice and its target pace, and leaves
+        more room between sentences."""
+        speed = tempo.speed * self.night.speed_factor()
         volume = self.settings.volume * self.night.volume_factor()
-        pace = Pace(self.settings.sentence_pause_s, self.settings.max_sentence_pause_s,
+        longest = self.settings.max_sentence_pause_s
+        pace = Pace(tempo.shortest_pause(self.settings.sentence_pause_s, longest), longest,
                     self.settings.target_wpm * speed)
         marked = 0.0                           # silence from pause markers, owed before the next sentence
         words, seconds = 0, 0.0                # spoken so far: words, and seconds of sound and sentence pauses

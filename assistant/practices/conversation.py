@@ -1,0 +1,131 @@
+"""A practice in progress: what it has gathered, and how it speaks, asks and hears through the Dialog.
+
+Every utterance heard during a practice goes through `hear`, the one place it is checked: distress first
+(the practice ends at once with the support response), then "stop", then the other spoken controls; only
+what is none of these is taken as an answer.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+from assistant.controls import Control, parse_control
+from assistant.practices.ports import Dialog, Heard, JournalSink
+from assistant.practices.steps import Practice, placeholders
+from assistant.safety import is_distress
+from assistant.speech.textprep import without_pauses
+
+HOLD_WAIT_S = 30.0  # while paused: one listening window ...
+HOLD_WINDOWS = 10  # ... this many times (five minutes), then the practice ends gently
+ON_HOLD = "Of course. I'll wait. Say continue when you're ready, or stop to finish."
+SLOWING = "Of course. I'll go more slowly."
+
+
+class Stopped(Exception):
+    """The person said stop (or stayed paused a long time)."""
+
+
+class Distressed(Exception):
+    """Distress was heard: end now, give the support response."""
+
+
+@dataclass
+class PracticeResult:
+    """How a practice ended and what it gathered."""
+
+    name: str
+    status: str  # "finished", "stopped" (the person said stop) or "support" (distress response given)
+    values: dict[str, str | None] = field(default_factory=dict)
+    ratings: dict[str, int | None] = field(default_factory=dict)
+    entries: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What was heard after a question: "" on silence."""
+
+    heard: Heard = Heard()  # the words (stripped), with their confidence and audio
+    control: Control | None = None  # SKIP or CONTINUE; the others are handled while listening
+
+    @property
+    def text(self) -> str:
+        return self.heard.text
+
+    @property
+    def silent(self) -> bool:
+        return not self.text
+
+
+class Conversation:
+    """One run of a practice: its values so far, and speaking, asking and hearing with the person."""
+
+    def __init__(self, practice: Practice, dialog: Dialog, journal: JournalSink,
+                 emit: Callable[[dict], None], context: dict):
+        self.practice, self.dialog, self.journal, self.emit = practice, dialog, journal, emit
+        self.result = PracticeResult(practice.name, "finished")
+        said = {k: v.text if isinstance(v, Heard) else v for k, v in context.items()}
+        self.values: dict[str, str | None] = {k: str(v) for k, v in said.items() if v}
+        self.handed_in = set(self.values)  # answers already spoken: each skips its listen step once
+        self.heard: dict[str, Heard] = {k: v for k, v in context.items() if isinstance(v, Heard)}  # with audio
+        self.last_prompt = ""
+
+    def render(self, text: str | None) -> str | None:
+        """`text` with {name} filled in; None when a name has no value (the step is then left out)."""
+        if text is None or any(not self.values.get(name) for name in placeholders(text)):
+            return None
+        # An answer's own closing punctuation would double the template's ("...tonight..").
+        return re.sub(r"\{([a-z][a-z0-9_]*)\}",
+                      lambda m: without_pauses(self.values[m.group(1)] or "").rstrip(" .!?;,"), text)
+
+    def speak(self, text: str, remember: bool = True) -> None:
+        """Say `text`; a prompt is remembered so that "repeat" says it again."""
+        if remember:
+            self.last_prompt = text
+        self.dialog.say(text)
+
+    def ask(self, prompt: str, timeout: float) -> Answer:
+        """Speak `prompt` and listen; stop, pause, repeat and slower are handled here."""
+        self.speak(prompt)
+        while True:
+            heard = self.dialog.listen("answer", self.dialog.tempo.stretch(timeout))
+            text = heard.text.strip()
+            if not text:
+                return Answer()
+            control = self.interrupt(text)
+            if control is None:
+                return Answer(replace(heard, text=text))
+            if control in (Control.SKIP, Control.CONTINUE):
+                return Answer(replace(heard, text=text), control)
+            if control is not Control.REPEAT:  # after a hold or slowing down, the question again
+                self.speak(self.last_prompt)
+
+    def hear(self, text: str) -> Control | None:
+        """The control `text` asks for, None for an answer; raises Distressed or Stopped to end the practice."""
+        if is_distress(text):
+            raise Distressed
+        control = parse_control(text)
+        if control is Control.STOP:
+            raise Stopped
+        return control
+
+    def interrupt(self, text: str) -> Control | None:
+        """React to something heard: distress and stop end the practice; pause waits; repeat, slower act."""
+        control = self.hear(text)
+        if control is Control.PAUSE:
+            self.hold()
+        elif control is Control.REPEAT:
+            self.speak(self.last_prompt)
+        elif control is Control.SLOWER:
+            self.dialog.slower()
+            self.speak(SLOWING, remember=False)
+        return control
+
+    def hold(self) -> None:
+        """Paused: wait for "continue" (any words but stop or pause will do); a long quiet ends gently."""
+        self.speak(ON_HOLD, remember=False)
+        for _ in range(HOLD_WINDOWS):
+            text = self.dialog.listen("command", HOLD_WAIT_S).text.strip()
+            if text and self.hear(text) is not Control.PAUSE:
+                self.speak("Okay.", remember=False)
+                return
+        raise Stopped
