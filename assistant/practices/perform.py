@@ -7,6 +7,7 @@ from assistant.controls import Control
 from assistant.practices.answers import choose_option, is_nothing, parse_rating
 from assistant.practices.conversation import Conversation
 from assistant.practices.steps import Chime, Choose, Listen, Pause, Rate, Say
+from assistant.speech.textprep import cardinal
 
 QUIET_ANNOUNCE_S = 10.0  # silences longer than this are announced
 DEFAULT_REASK = "Take your time. Anything small is fine, or you can say nothing."
@@ -109,13 +110,9 @@ def _either(labels: list[str]) -> str:
     return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])}{',' if len(labels) > 2 else ''} or {labels[-1]}"
 
 
-_TENS = {10: "ten", 15: "fifteen", 20: "twenty", 25: "twenty-five", 30: "thirty", 35: "thirty-five",
-         40: "forty", 45: "forty-five", 50: "fifty", 55: "fifty-five", 60: "a minute"}
-
-
 def _seconds_words(seconds: float) -> str:
     """About how long, in words: 14.6 → "fifteen seconds"; up to a minute and a half."""
     rounded = min(max(int(5 * round(seconds / 5)), 10), 90)
     if rounded > 60:
         return "a minute or so"
-    return _TENS[rounded] + ("" if rounded == 60 else " seconds")
+    return "a minute" if rounded == 60 else f"{cardinal(rounded)} seconds"
