@@ -5,8 +5,8 @@ import pytest
 
 from assistant.audio.frames import SAMPLE_RATE
 from assistant.config import SttSettings
-from assistant.speech.end_of_turn import (MODEL, N_FFT, N_MELS, WINDOW_SAMPLES, EndOfTurn, last_window, load_end_of_turn,
-                                          log_mel, mel_filters)
+from assistant.speech.end_of_turn import (MODEL, N_FFT, N_MELS, WINDOW_SAMPLES, EndOfTurn, last_window,
+                                          load_end_of_turn, log_mel, mel_filters)
 from assistant.speech.transcribe import make_transcriber
 from scripts.bench_turn import ANSWERS, SILENCE_S, cases, silence
 
@@ -49,7 +49,8 @@ def test_only_the_first_fifth_of_a_second_of_silence_is_read(model, answers):
 def test_the_window_is_the_last_8_seconds_with_zeros_in_front():
     short = np.full(SAMPLE_RATE, 1000, np.int16)
     window = last_window(short)
-    assert len(window) == WINDOW_SAMPLES and not window[:-SAMPLE_RATE].any() and window[-1] == pytest.approx(1000 / 32768)
+    assert len(window) == WINDOW_SAMPLES and not window[:-SAMPLE_RATE].any()
+    assert window[-1] == pytest.approx(1000 / 32768)
     long = np.arange(10 * SAMPLE_RATE, dtype=np.float32) / (10 * SAMPLE_RATE)
     assert np.array_equal(last_window(long), long[-WINDOW_SAMPLES:])
 
