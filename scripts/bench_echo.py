@@ -81,10 +81,10 @@ def dbfs(x: np.ndarray) -> float:
     return float(20 * np.log10(np.sqrt(np.mean(np.asarray(x, np.float64) ** 2)) + 1e-12))
 
 
-def echo_scene(far: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def echo_scene(far: np.ndarray, delay_ms: float = DELAY_MS) -> tuple[np.ndarray, np.ndarray]:
     """(echo, hiss) as the microphone hears them, float64."""
     played = to_float(far).astype(np.float64)
-    echo = np.convolve(played, room_response(RT60_S, DELAY_MS, seed=1))[:len(played)]
+    echo = np.convolve(played, room_response(RT60_S, delay_ms, seed=1))[:len(played)]
     echo *= active_rms(played) * 10 ** (LOOPBACK_DB / 20) / active_rms(echo)
     return echo, np.random.default_rng(3).standard_normal(len(echo)) * 10 ** (HISS_DBFS / 20)
 

@@ -22,7 +22,9 @@ import numpy as np
 from assistant.audio.frames import SAMPLE_RATE, to_int16
 
 BLOCK = SAMPLE_RATE // 100  # 10 ms: the block the canceller works in
-DEFAULT_TAIL_MS = 300  # speexdsp's filter length: the playback delay plus the room's reverberation
+DEFAULT_TAIL_MS = 300  # speexdsp's filter length: the playback delay plus the room's reverberation (the bench
+#                        keeps 28 dB ERLE up to a 150 ms delay with 0.3 s of reverberation; hold the reference
+#                        back for longer delays)
 # How far the residual echo is pushed down while the person is talking too (speexdsp's default is -15 dB):
 # gentler keeps more of a word said over Glimmer's voice (the bench reads 13 of 20 stops at -5, 10 at -15).
 DOUBLE_TALK_SUPPRESS_DB = -5
@@ -76,7 +78,11 @@ class SpeexCanceller:
 
     name = "speex"
 
-    def __init__(self, tail_ms: int = DEFAULT_TAIL_MS) -> None:
+    def __init__(self, tail_ms: int = DEFAULT_TAIL_MS, reference_delay_ms: int = 0) -> None:
+        """`tail_ms`: the echo path the filter can model (delay plus reverberation); `reference_delay_ms`:
+        how long to hold the reference back first, for playback that reaches the room later than the tail
+        covers (e.g. the output device's latency)."""
+        self._held = np.zeros(SAMPLE_RATE * reference_delay_ms // 1000, dtype=np.int16)
         self._lib = lib = _load_speexdsp()
         self._echo = lib.speex_echo_state_init(BLOCK, SAMPLE_RATE * tail_ms // 1000)
         self._pre = lib.speex_preprocess_state_init(BLOCK, SAMPLE_RATE)
@@ -89,6 +95,9 @@ class SpeexCanceller:
     def process(self, mic: np.ndarray, reference: np.ndarray) -> np.ndarray:
         """`mic` with the echo of `reference` removed (int16, same length)."""
         mics, references = blocks_of(mic, reference)
+        if len(self._held):
+            stream = np.concatenate([self._held, references.ravel()])
+            references, self._held = stream[:mics.size].reshape(-1, BLOCK), stream[mics.size:]
         mics, references = np.ascontiguousarray(mics), np.ascontiguousarray(references)
         out = np.empty_like(mics)
         for row in range(len(mics)):
@@ -105,10 +114,12 @@ class SpeexCanceller:
             self._lib.speex_echo_state_destroy(self._echo)
 
 
-def make_echo_canceller(tail_ms: int = DEFAULT_TAIL_MS) -> tuple[EchoCanceller | None, str]:
+def make_echo_canceller(tail_ms: int = DEFAULT_TAIL_MS, reference_delay_ms: int = 0
+                        ) -> tuple[EchoCanceller | None, str]:
     """A canceller and a line saying so, or None and why (then Glimmer stays half-duplex)."""
     try:
-        return SpeexCanceller(tail_ms), f"echo cancellation: speexdsp ({tail_ms} ms tail)"
+        return (SpeexCanceller(tail_ms, reference_delay_ms),
+                f"echo cancellation: speexdsp ({tail_ms} ms tail, reference held {reference_delay_ms} ms)")
     except OSError as error:
         return None, (f"no echo canceller ({error}; apt install libspeexdsp1): half-duplex, "
                       "Glimmer hears nothing while it speaks")
