@@ -26,7 +26,8 @@ DEFAULT_TAIL_MS = 300  # speexdsp's filter length: the playback delay plus the r
 #                        keeps 28 dB ERLE up to a 150 ms delay with 0.3 s of reverberation; hold the reference
 #                        back for longer delays)
 # How far the residual echo is pushed down while the person is talking too (speexdsp's default is -15 dB):
-# gentler keeps more of a word said over Glimmer's voice (the bench reads 13 of 20 stops at -5, 10 at -15).
+# gentler keeps more of a word said over its voice (Whisper read 13 of 20 stops at -5 dB, 10 at -15, in a trial
+# like scripts/bench_echo.py with five voices at four moments over a shorter passage).
 DOUBLE_TALK_SUPPRESS_DB = -5
 
 
