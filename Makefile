@@ -4,8 +4,9 @@
 PYTHON ?= python3
 VENV := .venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Runtime: PortAudio for sound devices, espeak-ng for the pyttsx3 voice, venv support.
-APT_RUNTIME := libportaudio2 libespeak-ng1 espeak-ng python3-venv python3-dev
+# Runtime: PortAudio for sound devices, espeak-ng for the pyttsx3 voice, speexdsp for echo cancellation,
+# venv support.
+APT_RUNTIME := libportaudio2 libespeak-ng1 espeak-ng libspeexdsp1 python3-venv python3-dev
 # Tests also use real human recordings (LibriVox clips), sox, headless Chromium for the report, flite
 # (voices the wake phrase model is tested on), and a PulseAudio server with ALSA's pulse plugin for live
 # sessions on virtual devices (scripts/live_room.py).
