@@ -19,20 +19,20 @@ import os
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import argparse  # noqa: E402
-import json  # noqa: E402
-import re  # noqa: E402
-import resource  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Collection  # noqa: E402
-from pathlib import Path  # noqa: E402
+import argparse
+import json
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Collection
+from pathlib import Path
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from scripts.corpus import edit_distance  # noqa: E402
+from scripts.corpus import edit_distance
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -13,19 +13,19 @@ import os
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import argparse  # noqa: E402
-import time  # noqa: E402
-from dataclasses import replace  # noqa: E402
+import argparse
+import time
+from dataclasses import replace
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from assistant.audio.frames import SAMPLE_RATE  # noqa: E402
-from assistant.audio.sinks import to_int16_16k  # noqa: E402
-from assistant.config import NightSettings, SttSettings, TtsSettings  # noqa: E402
-from assistant.speech.pacing import words_per_minute  # noqa: E402
-from assistant.speech.transcribe import make_transcriber  # noqa: E402
-from assistant.speech.tts import Narrator, Voice, make_voice  # noqa: E402
-from scripts.corpus import word_error_rate  # noqa: E402
+from assistant.audio.frames import SAMPLE_RATE
+from assistant.audio.sinks import to_int16_16k
+from assistant.config import NightSettings, SttSettings, TtsSettings
+from assistant.speech.pacing import words_per_minute
+from assistant.speech.transcribe import make_transcriber
+from assistant.speech.tts import Narrator, Voice, make_voice
+from scripts.corpus import word_error_rate
 
 PRACTICE_PROMPT = ("If you like, let your eyes rest on something steady in the room. "
                    "You might notice its colour, or its shape. There is no need to do anything more.")

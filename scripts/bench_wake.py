@@ -30,20 +30,20 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import scripts.wake_corpus as wc  # noqa: E402
-from scripts.bench_memory import measured  # noqa: E402
-import scripts.wake_data as wd  # noqa: E402
-import scripts.wake_voices as wv  # noqa: E402
-from assistant.audio.frames import SAMPLE_RATE, to_int16  # noqa: E402
-from assistant.audio.resample import resample  # noqa: E402
-from assistant.audio.wav import write_wav  # noqa: E402
-from assistant.config import WakeSettings  # noqa: E402
-from assistant.speech.wake import MODEL_PATH, WakeDetector  # noqa: E402
-from assistant.speech.wake_enroll import score_try, template_windows  # noqa: E402
-from assistant.speech.wake_features import embeddings  # noqa: E402
-from assistant.speech.wake_model import WINDOW  # noqa: E402
-from assistant.speech.wake_profile import WakeProfile  # noqa: E402
-from scripts.train_wake import events  # noqa: E402
+import scripts.wake_corpus as wc
+from scripts.bench_memory import measured
+import scripts.wake_data as wd
+import scripts.wake_voices as wv
+from assistant.audio.frames import SAMPLE_RATE, to_int16
+from assistant.audio.resample import resample
+from assistant.audio.wav import write_wav
+from assistant.config import WakeSettings
+from assistant.speech.wake import MODEL_PATH, WakeDetector
+from assistant.speech.wake_enroll import score_try, template_windows
+from assistant.speech.wake_features import embeddings
+from assistant.speech.wake_model import WINDOW
+from assistant.speech.wake_profile import WakeProfile
+from scripts.train_wake import events
 
 SR = SAMPLE_RATE
 VERSION = "wake-v4"

@@ -128,7 +128,7 @@ class Conversation:
         with self._changed:
             return [e for at, e in zip(self._event_times, self.session.events) if at > t]
 
-    def _wait(self, condition, deadline: float) -> bool:  # noqa: ANN001 (a predicate)
+    def _wait(self, condition, deadline: float) -> bool:
         with self._changed:
             return self._changed.wait_for(lambda: condition() or time.monotonic() > deadline,
                                           timeout=max(0.0, deadline - time.monotonic())) and condition()

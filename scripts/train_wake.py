@@ -23,10 +23,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import scripts.wake_data as wd  # noqa: E402
-from assistant.speech.wake import HITS_NEEDED  # noqa: E402
-from assistant.speech.wake_features import EMB_HOP_SAMPLES  # noqa: E402
-from assistant.speech.wake_model import WINDOW, Mlp, save_models  # noqa: E402
+import scripts.wake_data as wd
+from assistant.speech.wake import HITS_NEEDED
+from assistant.speech.wake_features import EMB_HOP_SAMPLES
+from assistant.speech.wake_model import WINDOW, Mlp, save_models
 
 PHRASE = "hey glimmer"
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "assistant/speech/wake_model.npz"

@@ -28,12 +28,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import scripts.wake_corpus as wc  # noqa: E402
-import scripts.wake_voices as wv  # noqa: E402
-from assistant.audio.frames import SAMPLE_RATE, to_int16  # noqa: E402
-from assistant.audio.resample import resample  # noqa: E402
-from assistant.speech.wake_features import EMB_HOP_SAMPLES, EMB_SPAN, embeddings  # noqa: E402
-from assistant.speech.wake_model import WINDOW  # noqa: E402
+import scripts.wake_corpus as wc
+import scripts.wake_voices as wv
+from assistant.audio.frames import SAMPLE_RATE, to_int16
+from assistant.audio.resample import resample
+from assistant.speech.wake_features import EMB_HOP_SAMPLES, EMB_SPAN, embeddings
+from assistant.speech.wake_model import WINDOW
 
 SR = SAMPLE_RATE
 POS_BEFORE_S, POS_AFTER_S = 0.04, 0.30      # a window ending this near the phrase end is a positive

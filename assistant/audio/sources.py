@@ -167,7 +167,7 @@ class Microphone:
             raise GlimmerError(f"cannot open microphone {info.name!r}: {err}; see 'glimmer doctor'") from None
         log.info("microphone %r open at %d Hz, %d channel(s)", info.name, self._rate, self._channels)
 
-    def _callback(self, data: np.ndarray, frames: int, when, status) -> None:  # noqa: ANN001 (PortAudio's)
+    def _callback(self, data: np.ndarray, frames: int, when, status) -> None:
         now = time.monotonic()
         if status.input_overflow:
             self._overflows += 1

@@ -20,7 +20,7 @@ def _mb(size: int) -> str:
     return f"{size / 1e6:.1f} MB"
 
 
-def run_list(args: argparse.Namespace, settings) -> int:  # noqa: ANN001 (Settings, imported lazily)
+def run_list(args: argparse.Namespace, settings) -> int:
     """One line per model: name, kind, where it is (or that it can be downloaded), size, SHA-256."""
     from assistant.speech import models
     from assistant.speech.transcribe import choose
@@ -57,7 +57,7 @@ def run_list(args: argparse.Namespace, settings) -> int:  # noqa: ANN001 (Settin
     return 0
 
 
-def run_download(args: argparse.Namespace, settings) -> int:  # noqa: ANN001
+def run_download(args: argparse.Namespace, settings) -> int:
     """Fetch, verify and install one model, with a progress bar on stderr."""
     from assistant.speech import models
 

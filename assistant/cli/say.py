@@ -13,7 +13,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     parser.set_defaults(handler=run)
 
 
-def run(args: argparse.Namespace, settings) -> int:  # noqa: ANN001 (Settings, imported lazily)
+def run(args: argparse.Namespace, settings) -> int:
     """Speak, wait until it has really been played (or written), and exit."""
     from assistant.audio.sinks import Speaker, WavSink
     from assistant.speech.textprep import check_pauses

@@ -45,7 +45,7 @@ class VoskTranscriber:
         view.grammar = list(phrases)
         return view
 
-    def recognizer(self):  # noqa: ANN201 (vosk.KaldiRecognizer)
+    def recognizer(self):
         """A fresh streaming recognizer (16 kHz, word times on, the grammar if one is set)."""
         if self.grammar:
             rec = self._vosk.KaldiRecognizer(self._model, 16000, json.dumps(self.grammar, ensure_ascii=False))
