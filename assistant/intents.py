@@ -28,7 +28,8 @@ _INTENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("body", (r"\b(track|notice|check) (my|the) body\b", r"\bbody (check|practice|shifts?)\b",
               r"\bcalm rating\b")),
     ("integration", (r"\bintegrat", r"\bafter (my|the) (therapy |ketamine )?session\b", r"\bketamine\b")),
-    ("capture", (r"\b(i have|i've got|i got|i had|here's|log|save|record|keep|add|share|new) (a |one |another )?glimmer\b",
+    ("capture", (r"\b(i have|i've got|i got|i had|here's|log|save|record|keep|add|share|new) "
+                 r"(a |one |another )?glimmer\b",
                  r"^(a )?glimmer$", r"\bwrite (this|something) down\b", r"\bsave (this|something)\b")),
 )
 _COMPILED = tuple((name, tuple(re.compile(p) for p in patterns)) for name, patterns in _INTENTS)

@@ -228,7 +228,7 @@ def negative_embeddings(neg: dict[str, list[np.ndarray]], quick: bool) -> dict[s
         keys = [f"{k}:{i:04d}" for k, v in neg.items() for i in range(len(v))]
         with mp.Pool(2) as pool:
             embs = pool.map(_embed, [a for v in neg.values() for a in v], chunksize=4)
-        np.savez(path, **dict(zip(keys, embs)))
+        np.savez(path, **dict(zip(keys, embs, strict=True)))
     out: dict[str, list[np.ndarray]] = {}
     with np.load(path) as z:
         for key in sorted(z.files):
@@ -283,8 +283,8 @@ def enrollment(family: str, model: Path, neg_emb: dict, hours: float, others: di
     if not path.exists():
         rng = np.random.default_rng(5)
         texts = [str(rng.choice(wc.PHRASE_TEXTS)) for _ in range(43)]
-        speed = (lambda: float(rng.uniform(0.9, 1.1)))
-        clips = [to_int16(wv.speak(family, ENROLL_VOICES[family], t, speed(), 60000 + k)) for k, t in enumerate(texts)]
+        clips = [to_int16(wv.speak(family, ENROLL_VOICES[family], t, float(rng.uniform(0.9, 1.1)), 60000 + k))
+                 for k, t in enumerate(texts)]
         np.savez(path, **{f"c{k:02d}": c for k, c in enumerate(clips)})
     with np.load(path) as z:
         clips = [z[k] for k in sorted(z.files)]

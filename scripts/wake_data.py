@@ -140,8 +140,10 @@ def clips(family: str, kind: str, split: str) -> list[tuple[np.ndarray, str, str
     if not path.exists():
         n_pos_train, n_pos_test, n_speech, n_near, n_speech_test = COUNTS[family]
         n = {("phrase", "train"): n_pos_train, ("phrase", "test"): n_pos_test, ("speech", "train"): n_speech,
-             ("near", "train"): n_near, ("speech", "test"): n_speech_test, ("more", "train"): MORE[family]}[(kind, split)]
-        base = 1_000_000 * (1 + list(COUNTS).index(family)) + 100_000 * KINDS.index(kind) + (50_000 if split == "test" else 0)
+             ("near", "train"): n_near, ("speech", "test"): n_speech_test,
+             ("more", "train"): MORE[family]}[(kind, split)]
+        base = (1_000_000 * (1 + list(COUNTS).index(family)) + 100_000 * KINDS.index(kind)
+                + (50_000 if split == "test" else 0))
         texts = _texts(kind, split, n, base)
         jobs = [Job(family, kind, split, i, t, base + i) for i, t in enumerate(texts)]
         t0 = time.time()

@@ -50,7 +50,8 @@ def test_a_bad_row_anywhere_imports_nothing(tmp_path, glimmer):
         journal.add("already here", created=SAID)
     done = glimmer("--journal", str(tmp_path / "journal.db"), "journal", "import", str(big), timeout=120)
     assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert done.stderr.splitlines()[0] == f"glimmer: {big} line 486: calm_after must be a whole number from 0 to 10, not 11"
+    assert done.stderr.splitlines()[0] == (f"glimmer: {big} line 486: calm_after must be a whole number "
+                                           "from 0 to 10, not 11")
     assert done.stderr.splitlines()[-1] == (f"glimmer: nothing imported: 1 of 10000 entries in {big} cannot be "
                                             "kept; correct it and import again")
     assert _kept(tmp_path) == [(SAID.isoformat(), "already here")]

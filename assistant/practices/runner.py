@@ -360,7 +360,8 @@ class _Session:
 
 def _either(labels: list[str]) -> str:
     """"a, b, or c" / "a or b"."""
-    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])}{',' if len(labels) > 2 else ''} or {labels[-1]}"
+    serial_comma = "," if len(labels) > 2 else ""
+    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])}{serial_comma} or {labels[-1]}"
 
 
 _TENS = {10: "ten", 15: "fifteen", 20: "twenty", 25: "twenty-five", 30: "thirty", 35: "thirty-five",

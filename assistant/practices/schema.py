@@ -360,7 +360,8 @@ class _Checker:
                     self.error(step.line, f"'{name}' is not gathered by any step (keep: {name}){_suggest(name, kept)}")
             if isinstance(step, Capture):
                 if step.value and step.value not in answers:
-                    self.error(step.line, f"capture '{step.value}': no listen step keeps it{_suggest(step.value, answers)}")
+                    self.error(step.line,
+                               f"capture '{step.value}': no listen step keeps it{_suggest(step.value, answers)}")
                 for rating in (step.calm_before, step.calm_after):
                     if rating is not None and rating not in ratings:
                         self.error(step.line, f"'{rating}' is not kept by any rate step")
@@ -464,7 +465,7 @@ class _Checker:
             self.error(node, f"'{key}' must be a list, e.g. [{key}1, {key}2]")
             return []
         values = [self.scalar(item) for item in node.value]
-        for item, value in zip(node.value, values):
+        for item, value in zip(node.value, values, strict=True):
             if value is not _BAD and (not isinstance(value, str) or not value.strip()):
                 self.error(item, f"'{key}' entries must be text")
         return [v.strip() for v in values if isinstance(v, str) and v.strip()]

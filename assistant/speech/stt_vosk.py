@@ -34,7 +34,7 @@ class VoskTranscriber:
         vosk.SetLogLevel(-1)
         try:
             self._model = vosk.Model(str(model))
-        except Exception as err:  # vosk raises a bare Exception when Kaldi cannot read the files
+        except Exception as err:  # noqa: BLE001 - vosk raises a bare Exception when Kaldi cannot read the files
             raise GlimmerError(f"vosk model {model} could not be loaded ({err}); download it again") from None
         self._vosk = vosk
         self.grammar = list(grammar) if grammar else None
