@@ -6,6 +6,7 @@ import os
 import re
 import types
 import typing
+from typing import Any
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -179,7 +180,7 @@ def _parse_file(path: Path) -> Settings:
         return Settings()
     if not isinstance(root, yaml.MappingNode):
         raise GlimmerError(f"{path}:{root.start_mark.line + 1}: the config must be a mapping of sections")
-    sections = {}
+    sections: dict[str, Any] = {}
     for key_node, value_node in root.value:
         name = _key(key_node, f"{path}:{key_node.start_mark.line + 1}", sections, "section")
         cls = _section_class(name, path, key_node)
@@ -197,7 +198,7 @@ def _key(node: yaml.Node, where: str, seen: dict, what: str) -> str:
 
 
 def _section_class(name: str, path: Path, node: yaml.Node) -> type:
-    known = {f.name: f.default_factory for f in fields(Settings)}
+    known: dict[str, Any] = {f.name: f.default_factory for f in fields(Settings)}
     if name not in known:
         raise GlimmerError(f"{path}:{node.start_mark.line + 1}: {name}: unknown section{_did_you_mean(name, known)}")
     return known[name]
@@ -210,7 +211,7 @@ def _parse_section(cls: type, section: str, node: yaml.Node, path: Path):
         raise GlimmerError(f"{path}:{node.start_mark.line + 1}: {section}: expected a mapping of settings")
     specs = {f.name: f for f in fields(cls)}
     hints = typing.get_type_hints(cls)
-    values = {}
+    values: dict[str, Any] = {}
     for key_node, value_node in node.value:
         key = _key(key_node, f"{path}:{key_node.start_mark.line + 1}: {section}", values, "setting")
         where = f"{path}:{key_node.start_mark.line + 1}: {section}.{key}"

@@ -67,7 +67,7 @@ class SpokenDialog:
     def listen(self, kind: str, timeout_s: float) -> Heard:
         """Wait up to `timeout_s` for the person to speak; empty text when they stay silent."""
         self._ready_to_listen(new_turn=True)
-        text = self._transcribe(self.listener.listen(kind, timeout_s))
+        text = self._transcribe(self.listener.listen("command" if kind == "command" else "answer", timeout_s))
         return Heard(text or "", self.last.confidence if text and self.last else 0.0)
 
     def hear_request(self, preroll: np.ndarray, wait_s: float, timeout_s: float) -> str | None:

@@ -38,10 +38,10 @@ def run_list(args: argparse.Namespace, settings) -> int:
             rows.append((entry.name, entry.kind, str(folder), _mb(models.folder_size(folder)),
                          " ".join(f"{n}={d}" for n, d in sums.items())))
         else:
-            size = sum(r.size for r in entry.files)
+            total = sum(r.size for r in entry.files)
             pinned = " ".join(r.sha256 for r in entry.files if r.sha256) or "recorded at download"
             rows.append((entry.name, entry.kind, "downloadable: glimmer models download " + entry.name,
-                         ("" if all(r.sha256 for r in entry.files) else "~") + _mb(size), pinned))
+                         ("" if all(r.sha256 for r in entry.files) else "~") + _mb(total), pinned))
     known = {entry.name for entry in models.CATALOG.values()}
     folder = models.models_dir()
     for child in sorted(folder.iterdir()) if folder.is_dir() else ():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import json
 import logging
 import os
@@ -319,7 +320,8 @@ class Journal:
             (entry_id, _utc_text(created), int(offset.total_seconds()), text, practice or None,
              json.dumps(_clean_senses(senses)), calm_before, calm_after, audio, confidence,
              _utc_text(last_replayed) if last_replayed else None, replay_count))
-        return int(cur.lastrowid)
+        assert cur.lastrowid is not None   # set by every INSERT
+        return cur.lastrowid
 
     def _write_clip(self, entry_id: int, audio: Any) -> Path:
         from assistant.audio.wav import write_wav   # numpy only when a clip is kept
@@ -407,7 +409,7 @@ class Journal:
                                     "LIMIT ?", (-1 if limit is None else limit,)).fetchall()
         return [_entry(row) for row in rows]
 
-    def search(self, query: str, *, limit: int | None = None) -> list[Entry]:
+    def search(self, query: str, *, limit: int | None = None) -> builtins.list[Entry]:
         """Entries whose words (or practice, or senses) match every word of `query`, best match first.
 
         Plain words only: punctuation is ignored, each word also matches as a prefix ("sun" finds "sunlight").
@@ -424,13 +426,14 @@ class Journal:
                 (match, -1 if limit is None else limit)).fetchall()
         return [_entry(row) for row in rows]
 
-    def readable(self) -> tuple[list[Entry], bool]:
+    def readable(self) -> tuple[builtins.list[Entry], bool]:
         """Every entry that can still be read, by id, and whether some could not be (for a damaged journal).
 
         Unreadable stretches of the table are stepped over: the next readable id is found by probing further
         ahead, then narrowing back, so entries just after a damaged page are not lost with it.
         """
-        entries, lost, after = [], False, _MIN_ID
+        entries: list[Entry] = []
+        lost, after = False, _MIN_ID
         with self._lock:
             while True:
                 try:
@@ -501,7 +504,7 @@ def pick_for_replay(journal: Journal, *, now: datetime | None = None, rng: Any =
         return None
     heard = [e for e in entries if e.last_replayed]
     if len(entries) > 1 and heard:
-        latest = max(heard, key=lambda e: e.last_replayed)
+        latest = max(heard, key=lambda e: e.last_replayed or now)   # all of `heard` were replayed
         entries = [e for e in entries if e.id != latest.id]
     weights = [_replay_weight(e, now) for e in entries]
     chosen = (rng or random).choices(entries, weights=weights, k=1)[0]

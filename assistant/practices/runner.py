@@ -163,7 +163,7 @@ class _Session:
             return None
         # An answer's own closing punctuation would double the template's ("...tonight..").
         return re.sub(r"\{([a-z][a-z0-9_]*)\}",
-                      lambda m: without_pauses(self.values[m.group(1)]).rstrip(" .!?;,"), text)
+                      lambda m: without_pauses(self.values[m.group(1)] or "").rstrip(" .!?;,"), text)
 
     # -- steps ----------------------------------------------------------------------------------------------
     def pause(self, step: Pause) -> None:
@@ -221,7 +221,7 @@ class _Session:
 
     def keep(self, step: Capture) -> int:
         """Save the value kept as `step.value` to the journal, with a chime once it is durable."""
-        entry = self.journal.add(self.values[step.value], practice=self.practice.name, senses=step.senses,
+        entry = self.journal.add(self.values[step.value] or "", practice=self.practice.name, senses=step.senses,
                                  calm_before=self.result.ratings.get(step.calm_before or ""),
                                  calm_after=self.result.ratings.get(step.calm_after or ""),
                                  confidence=self.confidence.get(step.value))

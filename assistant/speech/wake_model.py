@@ -61,4 +61,4 @@ def save_models(path: Path, models: dict[str, Mlp], meta: dict[str, str]) -> Non
             arrays[f"{name}.dense{i}.w"], arrays[f"{name}.dense{i}.b"] = w, b
         for i, (g, c) in enumerate(m.norms):
             arrays[f"{name}.norm{i}.g"], arrays[f"{name}.norm{i}.b"] = g, c
-    np.savez_compressed(path, **arrays)
+    np.savez_compressed(path, **arrays)  # type: ignore[arg-type]  # numpy's stub fears a key named allow_pickle
