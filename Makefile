@@ -13,7 +13,7 @@ APT_RUNTIME := libportaudio2 libespeak-ng1 espeak-ng libspeexdsp1 python3-venv p
 APT_TEST := pocketsphinx-testdata sox chromium flite pulseaudio pulseaudio-utils libasound2-plugins
 OUT := out
 
-.PHONY: demo test system system-test venv clean
+.PHONY: demo test lint system system-test venv clean
 
 demo: system $(VENV)/.installed
 	@install -d -m 700 $(OUT)
@@ -22,8 +22,13 @@ demo: system $(VENV)/.installed
 	$(VENV)/bin/glimmer --journal $(OUT)/demo-journal.db journal list
 	@echo "--- spoken output: $(OUT)/demo.wav ---"
 
-test: system system-test $(VENV)/.installed
+test: system system-test lint
 	$(VENV)/bin/python -m pytest
+
+# Style, import order and likely bugs (ruff, configured in pyproject.toml) everywhere; types (mypy) in assistant/.
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check assistant scripts tests
+	$(VENV)/bin/mypy
 
 venv: $(VENV)/.installed
 
@@ -40,4 +45,4 @@ system-test:
 	@scripts/apt-install.sh $(APT_TEST)
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache
+	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache .mypy_cache

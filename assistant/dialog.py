@@ -55,7 +55,7 @@ class SpokenDialog:
     def listen(self, kind: str, timeout_s: float) -> Heard:
         """Wait up to `timeout_s` for the person to speak; empty text when they stay silent."""
         self._ready_to_listen(new_turn=True)
-        return self._transcribe(self.listener.listen(kind, timeout_s))
+        return self._transcribe(self.listener.listen("command" if kind == "command" else "answer", timeout_s))
 
     def hear_request(self, preroll: np.ndarray, wait_s: float, timeout_s: float) -> Heard:
         """What the person asks for after the wake phrase (`preroll`: what was heard right after it): in the

@@ -1,7 +1,8 @@
 """What a person wants right after the wake phrase, from the words they said.
 
 Distress language asks for support before anything else (the same check as every word heard in a
-practice: safety.is_distress). Short commands pick a practice; anything else of some length is taken as the glimmer itself (one-shot:
+practice: safety.is_distress). Short commands pick a practice; anything else of some length is taken as the
+glimmer itself (one-shot:
 "hey glimmer, the rain on the window sounds soothing"). Commands are matched only in short utterances, so
 a glimmer that mentions "my body" or "grounding" is kept as a glimmer, not mistaken for a request.
 """
@@ -30,7 +31,8 @@ _INTENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("body", (r"\b(track|notice|check) (my|the) body\b", r"\bbody (check|practice|shifts?)\b",
               r"\bcalm rating\b")),
     ("integration", (r"\bintegrat", r"\bafter (my|the) (therapy |ketamine )?session\b", r"\bketamine\b")),
-    ("capture", (r"\b(i have|i've got|i got|i had|here's|log|save|record|keep|add|share|new) (a |one |another )?glimmer\b",
+    ("capture", (r"\b(i have|i've got|i got|i had|here's|log|save|record|keep|add|share|new) "
+                 r"(a |one |another )?glimmer\b",
                  r"^(a )?glimmer$", r"\bwrite (this|something) down\b", r"\bsave (this|something)\b")),
 )
 _COMPILED = tuple((name, tuple(re.compile(p) for p in patterns)) for name, patterns in _INTENTS)

@@ -20,20 +20,20 @@ import os
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import argparse  # noqa: E402
-import re  # noqa: E402
-import time  # noqa: E402
-from dataclasses import replace  # noqa: E402
+import argparse
+import re
+import time
+from dataclasses import replace
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from assistant.audio.echo import BLOCK, SpeexCanceller, blocks_of  # noqa: E402
-from assistant.audio.frames import FRAME_SAMPLES, SAMPLE_RATE, to_float, to_int16  # noqa: E402
-from assistant.config import SttSettings, TtsSettings  # noqa: E402
-from assistant.speech.transcribe import make_transcriber  # noqa: E402
-from assistant.speech.tts import make_voice  # noqa: E402
-from scripts.bench_tts import spoken  # noqa: E402
-from scripts.wake_voices import speak  # noqa: E402
+from assistant.audio.echo import BLOCK, SpeexCanceller, blocks_of
+from assistant.audio.frames import FRAME_SAMPLES, SAMPLE_RATE, to_float, to_int16
+from assistant.config import SttSettings, TtsSettings
+from assistant.speech.transcribe import make_transcriber
+from assistant.speech.tts import make_voice
+from scripts.bench_tts import spoken
+from scripts.wake_voices import speak
 
 PASSAGE = ("If you like, let your eyes rest on something steady in the room. You might notice its colour, "
            "or its shape. There is no need to do anything more. Let your breath be as it is, and notice where "
@@ -120,7 +120,7 @@ class WebRtcCanceller:
     def process(self, mic: np.ndarray, reference: np.ndarray) -> np.ndarray:
         mics, references = blocks_of(mic, reference)
         out = np.empty_like(mics)
-        for row, (near, far) in enumerate(zip(mics, references)):
+        for row, (near, far) in enumerate(zip(mics, references, strict=True)):
             self._apm.process_reverse_stream(self._frame(far.tobytes(), SAMPLE_RATE, 1, BLOCK))
             frame = self._frame(near.tobytes(), SAMPLE_RATE, 1, BLOCK)
             self._apm.process_stream(frame)

@@ -13,17 +13,17 @@ import os
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import argparse  # noqa: E402
-import time  # noqa: E402
-from dataclasses import replace  # noqa: E402
+import argparse
+import time
+from dataclasses import replace
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from assistant.audio.frames import SAMPLE_RATE  # noqa: E402
-from assistant.config import TtsSettings  # noqa: E402
-from assistant.speech.pacing import words_per_minute  # noqa: E402
-from assistant.speech.tts import Voice, make_voice  # noqa: E402
-from tests.support.speech_out import GLIMMER_SENTENCES, PRACTICE_PROMPT, intelligibility, spoken  # noqa: E402
+from assistant.audio.frames import SAMPLE_RATE
+from assistant.config import TtsSettings
+from assistant.speech.pacing import words_per_minute
+from assistant.speech.tts import Voice, make_voice
+from tests.support.speech_out import GLIMMER_SENTENCES, PRACTICE_PROMPT, intelligibility, spoken
 
 TWO_SENTENCES = "If you like, we can notice one small moment that felt okay today. It can be anything at all."
 

@@ -20,17 +20,17 @@ import os
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import argparse  # noqa: E402
-import re  # noqa: E402
-import time  # noqa: E402
+import argparse
+import re
+import time
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from assistant.audio.frames import SAMPLE_RATE, to_int16  # noqa: E402
-from assistant.config import SttSettings  # noqa: E402
-from assistant.speech.end_of_turn import COMPLETE_AT, MODEL_SILENCE_S, EndOfTurn  # noqa: E402
-from assistant.speech.transcribe import make_transcriber  # noqa: E402
-from scripts.wake_voices import speak  # noqa: E402
+from assistant.audio.frames import SAMPLE_RATE, to_int16
+from assistant.config import SttSettings
+from assistant.speech.end_of_turn import COMPLETE_AT, MODEL_SILENCE_S, EndOfTurn
+from assistant.speech.transcribe import make_transcriber
+from scripts.wake_voices import speak
 
 SILENCE_S = 0.7
 PAUSE_S = 1.5
@@ -66,7 +66,7 @@ def word_cuts(transcriber, speech: np.ndarray) -> list[int]:
     start (by Whisper's word times)."""
     words = transcriber.transcribe(speech).words
     cuts, block = [], SAMPLE_RATE // 100
-    for before, after in zip(words, words[1:]):
+    for before, after in zip(words, words[1:], strict=False):
         lo = int(min(before.end, after.start) * SAMPLE_RATE) - 2 * block
         hi = max(int(after.start * SAMPLE_RATE), lo + 4 * block)
         energy = [np.sum(speech[i:i + block].astype(np.float64) ** 2) for i in range(lo, hi, block)]

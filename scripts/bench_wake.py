@@ -30,21 +30,21 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import scripts.corpus as wc  # noqa: E402
-import scripts.wake_data as wd  # noqa: E402
-import scripts.wake_voices as wv  # noqa: E402
-from assistant.audio.frames import SAMPLE_RATE, to_int16  # noqa: E402
-from assistant.audio.resample import resample  # noqa: E402
-from assistant.audio.rooms import add_noise, noise, reverberant  # noqa: E402
-from assistant.audio.wav import write_wav  # noqa: E402
-from assistant.config import WakeSettings  # noqa: E402
-from assistant.speech.wake import MODEL_PATH, WakeDetector  # noqa: E402
-from assistant.speech.wake_enroll import score_try, template_windows  # noqa: E402
-from assistant.speech.wake_features import embeddings  # noqa: E402
-from assistant.speech.wake_model import WINDOW  # noqa: E402
-from assistant.speech.wake_profile import WakeProfile  # noqa: E402
-from scripts.train_wake import events  # noqa: E402
-from tests.support.memory import measured  # noqa: E402
+import scripts.corpus as wc
+import scripts.wake_data as wd
+import scripts.wake_voices as wv
+from assistant.audio.frames import SAMPLE_RATE, to_int16
+from assistant.audio.resample import resample
+from assistant.audio.rooms import add_noise, noise, reverberant
+from assistant.audio.wav import write_wav
+from assistant.config import WakeSettings
+from assistant.speech.wake import MODEL_PATH, WakeDetector
+from assistant.speech.wake_enroll import score_try, template_windows
+from assistant.speech.wake_features import embeddings
+from assistant.speech.wake_model import WINDOW
+from assistant.speech.wake_profile import WakeProfile
+from scripts.train_wake import events
+from tests.support.memory import measured
 
 SR = SAMPLE_RATE
 VERSION = "wake-v4"
@@ -229,7 +229,7 @@ def negative_embeddings(neg: dict[str, list[np.ndarray]], quick: bool) -> dict[s
         keys = [f"{k}:{i:04d}" for k, v in neg.items() for i in range(len(v))]
         with mp.Pool(2) as pool:
             embs = pool.map(_embed, [a for v in neg.values() for a in v], chunksize=4)
-        np.savez(path, **dict(zip(keys, embs)))
+        np.savez(path, **dict(zip(keys, embs, strict=True)))
     out: dict[str, list[np.ndarray]] = {}
     with np.load(path) as z:
         for key in sorted(z.files):
@@ -284,8 +284,8 @@ def enrollment(family: str, model: Path, neg_emb: dict, hours: float, others: di
     if not path.exists():
         rng = np.random.default_rng(5)
         texts = [str(rng.choice(wc.PHRASE_TEXTS)) for _ in range(43)]
-        speed = (lambda: float(rng.uniform(0.9, 1.1)))
-        clips = [to_int16(wv.speak(family, ENROLL_VOICES[family], t, speed(), 60000 + k)) for k, t in enumerate(texts)]
+        clips = [to_int16(wv.speak(family, ENROLL_VOICES[family], t, float(rng.uniform(0.9, 1.1)), 60000 + k))
+                 for k, t in enumerate(texts)]
         np.savez(path, **{f"c{k:02d}": c for k, c in enumerate(clips)})
     with np.load(path) as z:
         clips = [z[k] for k in sorted(z.files)]

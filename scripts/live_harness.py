@@ -105,7 +105,7 @@ class Conversation:
         for turn in turns:
             since = said
             if turn.cue is not None:
-                if not self._wait(lambda: self._cue_time(turn.cue, said) is not None, deadline):
+                if not self._wait(lambda cue=turn.cue, after=said: self._cue_time(cue, after) is not None, deadline):
                     self.session.late.append(f"{turn.wav.name}: no prompt containing {turn.cue!r}")
                     return said
                 since = self._cue_time(turn.cue, said)
@@ -119,16 +119,16 @@ class Conversation:
 
     def _cue_time(self, cue: str, after: float) -> float | None:
         with self._changed:
-            for at, event in zip(self._event_times, self.session.events):
+            for at, event in zip(self._event_times, self.session.events, strict=True):
                 if at > after and event["event"] == "say" and cue.lower() in event["text"].lower():
                     return at
         return None
 
     def _events_after(self, t: float) -> list[dict]:
         with self._changed:
-            return [e for at, e in zip(self._event_times, self.session.events) if at > t]
+            return [e for at, e in zip(self._event_times, self.session.events, strict=True) if at > t]
 
-    def _wait(self, condition, deadline: float) -> bool:  # noqa: ANN001 (a predicate)
+    def _wait(self, condition, deadline: float) -> bool:
         with self._changed:
             return self._changed.wait_for(lambda: condition() or time.monotonic() > deadline,
                                           timeout=max(0.0, deadline - time.monotonic())) and condition()
@@ -174,7 +174,8 @@ def main() -> int:
     parser.add_argument("--config", help="config.yaml for Glimmer")
     args = parser.parse_args()
     turns = [parse_turn(spec, args.after) for spec in args.turns]
-    extra = [*(["--journal", args.journal] if args.journal else []), *(["--config", args.config] if args.config else [])]
+    extra = [*(["--journal", args.journal] if args.journal else []),
+             *(["--config", args.config] if args.config else [])]
     with Room(args.loopback_db, args.hiss_dbfs) as room:
         session = Conversation(room, [*extra, "run"], args.timeout).run(turns, stderr_to=sys.stderr.fileno())
         for event in session.events:

@@ -24,11 +24,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant.audio.wav import write_wav  # noqa: E402
-from assistant.journal.store import Journal  # noqa: E402
-from scripts.corpus import Synthesizer, spoken_turn  # noqa: E402
-from scripts.live_harness import Conversation, Turn  # noqa: E402
-from scripts.live_room import Room  # noqa: E402
+from assistant.audio.wav import write_wav
+from assistant.journal.store import Journal
+from scripts.corpus import Synthesizer, spoken_turn
+from scripts.live_harness import Conversation, Turn
+from scripts.live_room import Room
 
 STOP_S = 3.0   # SIGTERM to exit
 
@@ -52,7 +52,7 @@ SCRIPTS = (
 )
 
 
-def judge(name: str, session, entries: list, keep: str | None) -> tuple[list[str], int]:  # noqa: ANN001
+def judge(name: str, session, entries: list, keep: str | None) -> tuple[list[str], int]:
     """(problems, self-wakes) of one conversation."""
     problems = list(session.late)
     if session.returncode != 0:

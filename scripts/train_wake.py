@@ -23,15 +23,16 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import scripts.wake_data as wd  # noqa: E402
-from assistant.speech.wake import HITS_NEEDED  # noqa: E402
-from assistant.speech.wake_features import EMB_HOP_SAMPLES  # noqa: E402
-from assistant.speech.wake_model import WINDOW, Mlp, save_models  # noqa: E402
+import scripts.wake_data as wd
+from assistant.speech.wake import HITS_NEEDED
+from assistant.speech.wake_features import EMB_HOP_SAMPLES
+from assistant.speech.wake_model import WINDOW, Mlp, save_models
 
 PHRASE = "hey glimmer"
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "assistant/speech/wake_model.npz"
 # name: (hidden width, weight of a positive, weight of a spotter false alarm, epochs, seed)
-MODELS = {"spotter": (32, 4.0, 1.0, 6, 11), "verifier1": (128, 1.0, 10.0, 14, 12), "verifier2": (128, 1.0, 10.0, 14, 13)}
+MODELS = {"spotter": (32, 4.0, 1.0, 6, 11), "verifier1": (128, 1.0, 10.0, 14, 12),
+          "verifier2": (128, 1.0, 10.0, 14, 13)}
 NEG_STRIDE = 2                # negative windows 80 ms apart say nearly the same: fit on every second one
 DEV_EVERY = 8                 # every 8th scene of each family is dev data
 SPOT_RECALL = 0.995           # the spotter threshold keeps this share of dev phrases
@@ -159,7 +160,7 @@ def train(families: list[str]) -> tuple[dict[str, Mlp], dict[str, str]]:
     offsets = np.cumsum([0] + [len(s.labels) for s in data[:-1]])
     emb = np.concatenate([s.emb for s in data])
     fit_sets = [windows(s, dev=False) for s in data]
-    idx = np.concatenate([i + o for (i, _, _), o in zip(fit_sets, offsets)])
+    idx = np.concatenate([i + o for (i, _, _), o in zip(fit_sets, offsets, strict=True)])
     y = np.concatenate([lab for _, lab, _ in fit_sets])
     # each family weighs the same, whatever its size
     fam_w = np.concatenate([np.full(len(lab), len(y) / (len(families) * len(lab))) for _, lab, _ in fit_sets])

@@ -28,13 +28,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import scripts.corpus as wc  # noqa: E402
-import scripts.wake_voices as wv  # noqa: E402
-from assistant.audio.frames import SAMPLE_RATE, to_int16  # noqa: E402
-from assistant.audio.resample import resample  # noqa: E402
-from assistant.audio.rooms import add_noise, noise, reverberant  # noqa: E402
-from assistant.speech.wake_features import EMB_HOP_SAMPLES, EMB_SPAN, embeddings  # noqa: E402
-from assistant.speech.wake_model import WINDOW  # noqa: E402
+import scripts.corpus as wc
+import scripts.wake_voices as wv
+from assistant.audio.frames import SAMPLE_RATE, to_int16
+from assistant.audio.resample import resample
+from assistant.audio.rooms import add_noise, noise, reverberant
+from assistant.speech.wake_features import EMB_HOP_SAMPLES, EMB_SPAN, embeddings
+from assistant.speech.wake_model import WINDOW
 
 SR = SAMPLE_RATE
 POS_BEFORE_S, POS_AFTER_S = 0.04, 0.30      # a window ending this near the phrase end is a positive
@@ -141,8 +141,10 @@ def clips(family: str, kind: str, split: str) -> list[tuple[np.ndarray, str, str
     if not path.exists():
         n_pos_train, n_pos_test, n_speech, n_near, n_speech_test = COUNTS[family]
         n = {("phrase", "train"): n_pos_train, ("phrase", "test"): n_pos_test, ("speech", "train"): n_speech,
-             ("near", "train"): n_near, ("speech", "test"): n_speech_test, ("more", "train"): MORE[family]}[(kind, split)]
-        base = 1_000_000 * (1 + list(COUNTS).index(family)) + 100_000 * KINDS.index(kind) + (50_000 if split == "test" else 0)
+             ("near", "train"): n_near, ("speech", "test"): n_speech_test,
+             ("more", "train"): MORE[family]}[(kind, split)]
+        base = (1_000_000 * (1 + list(COUNTS).index(family)) + 100_000 * KINDS.index(kind)
+                + (50_000 if split == "test" else 0))
         texts = _texts(kind, split, n, base)
         jobs = [Job(family, kind, split, i, t, base + i) for i, t in enumerate(texts)]
         t0 = time.time()

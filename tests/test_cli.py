@@ -48,8 +48,8 @@ def test_starting_the_command_loads_no_audio_or_speech_libraries():
     # `glimmer journal add -` in a pipe, `glimmer --help`: start-up stays light; engines load in handlers.
     import subprocess
     import sys
-    code = ("import sys, assistant.cli; assistant.cli.build_parser(); "
-            "print(sorted(m for m in ('numpy', 'faster_whisper', 'hibari', 'sounddevice', 'vosk') if m in sys.modules))")
+    code = ("import sys, assistant.cli; assistant.cli.build_parser(); print(sorted(m for m in "
+            "('numpy', 'faster_whisper', 'hibari', 'sounddevice', 'vosk') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 

@@ -21,8 +21,8 @@ def test_shipped_config_sets_every_setting_with_a_comment():
     lines = REPO_CONFIG.read_text().splitlines()
     for number, line in enumerate(lines):
         if line.startswith("  ") and not line.strip().startswith("#") and number > 0:
-            block_above = [l.strip() for l in lines[max(0, number - 6):number]]
-            assert any(l.startswith("#") for l in block_above), f"line {number + 1} has no comment near it"
+            block_above = [text.strip() for text in lines[max(0, number - 6):number]]
+            assert any(text.startswith("#") for text in block_above), f"line {number + 1} has no comment near it"
 
 
 def test_shipped_config_equals_the_defaults(tmp_path, monkeypatch):
@@ -44,7 +44,8 @@ def test_shipped_config_equals_the_defaults(tmp_path, monkeypatch):
     ("stt:\n  engine: [\n", "c.yaml:3: not valid YAML"),
     ("- just\n- a list\n", "c.yaml:1: the config must be a mapping of sections"),
     ('safety:\n  crisis_line: ""\n', "c.yaml:2: safety.crisis_line: must not be empty"),
-    ("safety:\n  crisis_line: 988\n  emergency_number: '   '\n", "c.yaml:3: safety.emergency_number: must not be empty"),
+    ("safety:\n  crisis_line: 988\n  emergency_number: '   '\n",
+     "c.yaml:3: safety.emergency_number: must not be empty"),
     ("wake:\n  phrase: ' '\n", "c.yaml:2: wake.phrase: must not be empty"),
     ('journal:\n  path: ""\n', "c.yaml:2: journal.path: must not be empty"),
     ("practices:\n  folder: ' '\n", "c.yaml:2: practices.folder: must not be empty"),
@@ -53,7 +54,8 @@ def test_shipped_config_equals_the_defaults(tmp_path, monkeypatch):
     ("wake:\n  phrase: hey glimmer\nwake:\n  sensitivity: 0.3\n", "c.yaml:3: wake: this section is set twice"),
     ("wake:\n  sensitivity: 0.3\n  sensitivity: 0.9\n", "c.yaml:3: wake: sensitivity: this setting is set twice"),
     ("? [wake]\n: 1\n", "c.yaml:1: expected a section name"),
-    ("wake:\n  phrase: hey glimmer\n\n  sensitivity: 0.5\x00\n", "c.yaml:4: not valid YAML: unacceptable character #x0000"),
+    ("wake:\n  phrase: hey glimmer\n\n  sensitivity: 0.5\x00\n",
+     "c.yaml:4: not valid YAML: unacceptable character #x0000"),
 ])
 def test_mistakes_name_file_line_and_key(tmp_path, text, message):
     path = tmp_path / "c.yaml"

@@ -5,8 +5,17 @@ import pytest
 
 from assistant.audio.frames import SAMPLE_RATE
 from assistant.config import SttSettings
-from assistant.speech.end_of_turn import (MODEL, N_FFT, N_MELS, WINDOW_SAMPLES, EndOfTurn, last_window,
-                                          load_end_of_turn, log_mel, mel_filters)
+from assistant.speech.end_of_turn import (
+    MODEL,
+    N_FFT,
+    N_MELS,
+    WINDOW_SAMPLES,
+    EndOfTurn,
+    last_window,
+    load_end_of_turn,
+    log_mel,
+    mel_filters,
+)
 from assistant.speech.transcribe import make_transcriber
 from scripts.bench_turn import ANSWERS, SILENCE_S, cases, silence
 

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 
 from assistant.audio.frames import SAMPLE_RATE, silence
+from assistant.audio.rooms import noise
 from assistant.audio.sources import TurnFeeder
 from assistant.config import ListenSettings, SttSettings
 from assistant.speech.endpoint import TAIL_S, Listener, Prompt
 from assistant.speech.transcribe import make_transcriber
-from assistant.audio.rooms import noise
 from scripts.corpus import mix_at_snr
 from tests.support.audio import trimmed
 

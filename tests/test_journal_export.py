@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import GlimmerError
+from assistant.journal.entries import Entry
 from assistant.journal.export import export
 from assistant.journal.importer import read_export
-from assistant.journal.entries import Entry
 from assistant.journal.store import Journal
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from assistant.cli import main
-from assistant.journal.export import entry_to_dict, export
 from assistant.journal.entries import Entry
+from assistant.journal.export import entry_to_dict, export
 from assistant.journal.store import Journal
 
 SAID = datetime(2026, 3, 4, 21, 14, 5, 120000, tzinfo=timezone(timedelta(hours=1)))
@@ -51,7 +51,8 @@ def test_a_bad_row_anywhere_imports_nothing(tmp_path, glimmer):
         journal.add("already here", created=SAID)
     done = glimmer("--journal", str(tmp_path / "journal.db"), "journal", "import", str(big), timeout=120)
     assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert done.stderr.splitlines()[0] == f"glimmer: {big} line 486: calm_after must be a whole number from 0 to 10, not 11"
+    assert done.stderr.splitlines()[0] == (f"glimmer: {big} line 486: calm_after must be a whole number "
+                                           "from 0 to 10, not 11")
     assert done.stderr.splitlines()[-1] == (f"glimmer: nothing imported: 1 of 10000 entries in {big} cannot be "
                                             "kept; correct it and import again")
     assert _kept(tmp_path) == [(SAID.isoformat(), "already here")]

@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant.cli import main
-from assistant.journal.export import FIELDS, entry_to_dict, export
 from assistant.journal.entries import Entry
+from assistant.journal.export import FIELDS, entry_to_dict, export
 from assistant.journal.store import Journal
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from assistant.journal.charts import weekly_chart
-from assistant.journal.report import render_report
 from assistant.journal.entries import Entry
+from assistant.journal.report import render_report
 from assistant.journal.store import Journal
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -69,7 +69,7 @@ def test_sigkill_at_random_moments_never_loses_a_printed_id(tmp_path):
         proc.stdin.close()
         proc.stdout.close()
         ids = [int(line) for line in printed if line.endswith(b"\n")]
-        confirmed.update(zip(ids, lines))   # the i-th id printed belongs to the i-th line read
+        confirmed.update(zip(ids, lines, strict=False))   # the i-th id printed belongs to the i-th line read
         if not db.exists():
             assert not ids   # killed before it even created the journal
             continue

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 from assistant.audio.frames import FRAME_SAMPLES, SAMPLE_RATE
-from assistant.audio.sources import DeviceLost, Microphone
 from assistant.audio.sinks import Speaker
+from assistant.audio.sources import DeviceLost, Microphone
 from assistant.errors import GlimmerError
 
 

@@ -44,8 +44,8 @@ def test_whisper_on_real_human_speech(whisper, real):
 def test_whisper_on_natural_voice_clean_and_in_noise(whisper, speak):
     clean = [speak(text, seed=i, speed=1.1) for i, text in enumerate(SPOKEN)]
     noisy = [mix_at_snr(audio, "pink", 12, seed=i) for i, audio in enumerate(clean)]
-    assert wer([(t, whisper.transcribe(a).text) for t, a in zip(SPOKEN, clean)]) <= 0.05
-    assert wer([(t, whisper.transcribe(a).text) for t, a in zip(SPOKEN, noisy)]) <= 0.1
+    assert wer([(t, whisper.transcribe(a).text) for t, a in zip(SPOKEN, clean, strict=True)]) <= 0.05
+    assert wer([(t, whisper.transcribe(a).text) for t, a in zip(SPOKEN, noisy, strict=True)]) <= 0.1
 
 
 def test_words_carry_times_and_confidences(whisper, real):
@@ -126,7 +126,7 @@ def test_cli_json_gives_each_utterance_its_times(glimmer, speak, tmp_path):
     segments = json.loads(result.stdout)["segments"]
     assert [set(s) for s in segments] == [{"start", "end", "text"}] * 2
     second_at = 1.0 + len(first) / 16000 + 3.0
-    for segment, said, begins, length in zip(segments, SPOKEN, (1.0, second_at), (first, second)):
+    for segment, said, begins, length in zip(segments, SPOKEN, (1.0, second_at), (first, second), strict=True):
         assert wer([(said, segment["text"])]) <= 0.2
         assert abs(segment["start"] - begins) < 0.6 and segment["end"] <= begins + len(length) / 16000 + 0.3
     assert segments[0]["end"] < segments[1]["start"]

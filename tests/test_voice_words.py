@@ -1,9 +1,9 @@
 """Words the voice must not turn into others: heard back through the project's own transcriber."""
 
+from assistant.audio.sinks import to_int16_16k
 from assistant.config import SttSettings, TtsSettings
 from assistant.speech.transcribe import make_transcriber
 from assistant.speech.tts import make_voice
-from assistant.audio.sinks import to_int16_16k
 
 
 def test_a_sentence_final_no_is_said_as_no_not_number():

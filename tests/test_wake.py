@@ -223,7 +223,7 @@ def owner_clips():
 
     texts = ("Hey glimmer.", "Hey, glimmer.", "Hey Glimmer!", "Hey glimmer?")
     return [np.concatenate([_gap(0.4), to_int16(speak_family("flite", "awb", t, s)), _gap(0.6)])
-            for t, s in zip(texts, (1.0, 0.95, 1.05, 1.0))]
+            for t, s in zip(texts, (1.0, 0.95, 1.05, 1.0), strict=True)]
 
 
 def test_enrollment_round_trips(glimmer, tmp_path, owner_clips):

@@ -68,6 +68,6 @@ def supported_rates(device: Device, kind: str) -> list[int]:
         try:
             check(device=device.index, samplerate=rate, channels=1, dtype="int16")
             rates.append(rate)
-        except Exception:  # PortAudio reports unsupported settings with several exception types
+        except Exception:  # noqa: BLE001 - PortAudio reports unsupported settings with several exception types
             continue
     return rates

@@ -112,7 +112,7 @@ class Speaker:
             raise GlimmerError(f"cannot open speaker {info.name!r}: {err}; see 'glimmer doctor'") from None
         log.info("speaker %r open at %d Hz (latency %.0f ms)", info.name, self._rate, 1000 * self._stream.latency)
 
-    def _callback(self, out: np.ndarray, frames: int, when, status) -> None:  # noqa: ANN001 (PortAudio's)
+    def _callback(self, out: np.ndarray, frames: int, when, status) -> None:
         now = time.monotonic()
         if status.output_underflow:
             self.underruns += 1

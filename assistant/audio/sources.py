@@ -135,8 +135,9 @@ class Microphone:
     The PortAudio callback only stamps each block with when it was captured and appends it to a bounded
     queue, a SimpleQueue: it takes no Python lock, so the callback can never wait on one that the main
     thread left held when SIGTERM's exception tore through it (and closing the stream, which waits for the
-    callback, can never hang on that). While nobody listens (Glimmer is speaking) the oldest blocks make room: that is by design and not
-    counted. What is counted and logged: PortAudio's own input overflows, and blocks lost while listening.
+    callback, can never hang on that). While nobody listens (Glimmer is speaking) the oldest blocks make room:
+    that is by design and not counted. What is counted and logged: PortAudio's own input overflows, and blocks
+    lost while listening.
     """
 
     simulated = False
@@ -167,7 +168,7 @@ class Microphone:
             raise GlimmerError(f"cannot open microphone {info.name!r}: {err}; see 'glimmer doctor'") from None
         log.info("microphone %r open at %d Hz, %d channel(s)", info.name, self._rate, self._channels)
 
-    def _callback(self, data: np.ndarray, frames: int, when, status) -> None:  # noqa: ANN001 (PortAudio's)
+    def _callback(self, data: np.ndarray, frames: int, when, status) -> None:
         now = time.monotonic()
         if status.input_overflow:
             self._overflows += 1

@@ -2,7 +2,7 @@
 
 import os
 import wave
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -13,7 +13,7 @@ from assistant.audio.resample import StreamResampler
 from assistant.audio.wav_header import BadWav, WavFormat, read_header
 from assistant.errors import GlimmerError
 
-_INTS = {1: np.dtype("u1"), 2: np.dtype("<i2"), 4: np.dtype("<i4")}
+_INTS: dict[int, np.dtype] = {1: np.dtype("u1"), 2: np.dtype("<i2"), 4: np.dtype("<i4")}
 MAX_BLOCK_BYTES = 1 << 22   # a read never asks for more than this, whatever the header claims
 
 
@@ -29,7 +29,7 @@ def check_wav(path: str | Path) -> WavFormat:
         return _header(handle, path)
 
 
-def stream_wav(path: str | Path, seconds: float = 10.0) -> Iterator[np.ndarray]:
+def stream_wav(path: str | Path, seconds: float = 10.0) -> Generator[np.ndarray, None, None]:
     """Any PCM WAV as 16 kHz mono int16 in blocks of about `seconds`: constant memory for any length, and
     the same samples whatever the block size."""
     path = Path(path)

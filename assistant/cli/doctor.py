@@ -79,8 +79,8 @@ def _model_lines(settings: Settings) -> list[tuple[bool, str]]:
     except GlimmerError as err:
         lines.append((False, f"speech to text: {err}"))
     vosk = vosk_model()
-    lines.append((True, f"vosk English model: {vosk}" if vosk else
-                  "vosk English model: not downloaded (optional: 'glimmer models download vosk-model-small-en-us-0.15')"))
+    lines.append((True, f"vosk English model: {vosk}" if vosk else "vosk English model: not downloaded "
+                  "(optional: 'glimmer models download vosk-model-small-en-us-0.15')"))
     return lines + _wake_lines(settings)
 
 

@@ -139,7 +139,8 @@ def _add_lines(journal, fields: dict) -> int:
             rest = [raw.decode("utf-8", "replace") for _, raw in lines if raw.strip()]
             if rest and err.kept:
                 journal.keep_unsaved(rest)
-            raise GlimmerError(f"line {number}{' and the lines after it' if rest else ''}: {unsaved_advice(err)}")
+            where = f"line {number}{' and the lines after it' if rest else ''}"
+            raise GlimmerError(f"{where}: {unsaved_advice(err)}") from None
     return 1 if skipped else 0
 
 

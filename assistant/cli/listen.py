@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     parser.set_defaults(handler=run)
 
 
-def run(args: argparse.Namespace, settings) -> int:  # noqa: ANN001 (Settings, imported lazily)
+def run(args: argparse.Namespace, settings) -> int:
     from assistant.audio.wav import stream_wav
     from assistant.speech.wake import WakeDetector
     from assistant.speech.wake_profile import find

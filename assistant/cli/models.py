@@ -20,7 +20,7 @@ def _mb(size: int) -> str:
     return f"{size / 1e6:.1f} MB"
 
 
-def run_list(args: argparse.Namespace, settings) -> int:  # noqa: ANN001 (Settings, imported lazily)
+def run_list(args: argparse.Namespace, settings) -> int:
     """One line per model: name, kind, where it is (or that it can be downloaded), size, SHA-256."""
     from assistant.speech import models
     from assistant.speech.transcribe import choose
@@ -38,10 +38,10 @@ def run_list(args: argparse.Namespace, settings) -> int:  # noqa: ANN001 (Settin
             rows.append((entry.name, entry.kind, str(folder), _mb(models.folder_size(folder)),
                          " ".join(f"{n}={d}" for n, d in sums.items())))
         else:
-            size = sum(r.size for r in entry.files)
+            total = sum(r.size for r in entry.files)
             pinned = " ".join(r.sha256 for r in entry.files if r.sha256) or "recorded at download"
             rows.append((entry.name, entry.kind, "downloadable: glimmer models download " + entry.name,
-                         ("" if all(r.sha256 for r in entry.files) else "~") + _mb(size), pinned))
+                         ("" if all(r.sha256 for r in entry.files) else "~") + _mb(total), pinned))
     known = {entry.name for entry in models.CATALOG.values()}
     folder = models.models_dir()
     for child in sorted(folder.iterdir()) if folder.is_dir() else ():
@@ -57,7 +57,7 @@ def run_list(args: argparse.Namespace, settings) -> int:  # noqa: ANN001 (Settin
     return 0
 
 
-def run_download(args: argparse.Namespace, settings) -> int:  # noqa: ANN001
+def run_download(args: argparse.Namespace, settings) -> int:
     """Fetch, verify and install one model, with a progress bar on stderr."""
     from assistant.speech import models
     from assistant.speech.model_download import download

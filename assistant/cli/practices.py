@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     check.set_defaults(handler=run_check)
 
 
-def _loaded(settings: Settings):  # noqa: ANN202 (PracticeLibrary, imported lazily)
+def _loaded(settings: Settings):
     """The practice library; each problem in the person's folder is said once on stderr."""
     from assistant.practices.library import PracticeLibrary
 

@@ -3,6 +3,7 @@
 import argparse
 import faulthandler
 import sys
+from collections.abc import Callable
 
 from assistant.config import Settings
 
@@ -26,12 +27,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     signal.signal(signal.SIGTERM, _stop)
     from assistant.audio.sinks import Speaker, WavSink
-    from assistant.audio.sources import Microphone, TurnFeeder
+    from assistant.audio.sources import AudioSource, Microphone, TurnFeeder
     from assistant.loop import run_assistant
 
     if args.input_turns:
         feeder = TurnFeeder(args.input_turns)
-        reopen = lambda: feeder  # noqa: E731 (the simulated microphone never goes away)
+        reopen: Callable[[], AudioSource] = lambda: feeder  # noqa: E731 (the simulated microphone never goes away)
     else:
         reopen = lambda: Microphone(settings.audio.input_device, settings.audio.input_rate)  # noqa: E731
     source = reopen()  # no microphone: one clear line before anything else is opened

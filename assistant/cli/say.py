@@ -6,14 +6,14 @@ import argparse
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the `say` subcommand."""
     parser = sub.add_parser("say", parents=[common], help="speak text with the configured voice",
-                            description="Speak TEXT with the configured voice, at the calm pace, to the "
-                                        "speaker or into a WAV file. '[pause 3]' in TEXT is 3 s of silence (1 to 60 s).")
+                            description="Speak TEXT with the configured voice, at the calm pace, to the speaker "
+                                        "or into a WAV file. '[pause 3]' in TEXT is 3 s of silence (1 to 60 s).")
     parser.add_argument("text", nargs="+", metavar="TEXT", help="what to say")
     parser.add_argument("--output-wav", metavar="F", help="write the speech to this WAV file instead")
     parser.set_defaults(handler=run)
 
 
-def run(args: argparse.Namespace, settings) -> int:  # noqa: ANN001 (Settings, imported lazily)
+def run(args: argparse.Namespace, settings) -> int:
     """Speak, wait until it has really been played (or written), and exit."""
     from assistant.audio.sinks import Speaker, WavSink
     from assistant.speech.textprep import check_pauses

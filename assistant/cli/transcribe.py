@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     parser.set_defaults(handler=run)
 
 
-def run(args: argparse.Namespace, settings) -> int:  # noqa: ANN001 (Settings, imported lazily)
+def run(args: argparse.Namespace, settings) -> int:
     """Check every file's header first (a bad one fails before any model loads), then transcribe them in
     order."""
     from assistant.audio.wav import check_wav

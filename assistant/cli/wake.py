@@ -33,7 +33,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     test.set_defaults(handler=run_test)
 
 
-def _recordings(args: argparse.Namespace, settings, prompt: str) -> list[tuple[str, np.ndarray]]:  # noqa: ANN001
+def _recordings(args: argparse.Namespace, settings, prompt: str) -> list[tuple[str, np.ndarray]]:
     """(name, 16 kHz int16 audio) for each WAV file given, else TRIES tries from the microphone."""
     if args.files:
         from assistant.audio.wav import read_wav
@@ -41,7 +41,7 @@ def _recordings(args: argparse.Namespace, settings, prompt: str) -> list[tuple[s
     return list(_live_tries(settings, prompt))
 
 
-def _live_tries(settings, prompt: str):  # noqa: ANN001, ANN202 (Settings, a generator)
+def _live_tries(settings, prompt: str):
     """Glimmer asks in its calm voice, chimes, and records TRY_SECONDS for each try."""
     import numpy as np
 
@@ -68,12 +68,12 @@ def _live_tries(settings, prompt: str):  # noqa: ANN001, ANN202 (Settings, a gen
         speaker.close()
 
 
-def _profile_path(args: argparse.Namespace, settings) -> Path:  # noqa: ANN001
+def _profile_path(args: argparse.Namespace, settings) -> Path:
     from assistant.speech.wake_profile import default_path
     return Path(args.profile).expanduser() if args.profile else default_path(settings.journal.path)
 
 
-def run_enroll(args: argparse.Namespace, settings) -> int:  # noqa: ANN001
+def run_enroll(args: argparse.Namespace, settings) -> int:
     """Check each recording, keep templates of each usable one (as said, in noise, in a room), write the profile."""
     from assistant.speech.transcribe import make_transcriber
     from assistant.speech.wake import WakeDetector
@@ -110,7 +110,7 @@ def run_enroll(args: argparse.Namespace, settings) -> int:  # noqa: ANN001
     return 0
 
 
-def run_test(args: argparse.Namespace, settings) -> int:  # noqa: ANN001
+def run_test(args: argparse.Namespace, settings) -> int:
     """Print each try's score against the threshold, and whether it wakes Glimmer."""
     from assistant.speech.wake import WakeDetector
     from assistant.speech.wake_enroll import check_level, score_try

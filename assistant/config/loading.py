@@ -5,6 +5,7 @@ import os
 import typing
 from dataclasses import fields, replace
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -61,7 +62,7 @@ def _parse_file(path: Path) -> Settings:
         return Settings()
     if not isinstance(root, yaml.MappingNode):
         raise GlimmerError(f"{path}:{root.start_mark.line + 1}: the config must be a mapping of sections")
-    sections = {}
+    sections: dict[str, Any] = {}
     for key_node, value_node in root.value:
         name = _key(key_node, f"{path}:{key_node.start_mark.line + 1}", sections, "section")
         cls = _section_class(name, path, key_node)
@@ -79,7 +80,7 @@ def _key(node: yaml.Node, where: str, seen: dict, what: str) -> str:
 
 
 def _section_class(name: str, path: Path, node: yaml.Node) -> type:
-    known = {f.name: f.default_factory for f in fields(Settings)}
+    known: dict[str, type] = {f.name: f.default_factory for f in fields(Settings)}  # type: ignore[misc]
     if name not in known:
         raise GlimmerError(f"{path}:{node.start_mark.line + 1}: {name}: unknown section{_did_you_mean(name, known)}")
     return known[name]
@@ -92,7 +93,7 @@ def _parse_section(cls: type, section: str, node: yaml.Node, path: Path):
         raise GlimmerError(f"{path}:{node.start_mark.line + 1}: {section}: expected a mapping of settings")
     specs = {f.name: f for f in fields(cls)}
     hints = typing.get_type_hints(cls)
-    values = {}
+    values: dict[str, Any] = {}
     for key_node, value_node in node.value:
         key = _key(key_node, f"{path}:{key_node.start_mark.line + 1}: {section}", values, "setting")
         where = f"{path}:{key_node.start_mark.line + 1}: {section}.{key}"

@@ -92,7 +92,7 @@ def calm_chart(entries: Sequence[Entry]) -> str:
         parts.append(_text(left - 6, y(level) + 4, str(level), size=10, anchor="end", fill=SOFT))
     for i, entry in enumerate(rated):
         x = left + slot * (i + 0.5)
-        before, after = y(entry.calm_before), y(entry.calm_after)
+        before, after = y(entry.calm_before or 0), y(entry.calm_after or 0)   # rated: neither is None
         parts.append(f'<g class="pair"><title>{entry.created:%-d %b}: {entry.calm_before} → {entry.calm_after}'
                      f'</title><line x1="{x:.1f}" y1="{before:.1f}" x2="{x:.1f}" y2="{after:.1f}" stroke="{CALM}" '
                      f'stroke-width="1.6" opacity="0.6"/><circle cx="{x:.1f}" cy="{before:.1f}" r="3.6" fill="#fff" '

@@ -13,7 +13,7 @@ from assistant.journal.files import make_private_dirs
 
 def write_clip(clips_dir: Path, entry_id: int, audio: Any) -> Path:
     """`audio` (int16 16 kHz samples) as <clips_dir>/<entry_id>.wav, on disk before this returns."""
-    from assistant.audio.wav import write_wav   # numpy only when a clip is kept
+    from assistant.audio.wav import write_wav  # numpy only when a clip is kept
 
     make_private_dirs(clips_dir)
     clip = write_wav(clips_dir / f"{entry_id}.wav", audio)

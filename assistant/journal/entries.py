@@ -45,7 +45,8 @@ def insert_entry(db: sqlite3.Connection, entry_id: int | None, created: datetime
         (entry_id, utc_text(created), int(offset.total_seconds()), text, practice or None,
          json.dumps(_clean_senses(senses)), calm_before, calm_after, audio, confidence,
          utc_text(last_replayed) if last_replayed else None, replay_count))
-    return int(cur.lastrowid)
+    assert cur.lastrowid is not None  # an INSERT always sets it
+    return cur.lastrowid
 
 
 def entry_from_row(row: Sequence[Any]) -> Entry:

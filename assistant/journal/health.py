@@ -5,8 +5,8 @@ import sqlite3
 from pathlib import Path
 
 from assistant.errors import GlimmerError
-from assistant.journal.files import check_own_file, private_folder
 from assistant.journal.database import find_damage
+from assistant.journal.files import check_own_file, private_folder
 from assistant.journal.schema import MIGRATIONS
 
 SQLITE_HEADER = b"SQLite format 3\x00"

@@ -11,8 +11,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 from assistant.errors import GlimmerError
-from assistant.journal.export import restore_formula
 from assistant.journal.entries import Entry
+from assistant.journal.export import restore_formula
 
 YEARS = (1900, 2999)
 MAX_ID = 2**53 - 1                  # exact as a number in every JSON reader, and far from SQLite's limit

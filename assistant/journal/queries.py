@@ -49,7 +49,8 @@ def readable_entries(db: sqlite3.Connection) -> tuple[list[Entry], bool]:
     Unreadable stretches of the table are stepped over: the next readable id is found by probing further
     ahead, then narrowing back, so entries just after a damaged page are not lost with it.
     """
-    entries, lost, after = [], False, MIN_ID
+    entries: list[Entry] = []
+    lost, after = False, MIN_ID
     while True:
         try:
             row = _next_row(db, after)

@@ -24,7 +24,7 @@ def pick_for_replay(journal: Journal, *, now: datetime | None = None, rng: Any =
         return None
     heard = [e for e in entries if e.last_replayed]
     if len(entries) > 1 and heard:
-        latest = max(heard, key=lambda e: e.last_replayed)
+        latest = max(heard, key=lambda e: e.last_replayed or now)
         entries = [e for e in entries if e.id != latest.id]
     weights = [_replay_weight(e, now) for e in entries]
     chosen = (rng or random).choices(entries, weights=weights, k=1)[0]

@@ -14,8 +14,8 @@ from assistant.journal.charts import (
     senses_chart,
     weekly_chart,
 )
-from assistant.journal.export import details
 from assistant.journal.entries import Entry
+from assistant.journal.export import details
 
 # Nothing may load from anywhere: no scripts, no fonts, no images beyond inline SVG.
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"

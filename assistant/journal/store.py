@@ -6,6 +6,7 @@ The file underneath is `database`, the schema `schema`, a row `entries`, reading
 
 from __future__ import annotations
 
+import builtins
 import logging
 import os
 import sqlite3
@@ -246,13 +247,13 @@ class Journal:
         with self._lock:
             return queries.list_entries(self._db, limit=limit, oldest_first=oldest_first)
 
-    def search(self, query: str, *, limit: int | None = None) -> list[Entry]:
+    def search(self, query: str, *, limit: int | None = None) -> builtins.list[Entry]:
         """Entries whose words (or practice, or senses) match every word of `query`, best match first
         (plain words, each also as a prefix: "sun" finds "sunlight")."""
         with self._lock:
             return queries.search_entries(self._db, query, limit=limit)
 
-    def readable(self) -> tuple[list[Entry], bool]:
+    def readable(self) -> tuple[builtins.list[Entry], bool]:
         """Every entry that can still be read, by id, and whether some could not be (for a damaged journal)."""
         with self._lock:
             return queries.readable_entries(self._db)

@@ -56,7 +56,7 @@ def choose_option(text: str, labels: list[str], match: list[tuple[str, ...]]) ->
     """Index of the option `text` picks: by its words, its label, yes/no synonyms, or first/second/last."""
     words = f" {normalise(text)} "
     best: tuple[int, int] | None = None  # (position in the answer, option index)
-    for index, (label, extra) in enumerate(zip(labels, match)):
+    for index, (label, extra) in enumerate(zip(labels, match, strict=True)):
         phrases = [normalise(label), *(normalise(m) for m in extra)]
         if normalise(label) == "yes":
             phrases += _YES

@@ -107,7 +107,9 @@ def chime(talk: Conversation, step: Chime) -> None:
 
 def _either(labels: list[str]) -> str:
     """"a, b, or c" / "a or b"."""
-    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])}{',' if len(labels) > 2 else ''} or {labels[-1]}"
+    if len(labels) == 1:
+        return labels[0]
+    return f"{', '.join(labels[:-1])}{',' if len(labels) > 2 else ''} or {labels[-1]}"
 
 
 def _seconds_words(seconds: float) -> str:

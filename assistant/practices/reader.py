@@ -134,7 +134,7 @@ class FieldReader:
             self.error(node, f"'{key}' must be a list, e.g. [{key}1, {key}2]")
             return []
         values = [self.scalar(item) for item in node.value]
-        for item, value in zip(node.value, values):
+        for item, value in zip(node.value, values, strict=True):
             if value is not BAD and (not isinstance(value, str) or not value.strip()):
                 self.error(item, f"'{key}' entries must be text")
         return [v.strip() for v in values if isinstance(v, str) and v.strip()]

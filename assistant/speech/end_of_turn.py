@@ -44,7 +44,7 @@ def _mel_to_hz(mel: np.ndarray) -> np.ndarray:
 
 def mel_filters() -> np.ndarray:
     """(N_MELS, N_FFT // 2 + 1) triangular filters evenly spaced in mels from 0 to 8 kHz, each of unit area."""
-    edges = _mel_to_hz(np.linspace(0.0, _hz_to_mel(SAMPLE_RATE / 2), N_MELS + 2))
+    edges = _mel_to_hz(np.linspace(0.0, _hz_to_mel(np.array(SAMPLE_RATE / 2)), N_MELS + 2))
     bins = np.linspace(0.0, SAMPLE_RATE / 2, N_FFT // 2 + 1)
     lower, centre, upper = edges[:-2, None], edges[1:-1, None], edges[2:, None]
     rising = (bins - lower) / (centre - lower)

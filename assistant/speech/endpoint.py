@@ -87,7 +87,7 @@ class Listener:
                 if heard >= wait_frames and (not any(recent) or heard >= wait_frames + START_WINDOW):
                     self.last = None
                     return None
-                if prompt_at is not None and heard >= prompt_at and not any(recent):
+                if prompt is not None and prompt_at is not None and heard >= prompt_at and not any(recent):
                     prompt.play()
                     prompt_at, deaf_until = None, heard + round(PROMPT_ECHO_S / FRAME_S)
                     keep = max(keep, preroll_frames + 1) + deaf_until - heard   # all since the prompt

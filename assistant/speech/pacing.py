@@ -114,7 +114,8 @@ def lengthen_breaks(samples: np.ndarray, rate: int, extra_s: float) -> np.ndarra
         return samples
     quiet = np.concatenate([[0], (level <= level.max() * 10 ** (SOUND_DB / 20)).astype(np.int8), [0]])
     edges = np.flatnonzero(np.diff(quiet))
-    breaks = [(a + b) // 2 * w for a, b in zip(edges[::2], edges[1::2]) if (b - a) * w >= PHRASE_BREAK_S * rate]
+    breaks = [(a + b) // 2 * w for a, b in zip(edges[::2], edges[1::2], strict=True)
+              if (b - a) * w >= PHRASE_BREAK_S * rate]
     if not breaks:
         return samples
     gap = np.zeros(int(min(extra_s / len(breaks), MAX_BREAK_EXTRA_S) * rate), dtype=np.float32)

@@ -40,7 +40,7 @@ def utterances(path: str | Path, settings: ListenSettings) -> Iterator[tuple[flo
         while not source.turn_over:
             heard_s = source.frames_read * FRAME_S
             audio = listener.listen("answer", source.left_s + MARGIN_S)
-            if audio is not None:
+            if audio is not None and listener.last is not None:
                 yield heard_s + listener.last.audio_start_s, audio
     finally:
         source.close()

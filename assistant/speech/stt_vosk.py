@@ -29,11 +29,11 @@ class VoskTranscriber:
         vosk.SetLogLevel(-1)
         try:
             self._model = vosk.Model(str(model))
-        except Exception as err:  # vosk raises a bare Exception when Kaldi cannot read the files
+        except Exception as err:  # noqa: BLE001 - vosk raises a bare Exception when Kaldi cannot read the files
             raise GlimmerError(f"vosk model {model} could not be loaded ({err}); download it again") from None
         self._vosk = vosk
 
-    def recognizer(self):  # noqa: ANN201 (vosk.KaldiRecognizer)
+    def recognizer(self):
         """A fresh streaming recognizer (16 kHz, word times on)."""
         rec = self._vosk.KaldiRecognizer(self._model, 16000)
         rec.SetWords(True)

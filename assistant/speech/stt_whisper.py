@@ -59,7 +59,7 @@ class WhisperTranscriber:
         confidence = float(np.mean([w.confidence for w in words])) if words else float(np.exp(avg_logprob))
         return Transcript(text, words, round(confidence, 3))
 
-    def _decode(self, audio: np.ndarray, window_s: float):  # noqa: ANN202 (CTranslate2 types)
+    def _decode(self, audio: np.ndarray, window_s: float):
         import ctranslate2
 
         n = int(window_s * SAMPLE_RATE)
@@ -78,7 +78,7 @@ class WhisperTranscriber:
         tokens = [t for t in result.sequences_ids[0] if t < tok.eot]
         return tokens, encoded, result.scores[0], result.no_speech_prob
 
-    def _words(self, tokens: list[int], encoded, samples: int) -> tuple[Word, ...]:  # noqa: ANN001
+    def _words(self, tokens: list[int], encoded, samples: int) -> tuple[Word, ...]:
         aligned = self._model.find_alignment(self._tokenizer, [tokens], encoded, samples // 160)[0]
         return tuple(Word(w["word"].strip(), round(float(w["start"]), 2), round(float(w["end"]), 2),
                           round(float(w["probability"]), 3)) for w in aligned if w["word"].strip())

@@ -67,9 +67,11 @@ def choose(settings: SttSettings, engine: str | None = None) -> Choice:
 def _build(choice: Choice, settings: SttSettings) -> Transcriber:
     if choice.engine == "whisper":
         from assistant.speech.stt_whisper import WhisperTranscriber
+        assert choice.model is not None   # choose() never picks whisper or vosk without their model
         return WhisperTranscriber(choice.model, beam_size=settings.beam_size, threads=settings.threads)
     if choice.engine == "vosk":
         from assistant.speech.stt_vosk import VoskTranscriber
+        assert choice.model is not None
         return VoskTranscriber(choice.model)
     from assistant.speech.stt_pocketsphinx import PocketsphinxTranscriber
     return PocketsphinxTranscriber(choice.model)

@@ -22,7 +22,6 @@ from assistant.speech.night import NightMode
 from assistant.speech.pacing import Pace, Tempo, lengthen_breaks, trim, word_count
 from assistant.speech.textprep import Pause, prepare
 
-
 # Seconds of sound per character of text at a voice's configured speed: both engines measure 0.05-0.07.
 TYPICAL_SECONDS_PER_CHAR = 0.06
 

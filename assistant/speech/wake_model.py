@@ -41,14 +41,16 @@ def load_models(path: Path) -> tuple[dict[str, Mlp], dict[str, str]]:
         arrays = {k: z[k] for k in z.files}
     meta = {k[5:]: str(v) for k, v in arrays.items() if k.startswith("meta.") and v.ndim == 0}
     names = sorted({k.split(".")[0] for k in arrays if not k.startswith("meta.")})
-    models = {}
-    for name in names:
-        def pairs(kind: str, a: str, b: str) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
-            n = sum(1 for k in arrays if k.startswith(f"{name}.{kind}") and k.endswith(f".{a}"))
-            return tuple((arrays[f"{name}.{kind}{i}.{a}"].astype(np.float32),
-                          arrays[f"{name}.{kind}{i}.{b}"].astype(np.float32)) for i in range(n))
-        models[name] = Mlp(pairs("dense", "w", "b"), pairs("norm", "g", "b"))
+    models = {name: Mlp(_pairs(arrays, f"{name}.dense", "w", "b"), _pairs(arrays, f"{name}.norm", "g", "b"))
+              for name in names}
     return models, meta
+
+
+def _pairs(arrays: dict[str, np.ndarray], prefix: str, a: str, b: str) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+    """The (`a`, `b`) arrays of layers `prefix`0, `prefix`1, ... as float32."""
+    n = sum(1 for k in arrays if k.startswith(prefix) and k.endswith(f".{a}"))
+    return tuple((arrays[f"{prefix}{i}.{a}"].astype(np.float32), arrays[f"{prefix}{i}.{b}"].astype(np.float32))
+                 for i in range(n))
 
 
 def save_models(path: Path, models: dict[str, Mlp], meta: dict[str, str]) -> None:
@@ -59,4 +61,4 @@ def save_models(path: Path, models: dict[str, Mlp], meta: dict[str, str]) -> Non
             arrays[f"{name}.dense{i}.w"], arrays[f"{name}.dense{i}.b"] = w, b
         for i, (g, c) in enumerate(m.norms):
             arrays[f"{name}.norm{i}.g"], arrays[f"{name}.norm{i}.b"] = g, c
-    np.savez_compressed(path, **arrays)
+    np.savez_compressed(path, **arrays)  # type: ignore[arg-type]  # numpy's stub fears a key named allow_pickle

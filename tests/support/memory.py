@@ -45,7 +45,7 @@ def long_recording(path: Path, seconds: float, speech: list[np.ndarray], first_s
         for minute in range(0, int(np.ceil(seconds / 60))):
             begin, end = minute * 60 * SAMPLE_RATE, min(seconds, (minute + 1) * 60) * SAMPLE_RATE
             chunk = rng.standard_normal(int(end) - begin).astype(np.float32) * level
-            for start_s, audio in zip(starts, speech):
+            for start_s, audio in zip(starts, speech, strict=False):
                 at = int(start_s * SAMPLE_RATE) - begin
                 lo, hi = max(0, at), min(len(chunk), at + len(audio))
                 if lo < hi:

@@ -25,8 +25,9 @@ class HibariVoice:
         try:
             path = voice_path(name, download_missing=False)
         except FileNotFoundError as err:
-            raise GlimmerError(f"tts.voice: hibari voice {name!r} is not on this machine ({err.args[0]}); "
-                               f"Glimmer never downloads voices: use {DEFAULT_VOICE!r} or copy the file there")
+            raise GlimmerError(
+                f"tts.voice: hibari voice {name!r} is not on this machine ({err.args[0]}); "
+                f"Glimmer never downloads voices: use {DEFAULT_VOICE!r} or copy the file there") from None
         self.name = name
         self.speed = speed
         self._tts = Hibari(voice=name, model=path, threads=1)
