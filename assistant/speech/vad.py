@@ -42,13 +42,20 @@ def _absolute_floor() -> np.ndarray:
 
 
 class Vad:
-    """Per-frame speech decision for 16 kHz int16 frames of FRAME_SAMPLES."""
+    """Per-frame speech decision for 16 kHz int16 frames of FRAME_SAMPLES. One lives as long as the
+    assistant: the wake detector and the endpointer both ask it, so the noise floor it learns while idle
+    is the one a session starts with."""
 
     def __init__(self, aggressiveness: int = 2) -> None:
         import webrtcvad
 
         self._vad = webrtcvad.Vad(aggressiveness)
         self._blocks: deque[np.ndarray] = deque(maxlen=BLOCKS)
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the room: a new recording starts (a live microphone keeps its floor for the whole run)."""
+        self._blocks.clear()
         self._block_min: np.ndarray | None = None
         self._in_block = 0
         self.bands = np.zeros(len(_STARTS))
