@@ -1,9 +1,9 @@
 """The wake phrase detector: VAD gate -> speech embeddings -> spotter -> verifier, streaming 30 ms frames.
 
-Quiet audio costs one voice-activity decision per frame, asked of the assistant's one `Vad` (the endpointer
-asks the same one, so both judge speech against the same noise floor). While speech is around, the speech embeddings of
-`wake_features` (one every 80 ms) are kept up to date; a small spotter scores the last WINDOW of them, and
-only when it (or the owner's enrolled profile) proposes a candidate do the verifiers take a second look. The
+Quiet audio costs one voice-activity decision per frame, asked of the assistant's one `Vad` (its lenient
+decision: the gate only saves work; the endpointer asks the same Vad strictly, against the floor learned
+here). While speech is around, the speech embeddings of `wake_features` (one every 80 ms) are kept up to
+date; a small spotter scores the last WINDOW of them, and only when it (or the owner's enrolled profile) proposes a candidate do the verifiers take a second look. The
 phrase is accepted when HITS_NEEDED candidates in a row have a mean verified score above the threshold.
 Everything is a function of the frames fed, so files (`glimmer listen`) and the microphone take the same
 path and the chunking of the input does not matter.
@@ -158,7 +158,7 @@ class WakeDetector:
         self._fed += FRAME_SAMPLES
         if self._muted or self._fed <= self._unmute_at:
             return None
-        if self.vad.is_speech(frame):
+        if self.vad.maybe_speech(frame):
             self._active_until = self._fed + int(HANGOVER_S * SAMPLE_RATE)
         if self._fed > self._active_until:
             self._hits.clear()
