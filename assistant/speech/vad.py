@@ -48,15 +48,15 @@ class Vad:
     is the one a session starts with."""
 
     def __init__(self, aggressiveness: int = 2) -> None:
-        self._aggressiveness = aggressiveness
+        import webrtcvad
+
+        self._vad = webrtcvad.Vad(aggressiveness)
         self._blocks: deque[np.ndarray] = deque(maxlen=BLOCKS)
         self.reset()
 
     def reset(self) -> None:
-        """Forget the room: a new recording starts (a live microphone keeps its floor for the whole run)."""
-        import webrtcvad
-
-        self._vad = webrtcvad.Vad(self._aggressiveness)
+        """Forget the noise floor: a new recording starts (a live microphone keeps it for the whole run).
+        webrtcvad's own adaptation is kept: made afresh it misses quiet voices for a while."""
         self._blocks.clear()
         self._block_min: np.ndarray | None = None
         self._in_block = 0
