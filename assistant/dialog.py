@@ -1,24 +1,20 @@
 """Speaking and listening for one session: what practices and the loop talk through.
 
-Half-duplex: before it listens, the dialog waits until playback has really finished, lets a short tail
-pass, and starts a fresh turn (the microphone drops what it captured while Glimmer was speaking).
+Half-duplex: before it listens, the dialog lets `HalfDuplex` make it ready (playback really over, the echo
+dropped).
 """
 
-import time
 from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.audio.sources import AudioSource
+from assistant.duplex import HalfDuplex
 from assistant.events import Emit
 from assistant.practices.runner import Heard
 from assistant.speech.endpoint import Listener, Prompt
 from assistant.speech.transcribe import Transcriber
 from assistant.speech.tts import Narrator
 
-# A bedroom's echo of the last syllable or earcon has faded by then; an answer that starts right after
-# the earcon keeps its first word. (The wake path mutes itself longer: wake.mute_tail_s.)
-ECHO_TAIL_S = 0.15
 SLOWER_STEP = 0.88  # each "slower": about 12 % slower speech and pace
 SLOWEST = 0.78      # about 100 words per minute: slower than that drags (GUIDE section 5)
 
@@ -35,9 +31,9 @@ class Utterance:
 class SpokenDialog:
     """The practices' Dialog over the real voice, listener and transcriber."""
 
-    def __init__(self, source: AudioSource, narrator: Narrator, listener: Listener,
+    def __init__(self, duplex: HalfDuplex, narrator: Narrator, listener: Listener,
                  transcriber: Transcriber, emit: Emit) -> None:
-        self.source = source
+        self.duplex = duplex
         self.narrator = narrator
         self.listener = listener
         self.transcriber = transcriber
@@ -60,13 +56,13 @@ class SpokenDialog:
 
     def pause(self, seconds: float) -> str | None:
         """Real silence of `seconds`, listening all the while: the words if someone spoke, else None."""
-        self._ready_to_listen(new_turn=False)
+        self.duplex.ready_to_listen(new_turn=False)
         self.narrator.silence(seconds)
         return self._transcribe(self.listener.listen("command", seconds))
 
     def listen(self, kind: str, timeout_s: float) -> Heard:
         """Wait up to `timeout_s` for the person to speak; empty text when they stay silent."""
-        self._ready_to_listen(new_turn=True)
+        self.duplex.ready_to_listen(new_turn=True)
         text = self._transcribe(self.listener.listen(kind, timeout_s))
         return Heard(text or "", self.last.confidence if text and self.last else 0.0)
 
@@ -80,21 +76,9 @@ class SpokenDialog:
         return self._transcribe(audio)
 
     def _go_on(self) -> None:
-        """The listening chime, heard through; a simulated turn that is over gives way to the next."""
+        """The listening chime, heard through (what follows it is the half-duplex's to decide)."""
         self.chime("listening")
-        if self.source.simulated and self.source.turn_over:
-            self.source.begin_turn()
-
-    def _ready_to_listen(self, new_turn: bool) -> None:
-        """Half-duplex: wait until playback has really ended, then start afresh. A live microphone drops
-        what it caught meanwhile (Glimmer's own voice) after a short tail; a simulated one moves to its next
-        turn only when Glimmer asks something (`new_turn`), not for the silence of a pause."""
-        self.narrator.sink.wait_done()
-        if not self.source.simulated:
-            time.sleep(ECHO_TAIL_S)
-            self.source.begin_turn()
-        elif new_turn:
-            self.source.begin_turn()
+        self.duplex.prompt_played()
 
     def _transcribe(self, audio: np.ndarray | None) -> str | None:
         if audio is None:
