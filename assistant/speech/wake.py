@@ -3,8 +3,9 @@
 Quiet audio costs one voice-activity decision per frame, asked of the assistant's one `Vad` (its lenient
 decision: the gate only saves work; the endpointer asks the same Vad strictly, against the floor learned
 here). While speech is around, the speech embeddings of `wake_features` (one every 80 ms) are kept up to
-date; a small spotter scores the last WINDOW of them, and only when it (or the owner's enrolled profile) proposes a candidate do the verifiers take a second look. The
-phrase is accepted when HITS_NEEDED candidates in a row have a mean verified score above the threshold.
+date; a small spotter scores the last WINDOW of them, and only when it (or the owner's enrolled profile)
+proposes a candidate do the verifiers take a second look. The phrase is accepted when HITS_NEEDED
+candidates in a row have a mean verified score above the threshold.
 Everything is a function of the frames fed, so files (`glimmer listen`) and the microphone take the same
 path and the chunking of the input does not matter.
 """
