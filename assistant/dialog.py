@@ -1,14 +1,13 @@
 """Speaking and listening for one session: what practices and the loop talk through.
 
-Half-duplex: before it listens, the dialog waits until playback has really finished, lets a short tail
-pass, and starts a fresh turn (the microphone drops what it captured while Glimmer was speaking).
+Half-duplex: before it listens, the dialog lets `HalfDuplex` make it ready (playback really over, the echo
+dropped).
 """
 
-import time
 
 import numpy as np
 
-from assistant.audio.sources import AudioSource
+from assistant.duplex import HalfDuplex
 from assistant.events import Emit
 from assistant.practices.ports import Heard
 from assistant.speech.endpoint import Listener, Prompt
@@ -16,17 +15,13 @@ from assistant.speech.pacing import Tempo
 from assistant.speech.transcript import Transcriber
 from assistant.speech.tts import Narrator
 
-# A bedroom's echo of the last syllable or earcon has faded by then; an answer that starts right after
-# the earcon keeps its first word. (The wake path mutes itself longer: wake.mute_tail_s.)
-ECHO_TAIL_S = 0.15
-
 
 class SpokenDialog:
     """The practices' Dialog over the real voice, listener and transcriber."""
 
-    def __init__(self, source: AudioSource, narrator: Narrator, listener: Listener,
+    def __init__(self, duplex: HalfDuplex, narrator: Narrator, listener: Listener,
                  transcriber: Transcriber, emit: Emit) -> None:
-        self.source = source
+        self.duplex = duplex
         self.narrator = narrator
         self.listener = listener
         self.transcriber = transcriber
@@ -48,13 +43,13 @@ class SpokenDialog:
 
     def pause(self, seconds: float) -> str | None:
         """Real silence of `seconds`, listening all the while: the words if someone spoke, else None."""
-        self._ready_to_listen(new_turn=False)
+        self.duplex.ready_to_listen(new_turn=False)
         self.narrator.silence(seconds)
         return self._transcribe(self.listener.listen("command", seconds)).text or None
 
     def listen(self, kind: str, timeout_s: float) -> Heard:
         """Wait up to `timeout_s` for the person to speak; empty text when they stay silent."""
-        self._ready_to_listen(new_turn=True)
+        self.duplex.ready_to_listen(new_turn=True)
         return self._transcribe(self.listener.listen("command" if kind == "command" else "answer", timeout_s))
 
     def hear_request(self, preroll: np.ndarray, wait_s: float, timeout_s: float) -> Heard:
@@ -67,21 +62,9 @@ class SpokenDialog:
         return self._transcribe(audio)
 
     def _go_on(self) -> None:
-        """The listening chime, heard through; a simulated turn that is over gives way to the next."""
+        """The listening chime, heard through (what follows it is the half-duplex's to decide)."""
         self.chime("listening")
-        if self.source.simulated and self.source.turn_over:
-            self.source.begin_turn()
-
-    def _ready_to_listen(self, new_turn: bool) -> None:
-        """Half-duplex: wait until playback has really ended, then start afresh. A live microphone drops
-        what it caught meanwhile (Glimmer's own voice) after a short tail; a simulated one moves to its next
-        turn only when Glimmer asks something (`new_turn`), not for the silence of a pause."""
-        self.narrator.sink.wait_done()
-        if not self.source.simulated:
-            time.sleep(ECHO_TAIL_S)
-            self.source.begin_turn()
-        elif new_turn:
-            self.source.begin_turn()
+        self.duplex.prompt_played()
 
     def _transcribe(self, audio: np.ndarray | None) -> Heard:
         """The words in `audio`, with their confidence and the audio itself; an empty Heard when none."""

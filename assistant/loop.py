@@ -16,6 +16,7 @@ from assistant.audio.sinks import AudioSink
 from assistant.audio.sources import AudioSource, DeviceLost
 from assistant.config import Settings
 from assistant.dialog import SpokenDialog
+from assistant.duplex import HalfDuplex
 from assistant.errors import GlimmerError
 from assistant.events import Emit, json_lines
 from assistant.journal.store import Journal, NotSaved
@@ -24,12 +25,12 @@ from assistant.session import Session
 from assistant.speech.endpoint import Listener
 from assistant.speech.transcribe import make_transcriber
 from assistant.speech.tts import Narrator, make_voice
+from assistant.speech.vad import Vad
 from assistant.speech.wake import WakeDetector
 from assistant.speech.wake_profile import find as find_profile
 
 log = logging.getLogger(__name__)
 
-TURN_GRACE_S = 1.5          # after a simulated turn's audio, how long the wake path keeps listening
 HEARTBEAT_S = 600.0         # how often a live assistant notes in the log that it is listening
 BACKOFF_S = (1, 2, 5, 10, 30)
 SORRY = "Something went wrong on my side. I'm here whenever you'd like."
@@ -37,12 +38,12 @@ SORRY_KEPT = "Something went wrong on my side. What you shared is kept in your j
 
 
 class Assistant:
-    """Owns the engines for the whole run; each wake starts a fresh Session."""
+    """Owns the engines for the whole run (one VAD, shared by the wake detector and the endpointer, so the
+    noise floor learned while idle carries into each session); each wake starts a fresh Session."""
 
     def __init__(self, settings: Settings, source: AudioSource, sink: AudioSink,
                  reopen: Callable[[], AudioSource], emit: Emit) -> None:
         self.settings = settings
-        self.source = source
         self.reopen = reopen
         self.emit = emit
         self.library = PracticeLibrary.load(settings.practices)   # validated before anything is said
@@ -51,7 +52,9 @@ class Assistant:
         self.journal = Journal.open(settings.journal.path, keep_audio=settings.journal.keep_audio)
         self.narrator = Narrator(make_voice(settings.tts), sink, settings.tts, settings.night)
         self.transcriber = make_transcriber(settings.stt)
-        self.wake = WakeDetector(settings.wake, profile=find_profile(settings.journal.path))
+        self.vad = Vad(settings.listen.vad_aggressiveness)
+        self.wake = WakeDetector(settings.wake, profile=find_profile(settings.journal.path), vad=self.vad)
+        self.duplex = HalfDuplex(source, sink, self.wake)
 
     def run(self) -> int:
         """Serve until a simulated source runs out of turns (live: until interrupted)."""
@@ -60,46 +63,38 @@ class Assistant:
             while self._wait_for_wake():
                 self._serve_one()
         finally:
-            self.narrator.sink.close()
+            self.duplex.sink.close()
             self.journal.close()
-            self.source.close()
+            self.duplex.source.close()
         return 0
 
     def _wait_for_wake(self) -> bool:
         """Listen turn by turn until the wake phrase (True) or the simulated turns are used up (False)."""
-        while self.source.begin_turn():  # live: drops what the microphone caught while Glimmer spoke
-            if self.source.simulated:
-                self.wake.reset()  # each simulated turn is a recording of its own, timed from its start
+        while self.duplex.next_wake_turn():
             if self._hear_wake():
                 return True
         return False
 
     def _hear_wake(self) -> bool:
         """Feed frames until the wake phrase (True), the end of a simulated turn or a lost microphone (False)."""
-        grace = round(TURN_GRACE_S * SAMPLE_RATE / FRAME_SAMPLES)
         heartbeat = round(HEARTBEAT_S * SAMPLE_RATE / FRAME_SAMPLES)
-        frames = 0
-        while grace > 0:
-            try:
-                detection = self.wake.feed(self.source.read())
-            except DeviceLost as lost:
-                self._reconnect(lost)
-                return False
-            if detection is not None:
-                self.emit({"event": "wake", "t": round(detection.t, 2), "score": round(detection.score, 3)})
-                return True
-            frames += 1
-            if self.source.turn_over:  # only a simulated turn ends
-                grace -= 1
-            elif frames % heartbeat == 0:
-                log.info("listening for the wake phrase")
+        try:
+            for frames, frame in enumerate(self.duplex.wake_turn_frames(), start=1):
+                detection = self.wake.feed(frame)
+                if detection is not None:
+                    self.emit({"event": "wake", "t": round(detection.t, 2), "score": round(detection.score, 3)})
+                    return True
+                if frames % heartbeat == 0:
+                    log.info("listening for the wake phrase")
+        except DeviceLost as lost:
+            self._reconnect(lost)
         return False
 
     def _serve_one(self) -> None:
-        dialog = SpokenDialog(self.source, self.narrator,
-                              Listener(self.source, self.settings.listen), self.transcriber, self.emit)
+        listener = Listener(self.duplex.source, self.settings.listen, vad=self.vad)
+        dialog = SpokenDialog(self.duplex, self.narrator, listener, self.transcriber, self.emit)
         session = Session(self.settings, dialog, self.journal, self.library, self.emit)
-        self.wake.mute(True)
+        self.duplex.session_starts()
         try:
             session.run(self.wake.tail)
         except DeviceLost as lost:
@@ -114,9 +109,7 @@ class Assistant:
             log.exception("unexpected error in a session")
             self._say_gently(SORRY_KEPT if session.journal.saved else SORRY)
         # Not in a `finally`: when told to stop (SIGTERM, Ctrl-C) it stops now, not after its last words.
-        with suppress(GlimmerError):
-            self.narrator.sink.wait_done()
-        self.wake.mute(False)
+        self.duplex.session_ends()
         self.emit({"event": "idle"})
 
     def _say_gently(self, text: str) -> None:
@@ -129,11 +122,11 @@ class Assistant:
         log.warning("%s; reconnecting", lost)
         self._say_gently("I can't hear the microphone right now. I'll keep trying.")
         with suppress(Exception):
-            self.source.close()
+            self.duplex.source.close()
         for attempt in itertools.count():
             time.sleep(BACKOFF_S[min(attempt, len(BACKOFF_S) - 1)])
             try:
-                self.source = self.reopen()
+                self.duplex.source = self.reopen()
             except GlimmerError as err:
                 log.warning("microphone still unavailable: %s", err)
                 continue

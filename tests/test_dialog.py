@@ -13,6 +13,7 @@ from assistant.audio.frames import FRAME_SAMPLES, frames_of
 from assistant.audio.sinks import WavSink
 from assistant.config import Settings
 from assistant.dialog import SpokenDialog
+from assistant.duplex import HalfDuplex
 from assistant.speech.endpoint import Listener
 from assistant.speech.transcribe import make_transcriber
 from assistant.speech.tts import Narrator, make_voice
@@ -47,8 +48,8 @@ def test_neither_a_pause_nor_a_question_hears_glimmers_own_voice(tmp_path, speak
     for step in ("pause", "listen"):
         mic = EchoingMicrophone(echo)
         narrator = Narrator(make_voice(settings.tts), WavSink(tmp_path / f"{step}.wav"), settings.tts, settings.night)
-        dialog = SpokenDialog(mic, narrator, Listener(mic, settings.listen), make_transcriber(settings.stt),
-                              events.append)
+        dialog = SpokenDialog(HalfDuplex(mic, narrator.sink), narrator, Listener(mic, settings.listen),
+                              make_transcriber(settings.stt), events.append)
         dialog.say("If you like, notice one thing you can see from where you are.")
         heard = dialog.pause(3) if step == "pause" else dialog.listen("answer", 3).text
         assert not heard
@@ -66,8 +67,9 @@ def test_slower_slows_the_voice_itself(tmp_path):
     for slower_steps in (0, 1, 2):
         sink = WavSink(tmp_path / f"s{slower_steps}.wav")
         source = TurnFeeder([])
-        dialog = SpokenDialog(source, Narrator(make_voice(settings.tts), sink, settings.tts, settings.night,
-                                               clock=lambda: datetime(2026, 1, 1, 12, 0)),
+        narrator = Narrator(make_voice(settings.tts), sink, settings.tts, settings.night,
+                            clock=lambda: datetime(2026, 1, 1, 12, 0))
+        dialog = SpokenDialog(HalfDuplex(source, sink), narrator,
                               Listener(source, settings.listen), make_transcriber(settings.stt), lambda e: None)
         for _ in range(slower_steps):
             dialog.slower()

@@ -1,16 +1,18 @@
 """Endpointing on synthesized turns through the simulated microphone: pauses kept, ends on time, pre-roll."""
 
+import itertools
 import time
 
 import numpy as np
 import pytest
 
-from assistant.audio.frames import SAMPLE_RATE, silence
+from assistant.audio.frames import SAMPLE_RATE, frames_of, silence
 from assistant.audio.rooms import noise
 from assistant.audio.sources import TurnFeeder
 from assistant.config import ListenSettings, SttSettings
-from assistant.speech.endpoint import TAIL_S, Listener, Prompt
+from assistant.speech.endpoint import FRAME_S, TAIL_S, Due, Endpointer, Listener, Prompt, State
 from assistant.speech.transcribe import make_transcriber
+from assistant.speech.vad import Vad
 from scripts.corpus import mix_at_snr
 from tests.support.audio import trimmed
 
@@ -128,3 +130,17 @@ def test_the_chime_s_own_sound_is_dropped_unless_someone_spoke_over_it(answer, s
         assert begins_s <= 1.05
     else:                                                   # after it: the chime is not in the audio
         assert begins_s >= 1.25 + len(chime) / SAMPLE_RATE
+
+
+def test_the_endpointer_goes_quiet_starting_speaking_stopping_and_ends_at_the_silence(answer):
+    first, _ = answer
+    endpointer = Endpointer(Vad(), SETTINGS, SETTINGS.command_silence_s, timeout_s=5.0)
+    frames = frames_of(np.concatenate([silence(0.5), first, silence(3.0)]))
+    states = []
+    while endpointer.due() is Due.FRAME:
+        endpointer.feed(next(frames))
+        states.append(endpointer.state)
+    runs = [(state, len(list(run))) for state, run in itertools.groupby(states)]
+    assert [state for state, _ in runs[:3]] == [State.QUIET, State.STARTING, State.SPEAKING]
+    assert runs[-1] == (State.STOPPING, round(SETTINGS.command_silence_s / FRAME_S))
+    assert endpointer.audio is not None and endpointer.endpoints.start_s == pytest.approx(0.5, abs=0.1)

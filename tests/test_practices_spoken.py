@@ -10,6 +10,7 @@ from assistant.audio.sources import TurnFeeder
 from assistant.config import Settings
 from assistant.controls import normalise
 from assistant.dialog import SpokenDialog
+from assistant.duplex import HalfDuplex
 from assistant.journal.store import Journal
 from assistant.practices.correction import Correction, parse_correction
 from assistant.practices.library import PracticeLibrary
@@ -38,7 +39,8 @@ def run_spoken(engines, library, speak, tmp_path, name, answers, context=None):
     turns = [np.zeros(1600, np.int16) if a is SILENCE else speak(a, seed=i) for i, a in enumerate(answers)]
     source, events = TurnFeeder(turns), []
     narrator = Narrator(voice, WavSink(tmp_path / f"{name}.wav"), settings.tts, settings.night)
-    dialog = SpokenDialog(source, narrator, Listener(source, settings.listen), transcriber, events.append)
+    dialog = SpokenDialog(HalfDuplex(source, narrator.sink), narrator, Listener(source, settings.listen), transcriber,
+                          events.append)
     with Journal.open(tmp_path / f"{name}.db") as journal:
         result = run_practice(library.get(name), dialog, journal, events.append, context)
         narrator.sink.close()

@@ -1,8 +1,10 @@
 """Endpointing: when an utterance starts and ends, with pre-roll, over any AudioSource.
 
-One state machine, whatever the VAD under it: quiet -> speaking (a few voiced frames close together) ->
-ended (a run of silence as long as the kind of utterance allows, or the maximum length). Audio from just
-before the start (pre-roll) is kept so first words survive; the silence after the last word is trimmed.
+An explicit state machine (`Endpointer`) fed frame by frame, whatever the VAD under it: quiet -> starting
+(a voiced frame) -> speaking (a few voiced frames close together) <-> stopping (silence since the last
+voiced frame) -> ended (a run of silence as long as the kind of utterance allows, or the maximum length).
+Audio from just before the start (pre-roll) is kept so first words survive; the silence after the last word
+is trimmed. `Listener` feeds it from any AudioSource.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 from typing import Literal
 
 import numpy as np
@@ -48,13 +51,148 @@ class Prompt:
     play: Callable[[], None]
 
 
+class State(Enum):
+    """Where the endpointer is in an utterance (the four states of pipecat's VAD analyzer)."""
+
+    QUIET = "quiet"          # no voiced frame among the last START_WINDOW
+    STARTING = "starting"    # some, fewer than START_VOICED: maybe a start
+    SPEAKING = "speaking"    # an utterance has started and its last frame was voiced
+    STOPPING = "stopping"    # silence since the utterance's last voiced frame, not yet long enough to end it
+
+
+class Due(Enum):
+    """What the listener does next."""
+
+    FRAME = "frame"      # feed the next frame
+    PROMPT = "prompt"    # play the prompt now, then ask again
+    END = "end"          # listening is over: see `audio` and `endpoints`
+
+
+class Endpointer:
+    """One listen() as a state machine fed frame by frame: ask `due()` what is next, `feed()` each frame."""
+
+    def __init__(self, vad: Vad, settings: ListenSettings, silence_s: float, timeout_s: float,
+                 given_frames: int = 0, prompt_after_s: float | None = None) -> None:
+        self.vad = vad
+        self.state = State.QUIET
+        self.audio: np.ndarray | None = None       # the utterance, once it has ended
+        self.endpoints: Endpoints | None = None
+        self._preroll_frames = int(settings.preroll_s / FRAME_S)
+        self._keep = self._preroll_frames + given_frames   # frames kept before the start
+        self._end_frames = max(1, round(silence_s / FRAME_S))
+        self._max_frames = int(settings.max_utterance_s / FRAME_S)
+        self._wait_frames = int(timeout_s / FRAME_S)
+        self._prompt_at = None if prompt_after_s is None else round(prompt_after_s / FRAME_S)
+        self._deaf_until = 0     # frames of the prompt's own sound: heard and kept, but they start nothing
+        self._heard = 0
+        self._ended = False
+        self._ring: deque[np.ndarray] = deque(maxlen=self._keep + START_WINDOW)
+        self._recent: deque[bool] = deque(maxlen=START_WINDOW)
+        self._raw: deque[bool] = deque(maxlen=START_WINDOW)   # voiced, the prompt's sound included
+        self._utterance: list[np.ndarray] = []
+        self._start_index = 0
+        self._last_voiced = 0
+        self._voiced_bands: list[np.ndarray] = []
+
+    def due(self) -> Due:
+        """Before each frame: has listening ended (speech that ended, or the timeout), is the prompt due?"""
+        if self._ended:
+            return Due.END
+        if self.state in (State.SPEAKING, State.STOPPING):
+            return Due.FRAME
+        quiet = self.state is State.QUIET
+        if self._heard >= self._wait_frames and (quiet or self._heard >= self._wait_frames + START_WINDOW):
+            self._ended = True
+            return Due.END
+        if self._prompt_at is not None and self._heard >= self._prompt_at and quiet:
+            self._prompt_played()
+            return Due.PROMPT
+        return Due.FRAME
+
+    def feed(self, frame: np.ndarray) -> None:
+        """One frame heard (FRAME_SAMPLES int16)."""
+        self._heard += 1
+        if self.state in (State.QUIET, State.STARTING):
+            self._watch(frame)
+        else:
+            self._collect(frame)
+
+    def _prompt_played(self) -> None:
+        """All heard since the prompt is kept; its sound (PROMPT_ECHO_S) cannot start an utterance."""
+        self._prompt_at = None
+        self._deaf_until = self._heard + round(PROMPT_ECHO_S / FRAME_S)
+        self._keep = max(self._keep, self._preroll_frames + 1) + self._deaf_until - self._heard
+        self._ring = deque(self._ring, maxlen=self._keep + START_WINDOW)
+
+    def _watch(self, frame: np.ndarray) -> None:
+        """Quiet or starting: keep the pre-roll, start when START_VOICED of the last START_WINDOW are voiced."""
+        self._raw.append(self.vad.is_speech(frame))
+        voiced = self._raw[-1] and self._heard > self._deaf_until
+        if self._heard == self._deaf_until and sum(self._raw) < START_VOICED:
+            # The prompt's sound is over and nobody spoke over it: it is Glimmer's own, not kept.
+            self._keep = self._preroll_frames
+            self._ring = deque(maxlen=self._keep + START_WINDOW)
+            return
+        self._ring.append(frame)
+        self._recent.append(voiced)
+        if sum(self._recent) < START_VOICED:
+            self.state = State.STARTING if any(self._recent) else State.QUIET
+            return
+        self.state = State.SPEAKING
+        self._utterance = list(self._ring)
+        self._start_index = len(self._ring) - len(self._recent) + self._recent.index(True)
+        self._last_voiced = len(self._utterance) - 1
+        self._voiced_bands = [self.vad.bands]
+        self._end_if_over()
+
+    def _collect(self, frame: np.ndarray) -> None:
+        """Speaking or stopping: every frame is kept until the utterance ends."""
+        self._utterance.append(frame)
+        if self.vad.is_speech(frame):
+            self.state = State.SPEAKING
+            self._last_voiced = len(self._utterance) - 1
+            self._voiced_bands.append(self.vad.bands)
+        else:
+            self.state = State.STOPPING
+        self._end_if_over()
+
+    def _end_if_over(self) -> None:
+        """End at the maximum length, or when the silence after speech has lasted long enough."""
+        silence_frames = len(self._utterance) - 1 - self._last_voiced
+        if len(self._utterance) - self._start_index >= self._max_frames or self._turn_over(silence_frames):
+            self._end()
+
+    def _turn_over(self, silence_frames: int) -> bool:
+        """The one place where silence after speech ends the turn: today when it has lasted the end-of-speech
+        silence (command or answer). An end-of-turn model would decide here once it reaches a short silence."""
+        return silence_frames >= self._end_frames
+
+    def _end(self) -> None:
+        """Speech ended: keep it, unless against the floor learned since it was only a change in steady
+        noise (then back to quiet, waiting on)."""
+        if self.vad.score_of(np.mean(self._voiced_bands, axis=0)) < SPEECH_SCORE_DB:
+            self.state = State.QUIET
+            self._ring.clear()
+            self._recent.clear()
+            return
+        self._ended = True
+        utterance = self._utterance
+        first = 0 if self._keep > self._preroll_frames else max(0, self._start_index - self._preroll_frames)
+        stop = min(len(utterance), self._last_voiced + 1 + int(TAIL_S / FRAME_S))
+        base = self._heard - len(utterance)
+        self.endpoints = Endpoints(start_s=(base + self._start_index) * FRAME_S,
+                                   speech_end_s=(base + self._last_voiced + 1) * FRAME_S,
+                                   returned_s=self._heard * FRAME_S, audio_start_s=(base + first) * FRAME_S)
+        self.audio = np.concatenate(utterance[first:stop])
+
+
 class Listener:
     """Waits for an utterance on `source` and returns its samples (int16 16 kHz), or None on silence."""
 
-    def __init__(self, source: AudioSource, settings: ListenSettings) -> None:
+    def __init__(self, source: AudioSource, settings: ListenSettings, vad: Vad | None = None) -> None:
         self.source = source
         self.settings = settings
-        self.vad = Vad(settings.vad_aggressiveness)
+        self.vad = vad or Vad(settings.vad_aggressiveness)   # the assistant's, shared with the wake detector
         self.last: Endpoints | None = None
 
     def silence_s(self, kind: Kind) -> float:
@@ -69,62 +207,12 @@ class Listener:
         started after its `after_s`; listening goes on through it. What is said over it is kept; when
         nobody spoke as its sound ended, its sound is dropped (it is Glimmer's own, not the person's)."""
         given = deque(frames_of(preroll)) if preroll is not None and len(preroll) else deque()
-        preroll_frames = int(self.settings.preroll_s / FRAME_S)
-        keep = preroll_frames + len(given)
-        end_frames = max(1, round(self.silence_s(kind) / FRAME_S))
-        max_frames = int(self.settings.max_utterance_s / FRAME_S)
-        wait_frames = int(timeout_s / FRAME_S)
-        prompt_at = round(prompt.after_s / FRAME_S) if prompt else None
-        deaf_until = 0          # frames of the prompt's own sound: heard and kept, but they start nothing
-
-        ring: deque[np.ndarray] = deque(maxlen=keep + START_WINDOW)
-        recent: deque[bool] = deque(maxlen=START_WINDOW)
-        raw: deque[bool] = deque(maxlen=START_WINDOW)   # voiced, the prompt's sound included
-        heard = 0
-        while True:
-            # Quiet: look for a start.
-            while True:
-                if heard >= wait_frames and (not any(recent) or heard >= wait_frames + START_WINDOW):
-                    self.last = None
-                    return None
-                if prompt is not None and prompt_at is not None and heard >= prompt_at and not any(recent):
-                    prompt.play()
-                    prompt_at, deaf_until = None, heard + round(PROMPT_ECHO_S / FRAME_S)
-                    keep = max(keep, preroll_frames + 1) + deaf_until - heard   # all since the prompt
-                    ring = deque(ring, maxlen=keep + START_WINDOW)
-                frame = given.popleft() if given else self.source.read()
-                heard += 1
-                raw.append(self.vad.is_speech(frame))
-                voiced = raw[-1] and heard > deaf_until
-                if heard == deaf_until and sum(raw) < START_VOICED:   # its sound is over and nobody spoke
-                    keep = preroll_frames
-                    ring = deque(maxlen=keep + START_WINDOW)
-                    continue
-                ring.append(frame)
-                recent.append(voiced)
-                if sum(recent) >= START_VOICED:
-                    break
-            # Speaking: collect until enough silence or the maximum length.
-            utterance = list(ring)
-            start_index = len(ring) - len(recent) + recent.index(True)
-            last_voiced = len(utterance) - 1
-            voiced_bands = [self.vad.bands]
-            while len(utterance) - start_index < max_frames and len(utterance) - 1 - last_voiced < end_frames:
-                frame = given.popleft() if given else self.source.read()
-                heard += 1
-                utterance.append(frame)
-                if self.vad.is_speech(frame):
-                    last_voiced = len(utterance) - 1
-                    voiced_bands.append(self.vad.bands)
-            if self.vad.score_of(np.mean(voiced_bands, axis=0)) >= SPEECH_SCORE_DB:
-                break
-            ring.clear()   # against the floor learned since, it was a change in steady noise: keep waiting
-            recent.clear()
-
-        first = 0 if keep > preroll_frames else max(0, start_index - preroll_frames)
-        stop = min(len(utterance), last_voiced + 1 + int(TAIL_S / FRAME_S))
-        base = heard - len(utterance)
-        self.last = Endpoints(start_s=(base + start_index) * FRAME_S,
-                              speech_end_s=(base + last_voiced + 1) * FRAME_S, returned_s=heard * FRAME_S,
-                              audio_start_s=(base + first) * FRAME_S)
-        return np.concatenate(utterance[first:stop])
+        endpointer = Endpointer(self.vad, self.settings, self.silence_s(kind), timeout_s, len(given),
+                                prompt.after_s if prompt else None)
+        while (due := endpointer.due()) is not Due.END:
+            if due is Due.PROMPT and prompt is not None:
+                prompt.play()
+            else:
+                endpointer.feed(given.popleft() if given else self.source.read())
+        self.last = endpointer.endpoints
+        return endpointer.audio

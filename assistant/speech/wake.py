@@ -1,9 +1,11 @@
 """The wake phrase detector: VAD gate -> speech embeddings -> spotter -> verifier, streaming 30 ms frames.
 
-Quiet audio costs one webrtcvad call per frame. While speech is around, the speech embeddings of
-`wake_features` (one every 80 ms) are kept up to date; a small spotter scores the last WINDOW of them, and
-only when it (or the owner's enrolled profile) proposes a candidate do the verifiers take a second look. The
-phrase is accepted when HITS_NEEDED candidates in a row have a mean verified score above the threshold.
+Quiet audio costs one voice-activity decision per frame, asked of the assistant's one `Vad` (its lenient
+decision: the gate only saves work; the endpointer asks the same Vad strictly, against the floor learned
+here). While speech is around, the speech embeddings of `wake_features` (one every 80 ms) are kept up to
+date; a small spotter scores the last WINDOW of them, and only when it (or the owner's enrolled profile)
+proposes a candidate do the verifiers take a second look. The phrase is accepted when HITS_NEEDED
+candidates in a row have a mean verified score above the threshold.
 Everything is a function of the frames fed, so files (`glimmer listen`) and the microphone take the same
 path and the chunking of the input does not matter.
 """
@@ -21,6 +23,7 @@ import numpy as np
 from assistant.audio.frames import FRAME_SAMPLES, SAMPLE_RATE
 from assistant.config import WakeSettings
 from assistant.errors import GlimmerError
+from assistant.speech.vad import Vad
 from assistant.speech.wake_features import EMB_DIM, EMB_HOP_SAMPLES, EMB_SPAN, EmbeddingStream
 from assistant.speech.wake_model import WINDOW, Mlp, load_models
 from assistant.speech.wake_profile import WakeProfile
@@ -30,7 +33,6 @@ log = logging.getLogger(__name__)
 MODEL_PATH = Path(__file__).with_name("wake_model.npz")
 HITS_NEEDED = 2               # consecutive spotted embeddings (80 ms apart) whose mean verified score decides
 HANGOVER_S = 1.0              # keep scoring this long after the last speech-like frame
-MIN_SWING = 64                # int16 peak-to-peak below which a frame is silence without asking the VAD
 _RING = -(-((WINDOW - 1) * EMB_HOP_SAMPLES + EMB_SPAN) // FRAME_SAMPLES) * FRAME_SAMPLES + 2 * FRAME_SAMPLES
 
 
@@ -81,9 +83,7 @@ class WakeDetector:
     """Streaming two-stage wake phrase detector; `feed` any int16 chunk, get a Detection when it fires."""
 
     def __init__(self, settings: WakeSettings, model_path: Path = MODEL_PATH,
-                 profile: WakeProfile | None = None) -> None:
-        import webrtcvad
-
+                 profile: WakeProfile | None = None, vad: Vad | None = None) -> None:
         self.model = load_wake_model(Path(model_path))
         if normalize_phrase(settings.phrase) != self.model.phrase:
             raise GlimmerError(f"wake phrase '{settings.phrase}' is not supported: the wake model was trained for "
@@ -91,13 +91,14 @@ class WakeDetector:
         self._settings = settings
         self._profile = profile
         self.threshold = threshold_for(self.model, settings.sensitivity)
-        self._vad = webrtcvad.Vad(2)
+        self.vad = vad or Vad()   # the assistant's, shared with the endpointer
         self._stream = EmbeddingStream(WINDOW)
         self._muted = False
         self.reset()
 
     def reset(self) -> None:
-        """Forget all audio and restart the clock at 0."""
+        """A new recording: forget all audio (the VAD's noise floor too) and restart the clock at 0."""
+        self.vad.reset()
         self._pending = np.zeros(0, dtype=np.int16)
         self._ring = np.zeros(_RING, dtype=np.int16)        # circular: the last _RING samples fed (zeros first)
         self._fed = 0
@@ -158,8 +159,7 @@ class WakeDetector:
         self._fed += FRAME_SAMPLES
         if self._muted or self._fed <= self._unmute_at:
             return None
-        loud = int(frame.max()) - int(frame.min()) >= MIN_SWING
-        if loud and self._vad.is_speech(frame.tobytes(), SAMPLE_RATE):
+        if self.vad.maybe_speech(frame):
             self._active_until = self._fed + int(HANGOVER_S * SAMPLE_RATE)
         if self._fed > self._active_until:
             self._hits.clear()

@@ -1,0 +1,86 @@
+"""Half-duplex: Glimmer speaks or listens, never both, and never takes its own voice for the person's.
+
+The one place that knows how turns pass between Glimmer and the person: it waits until playback has really
+left the device, drops what the microphone caught meanwhile (the echo), and keeps the wake path muted for
+a session and a tail after it. The two kinds of source differ here only: a live microphone keeps
+capturing while Glimmer speaks, so its echo is dropped after a short tail; a simulated one is a series of
+recordings made apart from Glimmer's voice, one per turn of the person, each timed from its own start.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import suppress
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from assistant.audio.frames import FRAME_SAMPLES, SAMPLE_RATE
+from assistant.audio.sinks import AudioSink
+from assistant.audio.sources import AudioSource
+from assistant.errors import GlimmerError
+
+if TYPE_CHECKING:
+    from assistant.speech.wake import WakeDetector
+
+# A bedroom's echo of the last syllable or earcon has faded by then; an answer that starts right after
+# the earcon keeps its first word. (The wake path mutes itself longer: wake.mute_tail_s.)
+ECHO_TAIL_S = 0.15
+TURN_GRACE_S = 1.5  # after a simulated turn's audio, how long the wake path keeps listening
+
+
+class HalfDuplex:
+    """Turn-taking over one source and one sink; `source` is replaced when the microphone is reopened."""
+
+    def __init__(self, source: AudioSource, sink: AudioSink, wake: WakeDetector | None = None) -> None:
+        self.source = source
+        self.sink = sink
+        self.wake = wake
+
+    def next_wake_turn(self) -> bool:
+        """Start listening for the wake phrase: a live microphone drops what it caught meanwhile; a simulated
+        source plays its next turn, a recording timed from its own start. False when no turn is left."""
+        if not self.source.begin_turn():
+            return False
+        if self.source.simulated and self.wake is not None:
+            self.wake.reset()
+        return True
+
+    def wake_turn_frames(self) -> Iterator[np.ndarray]:
+        """The turn's frames: a live microphone's for ever, a simulated turn's and TURN_GRACE_S after them."""
+        grace = round(TURN_GRACE_S * SAMPLE_RATE / FRAME_SAMPLES)
+        while grace > 0:
+            yield self.source.read()
+            if self.source.turn_over:
+                grace -= 1
+
+    def session_starts(self) -> None:
+        """The wake phrase was heard: from now until `session_ends` nothing can wake Glimmer."""
+        if self.wake is not None:
+            self.wake.mute(True)
+
+    def ready_to_listen(self, new_turn: bool) -> None:
+        """Before listening: wait until playback has really ended, then start afresh. A live microphone
+        drops what it caught meanwhile (Glimmer's own voice) after a short tail; a simulated one moves to
+        its next turn only when Glimmer asks something (`new_turn`), not for the silence of a pause."""
+        self.sink.wait_done()
+        if not self.source.simulated:
+            time.sleep(ECHO_TAIL_S)
+            self.source.begin_turn()
+        elif new_turn:
+            self.source.begin_turn()
+
+    def prompt_played(self) -> None:
+        """The listening chime was queued while listening went on: a simulated turn that is over gives way
+        to the next (a live microphone hears the chime itself; the endpointer drops its sound)."""
+        if self.source.simulated and self.source.turn_over:
+            self.source.begin_turn()
+
+    def session_ends(self) -> None:
+        """Back to idle once the last sound has left the device; the wake path's mute tail (wake.mute_tail_s)
+        is measured from then."""
+        with suppress(GlimmerError):
+            self.sink.wait_done()
+        if self.wake is not None:
+            self.wake.mute(False)
