@@ -209,6 +209,21 @@ def test_while_on_hold_pause_keeps_waiting_and_stop_ends(library, journal):
         "listen command 30: ''", "listen command 30: 'wait'", "listen command 30: 'stop'"]
 
 
+@pytest.mark.parametrize("name", ["savor", "body"])  # savor opens with a choice, body with a rating
+def test_stop_at_a_choice_or_a_rating_ends_there(library, journal, name):
+    result, dialog, events = run(library, journal, name, ["stop"])
+    assert result.status == "stopped" and not result.ratings and texts(journal) == []
+    assert dialog.said[-1] == "Okay, we'll stop here." and dialog.chimes[-1] == "done"
+    assert len([line for line in dialog.log if line.startswith("listen")]) == 1
+    assert not any(e["event"] == "rating" for e in events)
+
+
+def test_a_hold_left_quiet_ends_gently(library, journal):
+    result, dialog, _ = run(library, journal, "capture", ["hold on"])
+    assert result.status == "stopped" and dialog.said[-1] == "Okay, we'll stop here."
+    assert dialog.log.count("listen command 30: ''") == 10  # five minutes of quiet
+
+
 def test_support_uses_the_configured_crisis_line(library, journal):
     dialog, events = ScriptedDialog(["I want to kill myself"]), []
     run_practice(library.get("capture"), dialog, journal, events.append,

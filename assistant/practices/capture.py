@@ -2,14 +2,14 @@
 
 from assistant.practices import correction
 from assistant.practices.answers import is_nothing
-from assistant.practices.conversation import Conversation
+from assistant.practices.conversation import Conversation, Ending, StepOutcome
 from assistant.practices.correction import Correction, parse_correction
 from assistant.practices.steps import DEFAULT_READ_BACK, Capture
 
 CORRECTION_WAIT_S = 10.0  # after the read-back: silence this long and the practice goes on
 
 
-def capture(talk: Conversation, step: Capture) -> str | None:
+def capture(talk: Conversation, step: Capture) -> StepOutcome:
     """Keep the words; then, unless `correct` is off, read them back and offer "change it" or "undo"."""
     if not talk.values.get(step.value):
         return None
@@ -18,9 +18,13 @@ def capture(talk: Conversation, step: Capture) -> str | None:
         return None
     read_back = talk.render(step.read_back_text) or talk.render(DEFAULT_READ_BACK.format(name=step.value))
     answer = talk.ask(f"{read_back} {correction.INVITE}", CORRECTION_WAIT_S)
-    wish = None if answer.silent or answer.control else parse_correction(answer.text)
+    if isinstance(answer, Ending):
+        return answer
+    wish: Correction | Ending | None = None if answer.silent or answer.control else parse_correction(answer.text)
     if wish is Correction.CHANGE:
         wish = _say_again(talk, step, entry)
+    if isinstance(wish, Ending):
+        return wish
     if wish is Correction.UNDO:
         _forget(talk, step, entry)
         talk.speak(correction.REMOVED, remember=False)
@@ -41,11 +45,13 @@ def _keep(talk: Conversation, step: Capture) -> int:
     return entry
 
 
-def _say_again(talk: Conversation, step: Capture, entry: int) -> Correction | None:
+def _say_again(talk: Conversation, step: Capture, entry: int) -> Correction | Ending | None:
     """"Change it": hear the words again and keep them in place of `entry`; UNDO if "undo" is said now."""
     answer = talk.ask(correction.SAY_AGAIN, CORRECTION_WAIT_S)
-    if answer.silent or parse_correction(answer.text) is Correction.CHANGE:
+    if not isinstance(answer, Ending) and (answer.silent or parse_correction(answer.text) is Correction.CHANGE):
         answer = talk.ask(correction.SAY_AGAIN_REASK, CORRECTION_WAIT_S)
+    if isinstance(answer, Ending):
+        return answer
     wish = None if answer.silent else parse_correction(answer.text)
     if wish is Correction.UNDO:
         return wish

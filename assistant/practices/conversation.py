@@ -2,9 +2,11 @@
 
 Every utterance heard during a practice goes through `hear`, the one place it is checked: distress first
 (the practice ends at once with the support response), then "stop", then the other spoken controls; only
-what is none of these is taken as an answer.
+what is none of these is taken as an answer. An ending is a result, not an exception: `hear`, `ask` and
+each step's runner return it, and the runner's loop stops on it.
 """
 
+import enum
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -21,12 +23,14 @@ ON_HOLD = "Of course. I'll wait. Say continue when you're ready, or stop to fini
 SLOWING = "Of course. I'll go more slowly."
 
 
-class Stopped(Exception):
-    """The person said stop (or stayed paused a long time)."""
+class Ending(enum.Enum):
+    """Why a practice ends before its last step; the value is the PracticeResult's status."""
+
+    STOPPED = "stopped"  # the person said stop (or stayed paused a long time)
+    SUPPORT = "support"  # distress was heard: end now, give the support response
 
 
-class Distressed(Exception):
-    """Distress was heard: end now, give the support response."""
+StepOutcome = str | Ending | None  # what a step's runner returns: a step id to jump to, an Ending, or None
 
 
 @dataclass
@@ -83,8 +87,8 @@ class Conversation:
             self.last_prompt = text
         self.dialog.say(text)
 
-    def ask(self, prompt: str, timeout: float) -> Answer:
-        """Speak `prompt` and listen; stop, pause, repeat and slower are handled here."""
+    def ask(self, prompt: str, timeout: float) -> Answer | Ending:
+        """Speak `prompt` and listen; pause, repeat and slower are handled here, stop and distress returned."""
         self.speak(prompt)
         while True:
             heard = self.dialog.listen("answer", self.dialog.tempo.stretch(timeout))
@@ -92,6 +96,8 @@ class Conversation:
             if not text:
                 return Answer()
             control = self.interrupt(text)
+            if isinstance(control, Ending):
+                return control
             if control is None:
                 return Answer(replace(heard, text=text))
             if control in (Control.SKIP, Control.CONTINUE):
@@ -99,33 +105,38 @@ class Conversation:
             if control is not Control.REPEAT:  # after a hold or slowing down, the question again
                 self.speak(self.last_prompt)
 
-    def hear(self, text: str) -> Control | None:
-        """The control `text` asks for, None for an answer; raises Distressed or Stopped to end the practice."""
+    def hear(self, text: str) -> Control | Ending | None:
+        """The Ending `text` calls for (distress first, then stop), else the control it asks for, else None."""
         if is_distress(text):
-            raise Distressed
+            return Ending.SUPPORT
         control = parse_control(text)
-        if control is Control.STOP:
-            raise Stopped
-        return control
+        return Ending.STOPPED if control is Control.STOP else control
 
-    def interrupt(self, text: str) -> Control | None:
-        """React to something heard: distress and stop end the practice; pause waits; repeat, slower act."""
+    def interrupt(self, text: str) -> Control | Ending | None:
+        """React to something heard: distress and stop are returned as the Ending; pause waits (and returns
+        the Ending if the wait ends the practice); repeat and slower act."""
         control = self.hear(text)
         if control is Control.PAUSE:
-            self.hold()
-        elif control is Control.REPEAT:
+            return self.hold() or control
+        if control is Control.REPEAT:
             self.speak(self.last_prompt)
         elif control is Control.SLOWER:
             self.dialog.slower()
             self.speak(SLOWING, remember=False)
         return control
 
-    def hold(self) -> None:
-        """Paused: wait for "continue" (any words but stop or pause will do); a long quiet ends gently."""
+    def hold(self) -> Ending | None:
+        """Paused: wait for "continue" (any words but stop or pause will do); None once the person goes on,
+        the Ending if they say stop or show distress; a long quiet ends gently (STOPPED)."""
         self.speak(ON_HOLD, remember=False)
         for _ in range(HOLD_WINDOWS):
             text = self.dialog.listen("command", HOLD_WAIT_S).text.strip()
-            if text and self.hear(text) is not Control.PAUSE:
+            if not text:
+                continue
+            heard = self.hear(text)
+            if isinstance(heard, Ending):
+                return heard
+            if heard is not Control.PAUSE:
                 self.speak("Okay.", remember=False)
-                return
-        raise Stopped
+                return None
+        return Ending.STOPPED

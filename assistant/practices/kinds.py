@@ -12,7 +12,7 @@ import yaml
 
 from assistant.practices import build, perform
 from assistant.practices.capture import capture
-from assistant.practices.conversation import Conversation
+from assistant.practices.conversation import Conversation, StepOutcome
 from assistant.practices.reader import FieldReader, Fields, suggest
 from assistant.practices.steps import Capture, Chime, Choose, Listen, Pause, Rate, Say, Step, placeholders
 
@@ -37,7 +37,7 @@ class StepKind(Generic[S]):
     type: type[S]
     keys: tuple[str, ...]  # the keys it takes besides its name and COMMON_KEYS
     build: Callable[[FieldReader, Fields, yaml.Node, dict[str, Any]], S]
-    run: Callable[[Conversation, S], str | None]  # carry it out: the id to jump to, or None
+    run: Callable[[Conversation, S], StepOutcome]  # carry it out: the id to jump to, an Ending, or None
     describe: Callable[[S], str]  # one line for `glimmer practices show`
     jumps: Callable[[S], tuple[str | None, ...]] = lambda step: ()  # ids it may jump to besides its goto
     falls_through: bool = True  # it may also go on as its goto says (else it always takes one of its jumps)

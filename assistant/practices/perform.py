@@ -1,11 +1,12 @@
 """How each kind of step is carried out in a conversation (capture's, with its read-back, in capture.py).
 
-Each returns the id of the step to jump to, or None to go on as the step's own `goto` (else the next step).
+Each returns the id of the step to jump to, an Ending when the person said stop or distress was heard, or
+None to go on as the step's own `goto` (else the next step).
 """
 
 from assistant.controls import Control
 from assistant.practices.answers import choose_option, is_nothing, parse_rating
-from assistant.practices.conversation import Conversation
+from assistant.practices.conversation import Conversation, Ending, StepOutcome
 from assistant.practices.steps import Chime, Choose, Listen, Pause, Rate, Say
 from assistant.speech.textprep import cardinal
 
@@ -23,18 +24,20 @@ def say(talk: Conversation, step: Say) -> None:
         talk.speak(text)
 
 
-def pause(talk: Conversation, step: Pause) -> None:
+def pause(talk: Conversation, step: Pause) -> Ending | None:
     seconds = talk.dialog.tempo.stretch(step.seconds)
     if seconds > QUIET_ANNOUNCE_S:
         talk.speak(talk.render(step.announce) or f"I'll be quiet for about {_seconds_words(seconds)}.",
                    remember=False)
     for _ in range(3):  # a "repeat" during the silence says the prompt again and gives the silence again
         heard = talk.dialog.pause(seconds)
-        if not heard or talk.interrupt(heard) is not Control.REPEAT:
-            return
+        control = talk.interrupt(heard) if heard else None
+        if control is not Control.REPEAT:
+            return control if isinstance(control, Ending) else None
+    return None
 
 
-def listen(talk: Conversation, step: Listen) -> str | None:
+def listen(talk: Conversation, step: Listen) -> StepOutcome:
     if step.keep in talk.handed_in:
         talk.handed_in.discard(step.keep)
         return None  # already said, handed in by the assistant; asked again if the practice loops back
@@ -42,8 +45,10 @@ def listen(talk: Conversation, step: Listen) -> str | None:
     if question is None:
         return None
     answer = talk.ask(question, step.timeout)
-    if answer.silent:
+    if not isinstance(answer, Ending) and answer.silent:
         answer = talk.ask(talk.render(step.reask) or DEFAULT_REASK, step.timeout)
+    if isinstance(answer, Ending):
+        return answer
     talk.values[step.keep] = None
     if answer.silent:
         target = step.on_silence or step.on_nothing
@@ -59,22 +64,27 @@ def listen(talk: Conversation, step: Listen) -> str | None:
     return None
 
 
-def rate(talk: Conversation, step: Rate) -> None:
+def rate(talk: Conversation, step: Rate) -> Ending | None:
     question = talk.render(step.text)
     if question is None:
-        return
+        return None
     answer = talk.ask(question, step.timeout)
+    if isinstance(answer, Ending):
+        return answer
     if answer.silent:
         answer = talk.ask(talk.render(step.reask) or RATE_REASK, step.timeout)
     elif answer.control is None and parse_rating(answer.text) is None and not is_nothing(answer.text):
         answer = talk.ask(RATE_UNCLEAR, step.timeout)
+    if isinstance(answer, Ending):
+        return answer
     value = None if answer.control is not None else parse_rating(answer.text)
     talk.result.ratings[step.keep] = value
     talk.values[step.keep] = None if value is None else str(value)
     talk.emit({"event": "rating", "name": step.keep, "value": value})
+    return None
 
 
-def choose(talk: Conversation, step: Choose) -> str | None:
+def choose(talk: Conversation, step: Choose) -> StepOutcome:
     options = [o for o in step.options if not o.when or talk.values.get(o.when)]
     question = talk.render(step.text)
     if len(options) < 2 or question is None:
@@ -84,6 +94,8 @@ def choose(talk: Conversation, step: Choose) -> str | None:
     yes_no = sorted(label.lower() for label in labels) == ["no", "yes"]
     answer = talk.ask(question if yes_no else f"You could choose {spoken}. {question}", step.timeout)
     for attempt in range(2):
+        if isinstance(answer, Ending):
+            return answer
         if answer.control is Control.SKIP:
             break
         if not answer.silent:

@@ -1,7 +1,8 @@
 """Runs one practice through a Dialog (speech out, listening in) and a journal; never imports an engine.
 
 Each step is carried out by its kind's runner (kinds.py), in a Conversation (conversation.py), where every
-heard utterance is checked in one place (Conversation.hear). Events: the runner emits `rating` and
+heard utterance is checked in one place (Conversation.hear). A spoken "stop" or distress comes back from the
+step's runner as an Ending, and the loop ends on it. Events: the runner emits `rating` and
 `support`; `say` and `heard` are the Dialog's to emit, `journal` the JournalSink's (they see the words as
 they are really spoken and saved).
 """
@@ -9,7 +10,7 @@ they are really spoken and saved).
 from collections.abc import Callable
 
 from assistant.config import SafetySettings
-from assistant.practices.conversation import Conversation, Distressed, PracticeResult, Stopped
+from assistant.practices.conversation import Conversation, Ending, PracticeResult
 from assistant.practices.kinds import kind_of
 from assistant.practices.ports import Dialog, JournalSink
 from assistant.practices.steps import END, Practice
@@ -28,22 +29,27 @@ def run_practice(practice: Practice, dialog: Dialog, journal: JournalSink, emit:
     """
     talk = Conversation(practice, dialog, journal, emit, dict(context or {}))
     steps, index, executed = practice.steps, 0, 0
-    try:
-        while index < len(steps) and executed < MAX_STEPS:
-            step, executed = steps[index], executed + 1
-            skipped = step.when and not talk.values.get(step.when)
-            target = None if skipped else (kind_of(step).run(talk, step) or step.goto)
-            if target == END:
-                break
-            index = practice.index(target) if target else index + 1
-    except Stopped:
-        talk.result.status = "stopped"
-        dialog.say("Okay, we'll stop here.")
-        if talk.result.entries:
-            dialog.say("What you shared is kept in your journal.")
-        dialog.chime("done")
-    except Distressed:
-        talk.result.status = "support"
-        offer_support(dialog, safety or SafetySettings(), emit)
+    while index < len(steps) and executed < MAX_STEPS:
+        step, executed = steps[index], executed + 1
+        skipped = step.when and not talk.values.get(step.when)
+        target = None if skipped else (kind_of(step).run(talk, step) or step.goto)
+        if isinstance(target, Ending):
+            _end_early(talk, target, safety)
+            break
+        if target == END:
+            break
+        index = practice.index(target) if target else index + 1
     talk.result.values = dict(talk.values)
     return talk.result
+
+
+def _end_early(talk: Conversation, ending: Ending, safety: SafetySettings | None) -> None:
+    """Close a practice cut short: a gentle goodbye after "stop", the support response after distress."""
+    talk.result.status = ending.value
+    if ending is Ending.SUPPORT:
+        offer_support(talk.dialog, safety or SafetySettings(), talk.emit)
+        return
+    talk.dialog.say("Okay, we'll stop here.")
+    if talk.result.entries:
+        talk.dialog.say("What you shared is kept in your journal.")
+    talk.dialog.chime("done")
