@@ -12,7 +12,7 @@ from assistant.events import Emit
 from assistant.practices.ports import Heard
 from assistant.speech.endpoint import Listener, Prompt
 from assistant.speech.pacing import Tempo
-from assistant.speech.transcript import Transcriber
+from assistant.speech.transcript import Purpose, Transcriber
 from assistant.speech.tts import Narrator
 
 
@@ -47,10 +47,12 @@ class SpokenDialog:
         self.narrator.silence(seconds)
         return self._transcribe(self.listener.listen("command", seconds)).text or None
 
-    def listen(self, kind: str, timeout_s: float) -> Heard:
-        """Wait up to `timeout_s` for the person to speak; empty text when they stay silent."""
+    def listen(self, kind: str, timeout_s: float, purpose: Purpose | None = None) -> Heard:
+        """Wait up to `timeout_s` for the person to speak; empty text when they stay silent. `purpose`
+        "journal": the words are kept in the journal (see Transcriber)."""
         self.duplex.ready_to_listen(new_turn=True)
-        return self._transcribe(self.listener.listen("command" if kind == "command" else "answer", timeout_s))
+        return self._transcribe(self.listener.listen("command" if kind == "command" else "answer", timeout_s),
+                                purpose)
 
     def hear_request(self, preroll: np.ndarray, wait_s: float, timeout_s: float) -> Heard:
         """What the person asks for after the wake phrase (`preroll`: what was heard right after it): in the
@@ -66,11 +68,11 @@ class SpokenDialog:
         self.chime("listening")
         self.duplex.prompt_played()
 
-    def _transcribe(self, audio: np.ndarray | None) -> Heard:
+    def _transcribe(self, audio: np.ndarray | None, purpose: Purpose | None = None) -> Heard:
         """The words in `audio`, with their confidence and the audio itself; an empty Heard when none."""
         if audio is None:
             return Heard()
-        transcript = self.transcriber.transcribe(audio)
+        transcript = self.transcriber.transcribe(audio, purpose)
         text = transcript.text.strip()
         if not text:
             return Heard()

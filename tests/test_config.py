@@ -47,6 +47,7 @@ def test_shipped_config_equals_the_defaults(tmp_path, monkeypatch):
     ("safety:\n  crisis_line: 988\n  emergency_number: '   '\n",
      "c.yaml:3: safety.emergency_number: must not be empty"),
     ("wake:\n  phrase: ' '\n", "c.yaml:2: wake.phrase: must not be empty"),
+    (f"stt:\n  answer_prompt: {'We rested. ' * 20}\n", "c.yaml:2: stt.answer_prompt: 219 characters; one sentence"),
     ('journal:\n  path: ""\n', "c.yaml:2: journal.path: must not be empty"),
     ("practices:\n  folder: ' '\n", "c.yaml:2: practices.folder: must not be empty"),
     ("wake:\n  phrase: !!python/name:os.system\n", "c.yaml:2: wake.phrase: "),
@@ -63,6 +64,14 @@ def test_mistakes_name_file_line_and_key(tmp_path, text, message):
     with pytest.raises(GlimmerError) as caught:
         load_settings(path)
     assert str(caught.value).startswith(f"{tmp_path}/{message}")
+
+
+@pytest.mark.parametrize("written, prompt", [("", None), ("''", None), ("'  '", None), ("~", None),
+                                             ("'We stopped\n   and rested.'", "We stopped and rested.")])
+def test_an_answer_prompt_may_be_empty_and_is_one_line(tmp_path, written, prompt):
+    path = tmp_path / "c.yaml"
+    path.write_text(f"stt:\n  answer_prompt: {written}\n")
+    assert load_settings(path).stt.answer_prompt == prompt
 
 
 def test_values_are_typed_and_relative_paths_follow_the_config(tmp_path):

@@ -17,6 +17,7 @@ from assistant.practices.ports import Heard
 from assistant.practices.runner import run_practice
 from assistant.practices.schema import parse_practice
 from assistant.speech.pacing import Tempo
+from assistant.speech.transcript import Purpose
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class ScriptedDialog:
     chimes: list[str] = field(default_factory=list)
     log: list[str] = field(default_factory=list)
     audio: dict[str, np.ndarray] = field(default_factory=dict)   # the samples each answer is heard in
+    purposes: list[Purpose | None] = field(default_factory=list)  # what each listen() was for
     tempo: Tempo = Tempo()
 
     def say(self, text: str) -> None:
@@ -49,9 +51,10 @@ class ScriptedDialog:
             return self.script.pop(0).text
         return None
 
-    def listen(self, kind: str, timeout_s: float) -> Heard:
+    def listen(self, kind: str, timeout_s: float, purpose: Purpose | None = None) -> Heard:
         text = self.script.pop(0) if self.script and isinstance(self.script[0], str) else ""
         self.log.append(f"listen {kind} {timeout_s:g}: {text!r}")
+        self.purposes.append(purpose)
         return Heard(text, 0.9 if text else 0.0, self.audio.get(text))
 
     def chime(self, name: str) -> None:
@@ -165,6 +168,15 @@ def test_body_ratings_before_and_after_go_with_the_entry(library, journal):
     assert dialog.spoke("You said 6 at the start, and 7 now.")
     before = next(s for s in dialog.said if s.startswith("How calm"))
     assert dialog.said.count(before) == 2  # the same words before and after
+
+
+def test_only_words_for_the_journal_are_listened_for_as_journal_answers(library, journal):
+    script = ["About a six.", "my hands", "skip", "a seven maybe", "my shoulders dropped a little", "Change it.",
+              "my shoulders dropped"]
+    _, dialog, _ = run(library, journal, "body", script)
+    # ratings, choices and the reply to the read-back are not; the answer kept and its new wording are
+    assert dialog.purposes == [None, None, None, None, "journal", None, "journal"]
+    assert [e.text for e in journal.list()] == ["my shoulders dropped"]
 
 
 def test_rating_i_dont_know_and_unclear(library, journal):

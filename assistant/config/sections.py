@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 def _opt(default, doc: str, choices: tuple = (), low: float | None = None, high: float | None = None,
          form: str = ""):
     """A settings field with its documentation and allowed values; `form` is "text" (never blank), "path"
-    (never blank; `~` and `$VARS` expanded) or "clock" (a time of day, HH:MM)."""
+    (never blank; `~` and `$VARS` expanded), "clock" (a time of day, HH:MM) or "prompt" (one sentence, or
+    nothing)."""
     return field(default=default, metadata={"doc": doc, "choices": choices, "low": low, "high": high, "form": form})
 
 
@@ -38,6 +39,9 @@ class SttSettings:
                                   form="path")
     beam_size: int = _opt(5, "whisper beam size (1 = fastest; 5: fewer errors for ~25% more CPU)", low=1, high=10)
     threads: int = _opt(1, "CPU threads for recognition", low=1, high=16)
+    answer_prompt: str | None = _opt(None, "whisper: earlier context for a second decode of journal answers, "
+                                           "which may only restore a dropped -ed (the tense guard); empty = none",
+                                     form="prompt")
 
 
 @dataclass(frozen=True)

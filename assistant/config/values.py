@@ -13,6 +13,7 @@ from assistant.errors import GlimmerError
 _AS_WRITTEN = {f"tag:yaml.org,2002:{t}" for t in ("int", "float", "timestamp")}
 _CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 _VARIABLE = re.compile(r"\$(?:(\w+)|\{(\w+)\})")
+PROMPT_CHARS = 200  # a prompt is a sentence; Whisper would keep only the last ~220 tokens of a longer one
 
 
 def scalar(node: yaml.Node, where: str, text: bool):
@@ -33,6 +34,8 @@ def check_form(value, spec, where: str):
     form = spec.metadata["form"]
     if not form or value is None:
         return value
+    if form == "prompt":
+        return _prompt(value, where)
     if not value.strip():
         raise GlimmerError(f"{where}: must not be empty ({spec.metadata['doc']}; the default is {spec.default!r})")
     if form == "clock":
@@ -43,6 +46,14 @@ def check_form(value, spec, where: str):
     if form == "path":
         return _VARIABLE.sub(lambda m: _variable(m[1] or m[2], where), value)
     return value
+
+
+def _prompt(value: str, where: str) -> str | None:
+    """A decoder prompt on one line; None when it is blank."""
+    text = " ".join(value.split())
+    if len(text) > PROMPT_CHARS:
+        raise GlimmerError(f"{where}: {len(text)} characters; one sentence of at most {PROMPT_CHARS} will do")
+    return text or None
 
 
 def _variable(name: str, where: str) -> str:

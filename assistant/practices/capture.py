@@ -47,9 +47,9 @@ def _keep(talk: Conversation, step: Capture) -> int:
 
 def _say_again(talk: Conversation, step: Capture, entry: int) -> Correction | Ending | None:
     """"Change it": hear the words again and keep them in place of `entry`; UNDO if "undo" is said now."""
-    answer = talk.ask(correction.SAY_AGAIN, CORRECTION_WAIT_S)
+    answer = talk.ask(correction.SAY_AGAIN, CORRECTION_WAIT_S, "journal")
     if not isinstance(answer, Ending) and (answer.silent or parse_correction(answer.text) is Correction.CHANGE):
-        answer = talk.ask(correction.SAY_AGAIN_REASK, CORRECTION_WAIT_S)
+        answer = talk.ask(correction.SAY_AGAIN_REASK, CORRECTION_WAIT_S, "journal")
     if isinstance(answer, Ending):
         return answer
     wish = None if answer.silent else parse_correction(answer.text)

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field, replace
 
 from assistant.controls import Control, parse_control
 from assistant.practices.ports import Dialog, Heard, JournalSink
-from assistant.practices.steps import Practice, placeholders
+from assistant.practices.steps import Capture, Practice, placeholders
 from assistant.safety import is_distress
 from assistant.speech.textprep import without_pauses
+from assistant.speech.transcript import Purpose
 
 HOLD_WAIT_S = 30.0  # while paused: one listening window ...
 HOLD_WINDOWS = 10  # ... this many times (five minutes), then the practice ends gently
@@ -72,6 +73,7 @@ class Conversation:
         self.handed_in = set(self.values)  # answers already spoken: each skips its listen step once
         self.heard: dict[str, Heard] = {k: v for k, v in context.items() if isinstance(v, Heard)}  # with audio
         self.last_prompt = ""
+        self.kept = {s.value for s in practice.steps if isinstance(s, Capture)}  # answers the journal keeps
 
     def render(self, text: str | None) -> str | None:
         """`text` with {name} filled in; None when a name has no value (the step is then left out)."""
@@ -87,11 +89,12 @@ class Conversation:
             self.last_prompt = text
         self.dialog.say(text)
 
-    def ask(self, prompt: str, timeout: float) -> Answer | Ending:
-        """Speak `prompt` and listen; pause, repeat and slower are handled here, stop and distress returned."""
+    def ask(self, prompt: str, timeout: float, purpose: Purpose | None = None) -> Answer | Ending:
+        """Speak `prompt` and listen (for `purpose`, see Dialog.listen); pause, repeat and slower are handled
+        here, stop and distress returned."""
         self.speak(prompt)
         while True:
-            heard = self.dialog.listen("answer", self.dialog.tempo.stretch(timeout))
+            heard = self.dialog.listen("answer", self.dialog.tempo.stretch(timeout), purpose)
             text = heard.text.strip()
             if not text:
                 return Answer()

@@ -9,6 +9,7 @@ from assistant.practices.answers import choose_option, is_nothing, parse_rating
 from assistant.practices.conversation import Conversation, Ending, StepOutcome
 from assistant.practices.steps import Chime, Choose, Listen, Pause, Rate, Say
 from assistant.speech.textprep import cardinal
+from assistant.speech.transcript import Purpose
 
 QUIET_ANNOUNCE_S = 10.0  # silences longer than this are announced
 DEFAULT_REASK = "Take your time. Anything small is fine, or you can say nothing."
@@ -44,9 +45,10 @@ def listen(talk: Conversation, step: Listen) -> StepOutcome:
     question = talk.render(step.text)
     if question is None:
         return None
-    answer = talk.ask(question, step.timeout)
+    purpose: Purpose | None = "journal" if step.keep in talk.kept else None
+    answer = talk.ask(question, step.timeout, purpose)
     if not isinstance(answer, Ending) and answer.silent:
-        answer = talk.ask(talk.render(step.reask) or DEFAULT_REASK, step.timeout)
+        answer = talk.ask(talk.render(step.reask) or DEFAULT_REASK, step.timeout, purpose)
     if isinstance(answer, Ending):
         return answer
     talk.values[step.keep] = None

@@ -1,7 +1,7 @@
 """What a practice talks through: the Dialog (speech out, listening in), what it hears, and the journal.
 
-Protocols only, importing nothing of Glimmer but the Tempo value, so the runner, the safety response and
-the assistant that implements them all stand on this module and none on another.
+Protocols only, importing nothing of Glimmer but the Tempo value and the Purpose type, so the runner, the
+safety response and the assistant that implements them all stand on this module and none on another.
 """
 
 from collections.abc import Sequence
@@ -11,6 +11,7 @@ from typing import Protocol
 import numpy as np
 
 from assistant.speech.pacing import Tempo
+from assistant.speech.transcript import Purpose
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class Dialog(Protocol):
     def tempo(self) -> Tempo: ...  # how slowly to speak, pause and wait: the usual pace until "slower"
     def say(self, text: str) -> None: ...
     def pause(self, seconds: float) -> str | None: ...  # exact silence; heard text if speech occurred
-    def listen(self, kind: str, timeout_s: float) -> Heard: ...
+    def listen(self, kind: str, timeout_s: float, purpose: Purpose | None = None) -> Heard: ...  # "journal": kept
     def chime(self, name: str) -> None: ...
     def slower(self) -> None: ...  # speak more slowly from now on (one step of Tempo)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.errors import GlimmerError
-from assistant.speech.transcript import Transcript, Word
+from assistant.speech.transcript import Purpose, Transcript, Word
 
 FRAMES_PER_S = 100
 _FILLER = re.compile(r"^(<.*>|\[.*\]|\+\+.*\+\+)$")
@@ -28,8 +28,9 @@ class PocketsphinxTranscriber:
         except (RuntimeError, ValueError) as err:
             raise GlimmerError(f"pocketsphinx could not load {model or 'its en-us model'}: {err}") from None
 
-    def transcribe(self, samples: np.ndarray) -> Transcript:
-        """Text, word times and posterior confidences for one utterance (int16 16 kHz mono)."""
+    def transcribe(self, samples: np.ndarray, purpose: Purpose | None = None) -> Transcript:
+        """Text, word times and posterior confidences for one utterance (int16 16 kHz mono); the same for any
+        `purpose` (pocketsphinx takes no earlier context)."""
         decoder = self._decoder
         decoder.start_utt()
         decoder.process_raw(np.ascontiguousarray(samples, dtype=np.int16).tobytes(), full_utt=True)

@@ -10,7 +10,7 @@ import numpy as np
 
 from assistant.errors import GlimmerError
 from assistant.speech.models import model_kind
-from assistant.speech.transcript import Transcript, Word
+from assistant.speech.transcript import Purpose, Transcript, Word
 
 CHUNK = 4000   # samples fed per AcceptWaveform call (0.25 s)
 
@@ -48,8 +48,9 @@ class VoskTranscriber:
             yield json.loads(rec.Result() if final else rec.PartialResult())
         yield json.loads(rec.FinalResult())
 
-    def transcribe(self, samples: np.ndarray) -> Transcript:
-        """Text, word times and confidences for one utterance (int16 16 kHz mono)."""
+    def transcribe(self, samples: np.ndarray, purpose: Purpose | None = None) -> Transcript:
+        """Text, word times and confidences for one utterance (int16 16 kHz mono); the same for any `purpose`
+        (vosk takes no earlier context)."""
         chunks = (samples[i:i + CHUNK] for i in range(0, len(samples), CHUNK))
         words = tuple(Word(w["word"], round(float(w["start"]), 2), round(float(w["end"]), 2),
                            round(float(w.get("conf", 1.0)), 3))

@@ -2,7 +2,8 @@
 
 Engines sit behind the one-method Transcriber protocol (speech/transcript.py); `make_transcriber` picks one
 from the settings and loads it once, lazily, on first use. Engine modules import their heavy libraries
-inside constructors.
+inside constructors. Words for the journal (`purpose="journal"`) go through whisper's tense guard when
+stt.answer_prompt is set; anything else never does.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import numpy as np
 from assistant.config import SttSettings
 from assistant.errors import GlimmerError
 from assistant.speech import models
-from assistant.speech.transcript import Transcriber, Transcript
+from assistant.speech.transcript import Purpose, Transcriber, Transcript
 
 ENGINES = ("whisper", "vosk", "pocketsphinx")
 
@@ -68,7 +69,8 @@ def _build(choice: Choice, settings: SttSettings) -> Transcriber:
     if choice.engine == "whisper":
         from assistant.speech.stt_whisper import WhisperTranscriber
         assert choice.model is not None   # choose() never picks whisper or vosk without their model
-        return WhisperTranscriber(choice.model, beam_size=settings.beam_size, threads=settings.threads)
+        return WhisperTranscriber(choice.model, beam_size=settings.beam_size, threads=settings.threads,
+                                  answer_prompt=settings.answer_prompt)
     if choice.engine == "vosk":
         from assistant.speech.stt_vosk import VoskTranscriber
         assert choice.model is not None
@@ -87,7 +89,7 @@ class LazyTranscriber:
     def __init__(self, choice: Choice, settings: SttSettings) -> None:
         self.choice = choice
         self._settings = settings
-        self._key = (choice, settings.beam_size, settings.threads)
+        self._key = (choice, settings.beam_size, settings.threads, settings.answer_prompt)
 
     @property
     def engine(self) -> Transcriber:
@@ -97,14 +99,14 @@ class LazyTranscriber:
                 _loaded[self._key] = _build(self.choice, self._settings)
             return _loaded[self._key]
 
-    def transcribe(self, samples: np.ndarray) -> Transcript:
-        """Transcribe int16 16 kHz mono `samples`; nothing audible gives an empty Transcript."""
+    def transcribe(self, samples: np.ndarray, purpose: Purpose | None = None) -> Transcript:
+        """Transcribe int16 16 kHz mono `samples` for `purpose`; nothing audible gives an empty Transcript."""
         samples = np.asarray(samples)
         if samples.dtype != np.int16:
             raise TypeError("transcribe() takes int16 16 kHz mono samples")
         if len(samples) < 1600 or not np.any(samples):
             return Transcript("")
-        return self.engine.transcribe(samples)
+        return self.engine.transcribe(samples, purpose)
 
 
 def make_transcriber(settings: SttSettings, engine: str | None = None) -> LazyTranscriber:

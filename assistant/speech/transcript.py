@@ -6,9 +6,11 @@ A module of its own, below the engines and the engine picker (transcribe.py), so
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol
 
 import numpy as np
+
+Purpose = Literal["journal"]  # words kept in the journal; None: a command, an intent, a rating, anything else
 
 
 @dataclass(frozen=True)
@@ -33,5 +35,5 @@ class Transcript:
 class Transcriber(Protocol):
     """Turns one utterance into a Transcript."""
 
-    def transcribe(self, samples: np.ndarray) -> Transcript:
-        """`samples`: int16 16 kHz mono."""
+    def transcribe(self, samples: np.ndarray, purpose: Purpose | None = None) -> Transcript:
+        """`samples`: int16 16 kHz mono; `purpose`: what the words are for."""
