@@ -19,7 +19,7 @@ import numpy as np
 
 from assistant.audio.frames import SAMPLE_RATE, to_float, to_int16
 from assistant.audio.resample import resample
-from assistant.audio.rooms import Seed, add_noise
+from assistant.audio.rooms import Seed, add_background, add_noise
 from assistant.audio.wav import read_wav
 from assistant.speech.pacing import trim
 
@@ -48,6 +48,14 @@ class Synthesizer:
             out = Path(tmp) / "say.wav"
             subprocess.run(["espeak-ng", "-v", voice, "-s", str(words_per_minute), "-p", str(pitch),
                             "-w", str(out), text], check=True, capture_output=True)
+            return read_wav(out)
+
+    @staticmethod
+    def flite(text: str, voice: str = "slt") -> np.ndarray:
+        """`text` spoken by flite with `voice` (slt, rms, awb, kal) as 16 kHz int16."""
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "say.wav"
+            subprocess.run(["flite", "-voice", voice, "-t", text, "-o", str(out)], check=True, capture_output=True)
             return read_wav(out)
 
 
@@ -89,6 +97,25 @@ def librivox() -> tuple[np.ndarray, ...]:
 def mix_at_snr(speech: np.ndarray, kind: str, snr_db: float, seed: Seed = 0) -> np.ndarray:
     """`speech` (int16) with `kind` noise at `snr_db` (speech power measured where it is above 1% of its peak)."""
     return to_int16(add_noise(to_float(speech), kind, snr_db, seed, speech_above=0.01))
+
+
+def babble(n: int, seed: int, talkers: int = 4) -> np.ndarray:
+    """`n` samples of `talkers` real voices at once (the LibriVox clips, looped from random points), float32
+    at unit RMS."""
+    rng = np.random.default_rng(seed)
+    clips = librivox()
+    mixed = np.zeros(n, np.float32)
+    for k in range(talkers):
+        voice = np.concatenate([clips[(k + j) % len(clips)] for j in range(len(clips))])
+        voice = np.tile(voice, n // len(voice) + 2)
+        start = int(rng.integers(0, len(voice) - n))
+        mixed += voice[start:start + n] / (np.sqrt(np.mean(voice ** 2)) + 1e-9)
+    return mixed / np.sqrt(np.mean(mixed ** 2))
+
+
+def mix_babble(speech: np.ndarray, snr_db: float, seed: int = 0) -> np.ndarray:
+    """`speech` (int16) with four-talker babble at `snr_db`, measured as `mix_at_snr` does."""
+    return to_int16(add_background(to_float(speech), babble(len(speech), seed), snr_db, speech_above=0.01))
 
 
 def level(x: np.ndarray, dbfs: float) -> np.ndarray:

@@ -29,11 +29,16 @@ def noise(kind: str, n: int, seed: Seed = 0) -> np.ndarray:
 
 
 def add_noise(x: np.ndarray, kind: str, snr_db: float, seed: Seed = 0, speech_above: float = 0.02) -> np.ndarray:
-    """Float `x` with `kind` noise mixed in at `snr_db`: the speech's RMS is measured over the samples louder
-    than `speech_above` times its peak (its voiced part, not the pauses)."""
+    """Float `x` with `kind` noise mixed in at `snr_db` (see `add_background`)."""
+    return add_background(x, noise(kind, x.size, seed), snr_db, speech_above)
+
+
+def add_background(x: np.ndarray, background: np.ndarray, snr_db: float, speech_above: float = 0.02) -> np.ndarray:
+    """Float `x` with `background` (unit RMS, at least as long) mixed in at `snr_db`: the speech's RMS is
+    measured over the samples louder than `speech_above` times its peak (its voiced part, not the pauses)."""
     active = x[np.abs(x) > speech_above * max(1e-6, float(np.abs(x).max()))]
     speech_rms = float(np.sqrt(np.mean(active ** 2))) if active.size else 1e-3
-    return (x + noise(kind, x.size, seed) * speech_rms / 10 ** (snr_db / 20)).astype(np.float32)
+    return (x + background[:x.size] * speech_rms / 10 ** (snr_db / 20)).astype(np.float32)
 
 
 def reverberant(rng: np.random.Generator, x: np.ndarray, rt60: float) -> np.ndarray:
