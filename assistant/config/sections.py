@@ -39,9 +39,9 @@ class SttSettings:
                                   form="path")
     beam_size: int = _opt(5, "whisper beam size (1 = fastest; 5: fewer errors for ~25% more CPU)", low=1, high=10)
     threads: int = _opt(1, "CPU threads for recognition", low=1, high=16)
-    answer_prompt: str | None = _opt(None, "whisper: earlier context for a second decode of journal answers, "
-                                           "which may only restore a dropped -ed (the tense guard); empty = none",
-                                     form="prompt")
+    answer_prompt: str | None = _opt("Yesterday evening, we stopped and rested.",
+                                     "whisper: earlier context for a second decode of journal answers, which may "
+                                     "only restore a dropped -ed (the tense guard); empty = none", form="prompt")
 
 
 @dataclass(frozen=True)

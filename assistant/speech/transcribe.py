@@ -3,7 +3,7 @@
 Engines sit behind the one-method Transcriber protocol (speech/transcript.py); `make_transcriber` picks one
 from the settings and loads it once, lazily, on first use. Engine modules import their heavy libraries
 inside constructors. Words for the journal (`purpose="journal"`) go through whisper's tense guard when
-stt.answer_prompt is set; anything else never does.
+stt.answer_prompt is set (the default); anything else never does.
 """
 
 from __future__ import annotations
