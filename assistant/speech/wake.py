@@ -6,8 +6,8 @@ here). While speech is around, the speech embeddings of `wake_features` (one eve
 date; a small spotter scores the last WINDOW of them, and only when it (or the owner's enrolled profile)
 proposes a candidate do the verifiers take a second look. The phrase is accepted when HITS_NEEDED
 candidates in a row have a mean verified score above the threshold, and (with `wake.confirm`) when Whisper,
-hearing the moment again CONFIRM_AFTER_S later, finds "hey glimmer" a better reading than any near miss
-(wake_confirm.py); the owner's enrolled voice needs no second hearing.
+hearing the moment again CONFIRM_AFTER_S later, hears "hey" rather than another first word and "glimmer"
+after it (wake_confirm.py); the owner's enrolled voice needs no second hearing.
 Everything is a function of the frames fed, so files (`glimmer listen`) and the microphone take the same
 path and the chunking of the input does not matter.
 """
@@ -180,7 +180,7 @@ class WakeDetector:
         if self._muted or self._fed <= self._unmute_at:
             return None
         if self._accepted and self._fed >= self._accepted[0]:
-            return self._confirm(*self._accepted)
+            return self._confirm(self._accepted[1])
         if self.vad.maybe_speech(frame):
             self._active_until = self._fed + int(HANGOVER_S * SAMPLE_RATE)
         if self._fed > self._active_until:
@@ -230,12 +230,12 @@ class WakeDetector:
         return None
 
     def confirmer(self) -> WakeConfirmer | None:
-        """The second hearing, when `wake.confirm` is on and the model has a margin for it."""
+        """The second hearing, when `wake.confirm` is on and the model has margins for it."""
         if not self._settings.confirm or self.confirm_margins is None:
             return None
         return load_confirmer(embedded_whisper())
 
-    def _confirm(self, _: int, score: float) -> Detection | None:
+    def _confirm(self, score: float) -> Detection | None:
         """The second hearing of an accepted candidate, CONFIRM_AFTER_S after it."""
         self._accepted = None
         confirmer = self.confirmer()

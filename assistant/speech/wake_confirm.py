@@ -1,16 +1,20 @@
-"""Hear a wake candidate again: does the phrase start with "hey", rather than "they", "say", "a" or "my"?
+"""Hear a wake candidate again: does it start with "hey" (not "they", "a", "her"…), and is "glimmer" next?
 
 The embedding detector (wake.py) hears voices it never trained on, but it takes near misses such as "they
-glimmer", "a glimmer" or "okay, glimmer" for the phrase too often. Whisper tiny.en, trained on hundreds of
+glimmer", "her glimmer" or "hey, dimmer" for the phrase too often. Whisper tiny.en, trained on hundreds of
 thousands of hours of real people, tells such words apart far better; read freely, though, it mishears many
-voices' "hey glimmer" ("Take Limmer"), so a transcript check cannot decide. It is asked a closed question
-instead, on the last moments of audio: where the phrase starts (the first word, or where Whisper reads "hey"
-or another onset after earlier words), how much likelier is the word "Hey" than the likeliest of the other
-onsets in OTHER_ONSETS? That log-probability difference is the margin; the model's own margin threshold is
-chosen on its training families' phrases (scripts/wake_confirm_margin.py).
+voices' "hey glimmer" ("Take Limmer"), so a transcript check cannot decide. It is asked two closed questions
+instead, on the last moments of audio, where the phrase starts (the first word, or where Whisper reads
+"hey" or another onset after earlier words):
 
-It runs only on a candidate the detector has already accepted (a few times an hour): one encoding of 2 s of
-audio, a short greedy reading and a forced decoder pass or two, about 0.06 CPU-s here.
+- onset margin: how much likelier the word "Hey" is there than the likeliest of OTHER_ONSETS;
+- ending margin: how much less likely "glimmer" is after "hey" (or "hey,") than the likeliest word (0 when
+  it is the likeliest).
+
+Both are log-probability differences; the model's thresholds for them are chosen on its training families'
+phrases (scripts/wake_confirm_margin.py). It runs only on a candidate the detector has already accepted (a
+few times an hour): one encoding of a 2-s window, a short greedy reading and a forced decoder pass or two,
+about 0.06 CPU-s here.
 """
 from __future__ import annotations
 
