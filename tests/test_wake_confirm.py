@@ -43,6 +43,20 @@ def test_a_near_miss_the_embeddings_take_for_the_phrase_is_refused(speak):
     assert _wakes(WakeDetector(WakeSettings()), audio) == []
 
 
+def test_the_ending_is_heard_through_the_whole_word(speak):
+    """"Hey, glimpse." starts with the phrase's first token (" gl") and ends elsewhere: its ending margin is far
+    below that of "Hey Glimmer!", which reads as the likeliest words all through; "Hey, grammar." is refused."""
+    confirmer = wake_confirm.load_confirmer(wake.embedded_whisper())
+    needed = WakeDetector(WakeSettings()).confirm_margins
+    assert confirmer is not None and needed is not None
+    heard = [np.concatenate([_gap(0.8), trimmed(speak(text, seed=SEED + 1, speed=1.0)), _gap(wake.CONFIRM_AFTER_S)])
+             for text in ("Hey Glimmer!", "Hey, glimpse.", "Hey, grammar.")]
+    phrase, glimpse, grammar = (confirmer.margins(a[-int(wake.CONFIRM_SPAN_S * SAMPLE_RATE):]) for a in heard)
+    assert wake_confirm.confirmed(phrase, needed) and phrase[1] > -1.0
+    assert glimpse[0] >= needed[0] and glimpse[1] < phrase[1] - 3.0      # "hey" heard; the word is not glimmer
+    assert grammar[0] >= needed[0] and not wake_confirm.confirmed(grammar, needed)
+
+
 def test_without_whisper_the_detector_decides_alone_and_says_so_once(speak, monkeypatch, caplog):
     monkeypatch.setattr(wake, "embedded_whisper", lambda: None)
     wake_confirm.load_confirmer.cache_clear()

@@ -8,12 +8,13 @@ instead, on the last moments of audio, where the phrase starts (the first word, 
 "hey" or another onset after earlier words):
 
 - onset margin: how much likelier the word "Hey" is there than the likeliest of OTHER_ONSETS;
-- ending margin: how much less likely "glimmer" is after "hey" (or "hey,") than the likeliest word (0 when
-  it is the likeliest).
+- ending margin: how much less likely "glimmer" is after "hey" (or "hey,") than the likeliest reading, token by
+  token through the whole word (0 when each of its tokens is the likeliest), so that "hey, glamour" or
+  "hey, Glenda", which share its first token, are told apart too.
 
 Both are log-probability differences; the model's thresholds for them are chosen on its training families'
 phrases (scripts/wake_confirm_margin.py). It runs only on a candidate the detector has already accepted (a
-few times an hour): one encoding of a 2-s window, a short greedy reading and a forced decoder pass or two,
+few times an hour): one encoding of a 2-s window, a short greedy reading and a batch of forced decoder passes,
 about 0.06 CPU-s here.
 """
 from __future__ import annotations
@@ -55,7 +56,7 @@ class WakeConfirmer:
         self._others = sorted({tok.encode(" " + w)[0] for o in OTHER_ONSETS for w in (o, o.capitalize())}
                               - set(self._hey))
         self._onsets = set(self._hey) | set(self._others)
-        self._glimmer = sorted({tok.encode(" " + w)[0] for w in ("glimmer", "Glimmer")})
+        self._spellings = sorted({tuple(tok.encode(" " + w)) for w in ("glimmer", "Glimmer")})
         self._comma = tok.encode(",")[0]
         self._suppress = get_suppressed_tokens(tok, [-1])
 
@@ -71,30 +72,32 @@ class WakeConfirmer:
         features = features[None, :, :features.shape[1] - features.shape[1] % 2]
         encoded = np.asarray(self._whisper.model.encode(
             ctranslate2.StorageView.from_array(np.ascontiguousarray(features))))
-        reading = self._whisper.model.generate(
+        found = self._whisper.model.generate(
             ctranslate2.StorageView.from_array(encoded), [self._start], beam_size=1, suppress_tokens=self._suppress,
-            max_length=len(self._start) + READING_TOKENS)[0].sequences_ids[0]
-        befores = [[], *(reading[:i] for i, t in enumerate(reading) if i and t in self._onsets)]
-        best = (-np.inf, -np.inf)
-        for before in befores:
-            for hey in self._hey:
-                # the logits at each forced token: the onset's, then what follows "hey", then "hey,"
-                prompt = self._start + [*before, hey, self._comma]
-                step = self._whisper.model.generate(
-                    ctranslate2.StorageView.from_array(encoded), [prompt], beam_size=1,
-                    max_length=len(prompt) + 4, return_logits_vocab=True, suppress_blank=False, suppress_tokens=[])[0]
-                logits = [np.asarray(x, dtype=np.float64).reshape(-1) for x in step.logits[0][len(before):]]
-                best = max(best, (self._onset_margin(logits[0]),
-                                  max(self._ending_margin(x) for x in logits[1:3])))
-        return best
+            max_length=len(self._start) + READING_TOKENS, return_logits_vocab=True)[0]
+        reading, read_logits = found.sequences_ids[0], [np.asarray(x).reshape(-1) for x in found.logits[0]]
+        # where the phrase may start: the first word, or where another onset was read after earlier words
+        starts = [i for i in range(len(read_logits)) if i == 0 or (i < len(reading) and reading[i] in self._onsets)]
+        if not starts:
+            return -np.inf, -np.inf
+        onset, at = max((self._onset_margin(read_logits[i]), i) for i in starts)
+        hey = max(self._hey, key=lambda t: read_logits[at][t])
+        # "hey glimmer" forced there, with a comma or not, in each spelling: the logits at each forced token
+        forced = [([hey, *comma], list(spelling)) for comma in ([], [self._comma]) for spelling in self._spellings]
+        prompts = [self._start + reading[:at] + heard + spelling for heard, spelling in forced]
+        steps = self._whisper.model.generate(
+            ctranslate2.StorageView.from_array(np.repeat(encoded, len(prompts), axis=0)), prompts, beam_size=1,
+            max_length=2 * (max(map(len, prompts)) - len(self._start)), return_logits_vocab=True,
+            suppress_blank=False, suppress_tokens=[])
+        ending = -np.inf
+        for (heard, spelling), step in zip(forced, steps, strict=True):
+            logits = [np.asarray(x).reshape(-1) for x in step.logits[0][at + len(heard):][:len(spelling)]]
+            ending = max(ending, min(float(x[t] - x.max()) for x, t in zip(logits, spelling, strict=True)))
+        return onset, ending
 
     def _onset_margin(self, logits: np.ndarray) -> float:
         """How much likelier "Hey" is than the likeliest other onset."""
         return float(logits[self._hey].max() - logits[self._others].max())
-
-    def _ending_margin(self, logits: np.ndarray) -> float:
-        """How much less likely "glimmer" is than the likeliest next token (0 when it is the likeliest)."""
-        return float(logits[self._glimmer].max() - logits.max())
 
 
 def confirmed(margins: tuple[float, float], needed: tuple[float, float]) -> bool:
