@@ -9,13 +9,13 @@ instead, on the last moments of audio, where the phrase starts (the first word, 
 
 - onset margin: how much likelier the word "Hey" is there than the likeliest of OTHER_ONSETS;
 - ending margin: how much less likely "glimmer" is after "hey" (or "hey,") than the likeliest reading, token by
-  token through the whole word (0 when each of its tokens is the likeliest), so that "hey, glamour" or
-  "hey, Glenda", which share its first token, are told apart too.
+  token through the whole word (0 when each of its tokens is the likeliest), so that a word which only starts
+  like it ("hey, glimpse") scores far lower.
 
 Both are log-probability differences; the model's thresholds for them are chosen on its training families'
 phrases (scripts/wake_confirm_margin.py). It runs only on a candidate the detector has already accepted (a
 few times an hour): one encoding of a 2-s window, a short greedy reading and a batch of forced decoder passes,
-about 0.06 CPU-s here.
+about 0.05 CPU-s here.
 """
 from __future__ import annotations
 
@@ -85,6 +85,7 @@ class WakeConfirmer:
         # "hey glimmer" forced there, with a comma or not, in each spelling: the logits at each forced token
         forced = [([hey, *comma], list(spelling)) for comma in ([], [self._comma]) for spelling in self._spellings]
         prompts = [self._start + reading[:at] + heard + spelling for heard, spelling in forced]
+        # generate() returns about max_length // 2 steps of logits for these prompts: room for every forced token
         steps = self._whisper.model.generate(
             ctranslate2.StorageView.from_array(np.repeat(encoded, len(prompts), axis=0)), prompts, beam_size=1,
             max_length=2 * (max(map(len, prompts)) - len(self._start)), return_logits_vocab=True,
