@@ -14,6 +14,8 @@ room (direct path plus an exponentially decaying tail, RT60_S), with a HISS_DBFS
   small room, once at a normal level (NORMAL_DBFS) and once only as loud as the echo: how many Whisper
   tiny.en reads as "stop" in a window around the word (also in the word alone and in the raw microphone, for
   comparison), how much of the word the output keeps (least-squares gain, dB) and the output level over it.
+- Live: the passage through a real sound server with the speaker looped back (scripts/live_echo.py): the
+  echo's delay as found, and the echo removed with the canceller aligned to it and without.
 """
 
 import os
@@ -33,6 +35,7 @@ from assistant.config import SttSettings, TtsSettings
 from assistant.speech.transcribe import make_transcriber
 from assistant.speech.tts import make_voice
 from scripts.bench_tts import spoken
+from scripts.live_echo import measure as measure_live
 from scripts.wake_voices import speak
 
 PASSAGE = ("If you like, let your eyes rest on something steady in the room. You might notice its colour, "
@@ -257,6 +260,11 @@ def run(quick: bool = False) -> dict:
                 flat.update({f"echo.{name}.{key}.{k}": v for k, v in value.items()})
             else:
                 flat[f"echo.{name}.{key}"] = value
+    live = measure_live(far, LOOPBACK_DB)
+    print(f"  through PulseAudio, the speaker looped back at {LOOPBACK_DB:.0f} dB (scripts/live_echo.py): echo "
+          f"{live['delay_ms']} ms late; speex aligned to it removes {live['erle_aligned_db']} dB, "
+          f"unaligned {live['erle_unaligned_db']} dB")
+    flat.update({f"echo.live.{key}": value for key, value in live.items()})
     return flat
 
 

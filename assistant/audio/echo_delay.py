@@ -1,0 +1,86 @@
+"""How late the speaker's echo reaches the microphone, and echo cancellation that waits for it.
+
+A sound server can put far more between the played samples and their echo than a canceller's filter covers:
+on PulseAudio's virtual devices with the speaker looped back into the room, 1.2 to 1.7 s (different in each
+session, steady within one), against speexdsp's 300-ms tail. On such recordings of Glimmer's voice (13-40 s)
+the canceller removed 1 dB of the echo unaligned and 15 to 26 dB with the reference held back by the delay.
+
+The delay is found by generalized cross-correlation with phase transform (GCC-PHAT) between the microphone
+and the played reference: whitening the cross-spectrum leaves one sharp peak at the echo's lag whatever the
+voice's spectrum. On 2 s of that recording the peak stood more than 100 times above the correlation's spread.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assistant.audio.echo import EchoCanceller, SpeexCanceller
+from assistant.audio.frames import SAMPLE_RATE, to_int16
+
+MAX_DELAY_S = 2.5        # the longest echo delay looked for
+ESTIMATE_SPAN_S = 2.0    # the played audio the estimate compares with the microphone
+CLEAR_PEAK = 20.0        # a lag counts when its peak stands this many standard deviations above the rest
+AUDIBLE_RMS = 100.0      # int16 RMS of the reference span below which there is nothing to estimate from
+
+
+def echo_delay(mic: np.ndarray, reference: np.ndarray, max_delay: int) -> tuple[int, float]:
+    """The lag (samples, 0..max_delay-1) at which `reference` best explains `mic`, and how clearly: the peak
+    over the standard deviation of the whitened cross-correlation. `mic` should run `max_delay` past the end
+    of `reference`."""
+    size = 1 << int(np.ceil(np.log2(len(mic) + len(reference))))
+    spectrum = (np.fft.rfft(np.asarray(mic, np.float64), size)
+                * np.conj(np.fft.rfft(np.asarray(reference, np.float64), size)))
+    correlation = np.fft.irfft(spectrum / (np.abs(spectrum) + 1e-9), size)[:max_delay]
+    lag = int(np.argmax(correlation))
+    return lag, float(correlation[lag] / (np.std(correlation) + 1e-12))
+
+
+class AlignedCanceller:
+    """An echo canceller fed with the reference held back by the echo's measured delay.
+
+    Feed it the microphone and the samples sent to the speaker at the same moments, as one continuous
+    stream. Until the delay is known (it needs ESTIMATE_SPAN_S of audible playback and MAX_DELAY_S more of
+    microphone) the microphone passes through unchanged; then the canceller starts, aligned."""
+
+    def __init__(self, make: type[EchoCanceller] = SpeexCanceller, max_delay_s: float = MAX_DELAY_S) -> None:
+        self._make = make
+        self._max_delay = int(max_delay_s * SAMPLE_RATE)
+        self._span = int(ESTIMATE_SPAN_S * SAMPLE_RATE)
+        self._mic = np.zeros(0, np.int16)
+        self._reference = np.zeros(0, np.int16)
+        self._canceller: EchoCanceller | None = None
+        self.delay: int | None = None      # samples, once found
+        self.found_at: int | None = None   # how many microphone samples had been fed when it was found
+        self._fed = 0
+
+    def process(self, mic: np.ndarray, reference: np.ndarray) -> np.ndarray:
+        """`mic` with the echo of the reference removed once the delay is known (int16, same length)."""
+        mic, reference = to_int16(np.asarray(mic)), to_int16(np.asarray(reference))
+        self._fed += len(mic)
+        self._reference = np.concatenate([self._reference, reference])
+        if self._canceller is not None:
+            held, self._reference = self._reference[:len(mic)], self._reference[len(mic):]
+            return self._canceller.process(mic, held)
+        self._mic = np.concatenate([self._mic, mic])
+        self._find_delay()
+        if self._canceller is None:
+            self._reference = self._reference[-(self._span + self._max_delay):]
+            self._mic = self._mic[-(self._span + self._max_delay):]
+        return mic
+
+    def _find_delay(self) -> None:
+        """Look for the delay in the span that has the full MAX_DELAY_S of microphone after it; once found,
+        keep the last `delay` samples of the reference, which the next microphone samples echo."""
+        if len(self._mic) < self._span + self._max_delay:
+            return
+        start = len(self._mic) - self._span - self._max_delay
+        played = self._reference[start:start + self._span]
+        if np.sqrt(np.mean(played.astype(np.float64) ** 2)) < AUDIBLE_RMS:
+            return
+        lag, clarity = echo_delay(self._mic[start:], played, self._max_delay)
+        if clarity < CLEAR_PEAK:
+            return
+        self.delay, self.found_at = lag, self._fed
+        self._canceller = self._make()
+        self._reference = self._reference[len(self._reference) - lag:]
+        self._mic = np.zeros(0, np.int16)
