@@ -8,9 +8,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # venv support.
 APT_RUNTIME := libportaudio2 libespeak-ng1 espeak-ng libspeexdsp1 python3-venv python3-dev
 # Tests also use real human recordings (LibriVox clips), sox, headless Chromium for the report, flite
-# (voices the wake phrase model is tested on), and a PulseAudio server with ALSA's pulse plugin for live
-# sessions on virtual devices (scripts/live_room.py).
-APT_TEST := pocketsphinx-testdata sox chromium flite pulseaudio pulseaudio-utils libasound2-plugins
+# (voices the wake phrase model is tested on), a word list (the wake training's near misses) and a PulseAudio
+# server with ALSA's pulse plugin for live sessions on virtual devices (scripts/live_room.py).
+APT_TEST := pocketsphinx-testdata sox chromium flite wamerican pulseaudio pulseaudio-utils libasound2-plugins
 OUT := out
 
 .PHONY: demo test lint system system-test venv clean

@@ -10,6 +10,7 @@ was trained on; confusables and near misses.
 from __future__ import annotations
 
 import functools
+import re
 import subprocess
 import tempfile
 from collections.abc import Iterable
@@ -165,6 +166,43 @@ NEAR_GLIMMER = ("dimmer", "shimmer", "trimmer", "simmer", "skimmer", "Jimmy", "K
                 "climber", "primer", "clever", "hammer", "summer", "dinner", "winner", "glitter", "flicker")
 CONFUSABLES_TEST_ONLY = ("hey Timmy", "hey, slimmer", "hey, limber", "say glimmer", "one glimmer",
                          "hey, Glenda", "hey, grammar", "hey, swimmer", "they shimmer")
+WORD_LIST = Path("/usr/share/dict/american-english")  # Debian's wamerican (training only)
+SOUND_ALIKE_DISTANCE = 2  # phoneme edits from "glimmer"
+_PHONEME = re.compile(r"aɪ|aʊ|eɪ|oʊ|ɔɪ|oː|ɑː|ɔː|iː|uː|ɜː|dʒ|tʃ|.")
+
+
+def _phonemes(ipa: str) -> list[str]:
+    return _PHONEME.findall(re.sub("[ˈˌ]", "", ipa))
+
+
+def _edits(a: list[str], b: list[str]) -> int:
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        prev, row[0] = row[:], i
+        for j, y in enumerate(b, 1):
+            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (x != y))
+    return row[-1]
+
+
+@functools.lru_cache(maxsize=1)
+def sound_alikes() -> tuple[str, ...]:
+    """Dictionary words within SOUND_ALIKE_DISTANCE phonemes of "glimmer" as espeak-ng (en-us) says them
+    ("glitter", "dimmer", "clamor", "slipper"...): near misses for training, in every voice. Forms of the
+    phrase's word and the bench's TEST_ONLY confusables are left out."""
+    if not WORD_LIST.is_file():
+        raise SystemExit(f"no word list at {WORD_LIST}: apt-get install wamerican")
+    words = [w for w in WORD_LIST.read_text(encoding="utf-8").split() if w.isascii() and w.isalpha()
+             and w.islower() and 3 <= len(w) <= 9]
+    ipa = subprocess.run(["espeak-ng", "-q", "--ipa", "-v", "en-us"], input="".join(f"{w}.\n" for w in words),
+                         capture_output=True, text=True, check=True).stdout.splitlines()
+    if len(ipa) != len(words):
+        raise SystemExit(f"espeak-ng read {len(words)} words as {len(ipa)} lines; cannot pair them")
+    target = _phonemes("ɡlˈɪmɚ")
+    held_out = {w.split()[-1].strip(",").lower() for w in CONFUSABLES_TEST_ONLY}
+    return tuple(w for w, p in zip(words, ipa, strict=True) if _edits(_phonemes(p), target) <= SOUND_ALIKE_DISTANCE
+                 and not w.startswith("glimmer") and w not in held_out)
+
+
 ASSISTANT_PROMPTS = ("Let's notice a glimmer together.", "Tell me about one glimmer from your day.",
                      "That sounds like a real glimmer.", "Take a slow breath, and when you are ready, "
                      "name a small glimmer you noticed.", "I saved that glimmer in your journal.",
@@ -277,7 +315,7 @@ def more_negatives(rng: np.random.Generator, n: int) -> list[str]:
     phrases close to the wake phrase inside other words (never "hay glimmer", which sounds the same)."""
     doc = docstring_sentences()
     near = [*CONFUSABLES, *CONFUSABLES_HARD, *(f"{w} glimmer" for w in RHYMES_HEY if w != "hay"),
-            *(f"hey, {w}" for w in NEAR_GLIMMER)]
+            *(f"hey, {w}" for w in (*NEAR_GLIMMER, *sound_alikes()))]
     out = []
     for i in range(n):
         if i % 3 == 0:

@@ -5,7 +5,7 @@
 
 Needs torch at training time only (`pip install torch==2.13.0` into a scratch venv that also sees the project
 packages; see README); the assistant runs the exported .npz with numpy. The data comes from
-scripts/wake_data.py (synthesized once and cached, about 40 minutes on two cores the first time; minutes
+scripts/wake_data.py (synthesized once and cached, about an hour on two cores the first time; minutes
 after that). Every family's TRAIN scenes are split by scene into a fitting part (7/8) and a dev part (1/8):
 the decision thresholds are chosen on the dev part of the families trained on, never on a held-out family
 or on the bench. The spotter is a small network weighed for recall; two verifiers, weighed for precision,

@@ -40,8 +40,8 @@ SR = SAMPLE_RATE
 POS_BEFORE_S, POS_AFTER_S = 0.04, 0.30      # a window ending this near the phrase end is a positive
 NEG_BEFORE_S = 0.30                          # ... and one ending earlier than this before it a negative
 # clips to synthesize per family: (phrase train, phrase test, speech train, near train, speech test)
-COUNTS = {"hibari": (1200, 240, 1200, 1000, 300), "kokoro": (450, 160, 400, 200, 80),
-          "flite": (600, 240, 700, 600, 250), "festival": (400, 120, 250, 200, 100),
+COUNTS = {"hibari": (1200, 240, 1200, 1000, 300), "kokoro": (450, 160, 400, 700, 80),
+          "flite": (600, 240, 700, 600, 250), "festival": (400, 120, 250, 400, 100),
           "espeak": (600, 240, 700, 600, 250)}
 # more training negatives per family: everyday, docstring and glimmer-rich sentences, "<word> glimmer" in frames
 MORE = {"hibari": 1500, "kokoro": 300, "flite": 1500, "festival": 500, "espeak": 1500}
@@ -73,7 +73,7 @@ def _texts(kind: str, split: str, n: int, seed: int) -> list[str]:
     if kind == "more":
         return wc.more_negatives(rng, n)
     near = list(wc.CONFUSABLES + wc.CONFUSABLES_HARD) + [f"{w.capitalize()} glimmer." for w in wc.RHYMES_HEY]
-    near += [f"Hey, {w}." for w in wc.NEAR_GLIMMER]
+    near += [f"Hey, {w}." for w in (*wc.NEAR_GLIMMER, *wc.sound_alikes())]
     return [near[int(rng.integers(len(near)))] if rng.random() < 0.6 else wc.near_phrases(rng, 1)[0]
             for _ in range(n)]
 
@@ -148,6 +148,7 @@ def clips(family: str, kind: str, split: str) -> list[tuple[np.ndarray, str, str
         texts = _texts(kind, split, n, base)
         jobs = [Job(family, kind, split, i, t, base + i) for i, t in enumerate(texts)]
         t0 = time.time()
+        wv.prepare(family)
         with mp.Pool(_workers()) as pool:
             out = pool.map(_synth, jobs, chunksize=8)
         path.parent.mkdir(parents=True, exist_ok=True)

