@@ -14,8 +14,11 @@ room (direct path plus an exponentially decaying tail, RT60_S), with a HISS_DBFS
   small room, once at a normal level (NORMAL_DBFS) and once only as loud as the echo: how many Whisper
   tiny.en reads as "stop" in a window around the word (also in the word alone and in the raw microphone, for
   comparison), how much of the word the output keeps (least-squares gain, dB) and the output level over it.
-- Live: the passage through a real sound server with the speaker looped back (scripts/live_echo.py): the
-  echo's delay as found, and the echo removed with the canceller aligned to it and without.
+- Live: the passage through a real sound server (scripts/live_room.py: PulseAudio null sinks, the speaker
+  looped back into the room at LOOPBACK_DB, a hiss), played and recorded by one duplex PortAudio stream as a
+  full-duplex Glimmer would. Offline, assistant/audio/echo_delay.py finds the echo's delay and cancels it, fed
+  30-ms frames as the microphone delivers them; the same canceller also runs unaligned. ERLE over the frames
+  with audible echo from SETTLED_S after the delay was found.
 """
 
 import os
@@ -24,18 +27,23 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse
 import re
+import subprocess
+import sys
+import tempfile
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 
-from assistant.audio.echo import BLOCK, SpeexCanceller, blocks_of
+from assistant.audio.echo import BLOCK, EchoCanceller, SpeexCanceller, blocks_of
+from assistant.audio.echo_delay import AlignedCanceller
 from assistant.audio.frames import FRAME_SAMPLES, SAMPLE_RATE, to_float, to_int16
 from assistant.config import SttSettings, TtsSettings
 from assistant.speech.transcribe import make_transcriber
 from assistant.speech.tts import make_voice
 from scripts.bench_tts import spoken
-from scripts.live_echo import measure as measure_live
+from scripts.live_room import Room
 from scripts.wake_voices import speak
 
 PASSAGE = ("If you like, let your eyes rest on something steady in the room. You might notice its colour, "
@@ -52,6 +60,9 @@ STOP_VOICES = (("espeak", "en-us"), ("flite", "slt"), ("espeak", "en-gb+f3"), ("
                ("flite", "rms"), ("espeak", "en-us+m3"), ("flite", "kal16"), ("espeak", "en-gb"), ("hibari", "heart"))
 FIRST_STOP_S, STOP_EVERY_S = 4.0, 2.4
 WINDOW_S = (0.3, 0.5)  # Whisper reads the word with this much before and after it
+LIVE_LEAD_S = 0.5      # silence before and after the passage played live
+SETTLED_S = 3.0        # the live canceller's time to converge once aligned
+AUDIBLE_DBFS = -45.0   # a live microphone frame louder than this has echo to measure
 
 
 def room_response(rt60_s: float, delay_ms: float, seed: int) -> np.ndarray:
@@ -147,9 +158,8 @@ def available() -> list[str]:
     return names
 
 
-def cancel(engine: str, mic: np.ndarray, reference: np.ndarray) -> tuple[np.ndarray, float]:
+def cancel(canceller: EchoCanceller, mic: np.ndarray, reference: np.ndarray) -> tuple[np.ndarray, float]:
     """The canceller's output, fed 30 ms at a time, and its CPU seconds per audio second."""
-    canceller = CANCELLERS[engine]()
     mic, n = to_int16(mic), len(mic) // FRAME_SAMPLES * FRAME_SAMPLES
     out, cpu = [], 0.0
     for start in range(0, n, FRAME_SAMPLES):
@@ -215,16 +225,63 @@ def measure(far: np.ndarray, quick: bool) -> dict:
     echo, hiss = echo_scene(far)
     results: dict = {}
     for engine in engines:
-        out, cpu = cancel(engine, echo + hiss, far)
+        out, cpu = cancel(CANCELLERS[engine](), echo + hiss, far)
         results[engine] = {**echo_figures(echo, out), "cpu_per_audio_s": round(cpu, 4)}
     transcriber = make_transcriber(SttSettings())
     levels = {"normal": 10 ** (NORMAL_DBFS / 20), "at_echo_level": active_rms(echo)}
     for level, rms in levels.items():
         near, spans = stop_words(len(far), rms, quick)
         mic = echo + near + hiss
-        figures = stop_figures(near, spans, mic, {e: cancel(e, mic, far)[0] for e in engines}, transcriber)
+        figures = stop_figures(near, spans, mic, {e: cancel(CANCELLERS[e](), mic, far)[0] for e in engines}, transcriber)
         results[f"stops_{level}"] = figures
     return results
+
+
+def record_duplex(reference: Path, out: Path) -> None:
+    """Play `reference` (int16 .npy) and record the microphone through one duplex stream (run in the room's
+    environment: PortAudio must see its server from the start)."""
+    import sounddevice as sd
+
+    played = np.load(reference)
+    position, heard = [0], []
+
+    def callback(indata: np.ndarray, outdata: np.ndarray, frames: int, _time, _status) -> None:
+        chunk = played[position[0]:position[0] + frames]
+        outdata[:] = 0
+        outdata[:len(chunk), 0] = chunk
+        position[0] += frames
+        heard.append(indata[:, 0].copy())
+
+    with sd.Stream(samplerate=SAMPLE_RATE, blocksize=FRAME_SAMPLES, channels=1, dtype="int16", callback=callback):
+        sd.sleep(int(1000 * (len(played) / SAMPLE_RATE + 1.0)))
+    np.save(out, np.concatenate(heard))
+
+
+def measure_live(voice: np.ndarray, loopback_db: float = LOOPBACK_DB) -> dict:
+    """Play `voice` (int16, 16 kHz) through a looped-back room; {"delay_ms", "erle_aligned_db",
+    "erle_unaligned_db", "seconds"}."""
+    lead = np.zeros(int(LIVE_LEAD_S * SAMPLE_RATE), np.int16)
+    played = np.concatenate([lead, voice, lead])
+    with tempfile.TemporaryDirectory() as folder, Room(loopback_db=loopback_db, hiss_dbfs=HISS_DBFS, record=False) as room:
+        reference, heard = Path(folder) / "reference.npy", Path(folder) / "mic.npy"
+        np.save(reference, played)
+        subprocess.run([sys.executable, "-m", "scripts.bench_echo", "--record", str(reference), str(heard)],
+                       env=room.env, check=True, cwd=Path(__file__).resolve().parents[1], timeout=120)
+        mic = np.load(heard)
+    n = min(len(mic), len(played)) // FRAME_SAMPLES * FRAME_SAMPLES
+    mic, played = mic[:n], played[:n]
+    aligned = AlignedCanceller()
+    out = cancel(aligned, mic, played)[0]
+    if aligned.delay is None:
+        return {"delay_ms": None, "erle_aligned_db": None, "erle_unaligned_db": None, "seconds": n / SAMPLE_RATE}
+    mic_power = frame_power(to_float(mic))
+    settled = np.arange(len(mic_power)) * FRAME_SAMPLES >= aligned.found_at + SETTLED_S * SAMPLE_RATE
+    keep = settled & (mic_power > 10 ** (AUDIBLE_DBFS / 10))
+    unaligned = cancel(SpeexCanceller(), mic, played)[0]
+    return {"delay_ms": round(1000 * aligned.delay / SAMPLE_RATE, 1),
+            "erle_aligned_db": round(erle(mic_power, frame_power(out), keep), 1),
+            "erle_unaligned_db": round(erle(mic_power, frame_power(unaligned), keep), 1),
+            "seconds": n / SAMPLE_RATE}
 
 
 def _print(results: dict, far: np.ndarray, echo_dbfs: float) -> None:
@@ -261,7 +318,7 @@ def run(quick: bool = False) -> dict:
             else:
                 flat[f"echo.{name}.{key}"] = value
     live = measure_live(far, LOOPBACK_DB)
-    print(f"  through PulseAudio, the speaker looped back at {LOOPBACK_DB:.0f} dB (scripts/live_echo.py): echo "
+    print(f"  through PulseAudio, the speaker looped back at {LOOPBACK_DB:.0f} dB (scripts/live_room.py): echo "
           f"{live['delay_ms']} ms late; speex aligned to it removes {live['erle_aligned_db']} dB, "
           f"unaligned {live['erle_unaligned_db']} dB")
     flat.update({f"echo.live.{key}": value for key, value in live.items()})
@@ -271,4 +328,9 @@ def run(quick: bool = False) -> dict:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="four stops instead of ten")
-    run(parser.parse_args().quick)
+    parser.add_argument("--record", nargs=2, type=Path, metavar=("REFERENCE", "OUT"), help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.record:
+        record_duplex(*arguments.record)
+    else:
+        run(arguments.quick)
