@@ -1,7 +1,8 @@
 """Speaking and listening for one session: what practices and the loop talk through.
 
-Half-duplex: before it listens, the dialog lets `HalfDuplex` make it ready (playback really over, the echo
-dropped).
+Before it listens, the dialog lets `HalfDuplex` make it ready (playback really over, the echo dropped).
+With barge-in, a stop or pause said over Glimmer's voice cuts what is being said, leaves what the practice
+goes on to say unsaid, and is what the next listen or pause hears.
 """
 
 
@@ -10,6 +11,7 @@ import numpy as np
 from assistant.duplex import HalfDuplex
 from assistant.events import Emit
 from assistant.practices.ports import Heard
+from assistant.speech.barge_in import BargeInWord
 from assistant.speech.endpoint import Listener, Prompt
 from assistant.speech.pacing import Tempo
 from assistant.speech.transcript import Purpose, Transcriber
@@ -27,30 +29,52 @@ class SpokenDialog:
         self.transcriber = transcriber
         self.emit = emit
         self.tempo = Tempo()  # this conversation's: the usual pace until the person asks for "slower"
+        self._overheard: BargeInWord | None = None   # said over the voice, for the next listen or pause
 
     def say(self, text: str) -> None:
-        """Speak `text` (queued; the next listen waits for it to finish)."""
+        """Speak `text` (queued; the next listen waits for it to finish). Nothing more is said once the
+        person has said stop or pause over the voice, until that has been heard by a listen or pause."""
+        if self._overheard is not None:
+            return
         self.emit({"event": "say", "text": text})
-        self.narrator.say(text, self.tempo)
+        self.narrator.say(text, self.tempo, interrupted=self._interrupted)
+
+    def _interrupted(self) -> bool:
+        """Whether the person has said stop or pause over the voice so far."""
+        if self._overheard is None:
+            self._overheard = self.duplex.overheard()
+        return self._overheard is not None
+
+    def _ready(self, new_turn: bool) -> str | None:
+        """Make ready to listen; the stop or pause said over the voice meanwhile, if any (a `heard` event)."""
+        word = self.duplex.ready_to_listen(new_turn) or self._overheard
+        self._overheard = None
+        if word is None:
+            return None
+        self.emit({"event": "heard", "text": word.text, "over_voice": True})
+        return word.text
 
     def slower(self) -> None:
         """Speak, pause and wait more slowly for the rest of this session (a step each time it is asked)."""
         self.tempo = self.tempo.slower()
 
     def chime(self, name: str) -> None:
-        """Play an earcon."""
-        self.narrator.chime(name)
+        """Play an earcon (not after a stop or pause over the voice, like say)."""
+        if self._overheard is None:
+            self.narrator.chime(name)
 
     def pause(self, seconds: float) -> str | None:
         """Real silence of `seconds`, listening all the while: the words if someone spoke, else None."""
-        self.duplex.ready_to_listen(new_turn=False)
+        if (overheard := self._ready(new_turn=False)) is not None:
+            return overheard
         self.narrator.silence(seconds)
         return self._transcribe(self.listener.listen("command", seconds)).text or None
 
     def listen(self, kind: str, timeout_s: float, purpose: Purpose | None = None) -> Heard:
         """Wait up to `timeout_s` for the person to speak; empty text when they stay silent. `purpose`
         "journal": the words are kept in the journal (see Transcriber)."""
-        self.duplex.ready_to_listen(new_turn=True)
+        if (overheard := self._ready(new_turn=True)) is not None:
+            return Heard(overheard)
         return self._transcribe(self.listener.listen("command" if kind == "command" else "answer", timeout_s),
                                 purpose)
 

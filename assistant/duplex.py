@@ -1,10 +1,12 @@
-"""Half-duplex: Glimmer speaks or listens, never both, and never takes its own voice for the person's.
+"""Turn-taking: Glimmer speaks, then listens, and never takes its own voice for the person's.
 
 The one place that knows how turns pass between Glimmer and the person: it waits until playback has really
 left the device, drops what the microphone caught meanwhile (the echo), and keeps the wake path muted for
 a session and a tail after it. The two kinds of source differ here only: a live microphone keeps
 capturing while Glimmer speaks, so its echo is dropped after a short tail; a simulated one is a series of
 recordings made apart from Glimmer's voice, one per turn of the person, each timed from its own start.
+With a BargeIn (a live microphone and speaker, and an echo canceller), what the microphone catches while
+Glimmer speaks is listened to for "stop" and "pause" instead of dropped unheard.
 """
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ import numpy as np
 
 from assistant.audio.frames import FRAME_SAMPLES, SAMPLE_RATE
 from assistant.audio.sinks import AudioSink
-from assistant.audio.sources import AudioSource
+from assistant.audio.sources import AudioSource, Microphone
 from assistant.errors import GlimmerError
 
 if TYPE_CHECKING:
+    from assistant.speech.barge_in import BargeIn, BargeInWord
     from assistant.speech.wake import WakeDetector
 
 # A bedroom's echo of the last syllable or earcon has faded by then; an answer that starts right after
@@ -33,10 +36,12 @@ TURN_GRACE_S = 1.5  # after a simulated turn's audio, how long the wake path kee
 class HalfDuplex:
     """Turn-taking over one source and one sink; `source` is replaced when the microphone is reopened."""
 
-    def __init__(self, source: AudioSource, sink: AudioSink, wake: WakeDetector | None = None) -> None:
+    def __init__(self, source: AudioSource, sink: AudioSink, wake: WakeDetector | None = None,
+                 barge_in: BargeIn | None = None) -> None:
         self.source = source
         self.sink = sink
         self.wake = wake
+        self.barge_in = barge_in
 
     def next_wake_turn(self) -> bool:
         """Start listening for the wake phrase: a live microphone drops what it caught meanwhile; a simulated
@@ -60,16 +65,26 @@ class HalfDuplex:
         if self.wake is not None:
             self.wake.mute(True)
 
-    def ready_to_listen(self, new_turn: bool) -> None:
-        """Before listening: wait until playback has really ended, then start afresh. A live microphone
-        drops what it caught meanwhile (Glimmer's own voice) after a short tail; a simulated one moves to
-        its next turn only when Glimmer asks something (`new_turn`), not for the silence of a pause."""
+    def overheard(self, until_done: bool = False) -> BargeInWord | None:
+        """A stop or pause said over Glimmer's voice, in what the microphone has caught so far (`until_done`:
+        and until playback has ended); None without barge-in."""
+        if self.barge_in is None or not isinstance(self.source, Microphone):
+            return None
+        return self.barge_in.watch(self.source, until_done)
+
+    def ready_to_listen(self, new_turn: bool) -> BargeInWord | None:
+        """Before listening: wait until playback has really ended (listening over it with barge-in: a stop
+        or pause heard ends it at once and is returned), then start afresh. A live microphone drops what it
+        caught meanwhile (Glimmer's own voice) after a short tail; a simulated one moves to its next turn
+        only when Glimmer asks something (`new_turn`), not for the silence of a pause."""
+        word = self.overheard(until_done=True)
         self.sink.wait_done()
         if not self.source.simulated:
             time.sleep(ECHO_TAIL_S)
             self.source.begin_turn()
         elif new_turn:
             self.source.begin_turn()
+        return word
 
     def prompt_played(self) -> None:
         """The listening chime was queued while listening went on: a simulated turn that is over gives way

@@ -22,6 +22,7 @@ from assistant.events import Emit, json_lines
 from assistant.journal.store import Journal, NotSaved
 from assistant.practices.library import PracticeLibrary
 from assistant.session import Session
+from assistant.speech.barge_in import make_barge_in
 from assistant.speech.endpoint import Listener
 from assistant.speech.transcribe import make_transcriber
 from assistant.speech.tts import Narrator, make_voice
@@ -54,7 +55,10 @@ class Assistant:
         self.transcriber = make_transcriber(settings.stt)
         self.vad = Vad(settings.listen.vad_aggressiveness)
         self.wake = WakeDetector(settings.wake, profile=find_profile(settings.journal.path), vad=self.vad)
-        self.duplex = HalfDuplex(source, sink, self.wake)
+        barge_in, mode = make_barge_in(sink, source, self.transcriber, settings.listen.barge_in,
+                                       settings.listen.vad_aggressiveness)
+        (log.info if barge_in or source.simulated else log.warning)(mode)
+        self.duplex = HalfDuplex(source, sink, self.wake, barge_in)
 
     def run(self) -> int:
         """Serve until a simulated source runs out of turns (live: until interrupted)."""

@@ -232,7 +232,8 @@ def measure(far: np.ndarray, quick: bool) -> dict:
     for level, rms in levels.items():
         near, spans = stop_words(len(far), rms, quick)
         mic = echo + near + hiss
-        figures = stop_figures(near, spans, mic, {e: cancel(CANCELLERS[e](), mic, far)[0] for e in engines}, transcriber)
+        outs = {engine: cancel(CANCELLERS[engine](), mic, far)[0] for engine in engines}
+        figures = stop_figures(near, spans, mic, outs, transcriber)
         results[f"stops_{level}"] = figures
     return results
 
@@ -262,7 +263,8 @@ def measure_live(voice: np.ndarray, loopback_db: float = LOOPBACK_DB) -> dict:
     "erle_unaligned_db", "seconds"}."""
     lead = np.zeros(int(LIVE_LEAD_S * SAMPLE_RATE), np.int16)
     played = np.concatenate([lead, voice, lead])
-    with tempfile.TemporaryDirectory() as folder, Room(loopback_db=loopback_db, hiss_dbfs=HISS_DBFS, record=False) as room:
+    with tempfile.TemporaryDirectory() as folder, \
+            Room(loopback_db=loopback_db, hiss_dbfs=HISS_DBFS, record=False) as room:
         reference, heard = Path(folder) / "reference.npy", Path(folder) / "mic.npy"
         np.save(reference, played)
         subprocess.run([sys.executable, "-m", "scripts.bench_echo", "--record", str(reference), str(heard)],

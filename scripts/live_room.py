@@ -72,10 +72,12 @@ class Room:
         """What the speaker plays also reaches the room, `gain_db` quieter, `latency_ms` later."""
         module = self.pactl("load-module", "module-loopback", "source=speaker.monitor", "sink=room",
                             f"latency_msec={latency_ms}", "source_dont_move=true", "sink_dont_move=true").strip()
-        for line in self.pactl("list", "short", "sink-inputs").splitlines():
-            index, owner = line.split("\t")[:2]
-            if owner == module:
-                self.pactl("set-sink-input-volume", index, f"{gain_db}dB")
+        # The short listing's second column is the sink, not the owner: read the owner from the long one.
+        for block in self.pactl("list", "sink-inputs").split("Sink Input #")[1:]:
+            if f"Owner Module: {module}\n" in block:
+                self.pactl("set-sink-input-volume", block.split("\n", 1)[0].strip(), f"{gain_db}dB")
+                return
+        raise RuntimeError(f"the loop-back (module {module}) has no sink input to set to {gain_db} dB")
 
     def say(self, wav: str | Path) -> None:
         """Play a WAV into the room in real time (returns when it has been played)."""
@@ -109,6 +111,7 @@ class Ear:
         self._chunks: list[np.ndarray] = []
         self._lock = threading.Lock()
         self.last_sound = 0.0      # time.monotonic() of the end of the last loud block
+        self.loud: list[float] = []   # time.monotonic() of the end of every loud block
         self.sounding_s = 0.0      # how long the speaker has made sound, in all
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -124,6 +127,7 @@ class Ear:
                     self._chunks.append(block)
                 if np.sqrt(np.mean(block.astype(np.float64) ** 2)) > threshold:
                     self.last_sound = now
+                    self.loud.append(now)
                     self.sounding_s += EAR_BLOCK_S
 
     def wait_for_silence(self, after: float, quiet_s: float, timeout_s: float) -> bool:
@@ -135,6 +139,17 @@ class Ear:
                 return True
             time.sleep(0.01)
         return False
+
+    def quiet_from(self, after: float, gap_s: float) -> float | None:
+        """When the speaker first fell quiet after `after` for at least `gap_s` (None: not yet)."""
+        with self._lock:
+            times = [t for t in self.loud if t > after - EAR_BLOCK_S]
+        if not times or times[0] - after >= gap_s:
+            return after
+        for last, following in zip(times, times[1:], strict=False):
+            if following - last >= gap_s:
+                return last
+        return times[-1] if time.monotonic() - times[-1] >= gap_s else None
 
     @property
     def recording(self) -> np.ndarray:

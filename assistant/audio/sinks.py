@@ -12,6 +12,7 @@ import numpy as np
 
 from assistant.audio.devices import find_device
 from assistant.audio.frames import SAMPLE_RATE, to_float, to_int16
+from assistant.audio.playback_tape import PlaybackTape
 from assistant.audio.resample import resample
 from assistant.audio.wav import write_wav
 from assistant.errors import GlimmerError
@@ -20,13 +21,14 @@ log = logging.getLogger(__name__)
 
 STALL_S = 10.0          # a stream whose callbacks stop this long has vanished (an underrun is a gap, not this)
 OUTPUT_LATENCY_S = 0.2  # PortAudio's "high" latency over PulseAudio (35 ms) underruns every few seconds
+FADE_S = 0.12           # stopping at once fades out over this long (a cut would click)
 
 
 class AudioSink(Protocol):
     """Plays mono audio (float in [-1, 1] or int16) at any sample rate."""
 
-    def play(self, samples: np.ndarray, rate: int = SAMPLE_RATE) -> None:
-        """Queue `samples` recorded at `rate`; returns quickly."""
+    def play(self, samples: np.ndarray, rate: int = SAMPLE_RATE, text: str = "") -> None:
+        """Queue `samples` recorded at `rate` (the words they say, if any); returns quickly."""
 
     def wait_done(self) -> None:
         """Block until everything queued has really left the device."""
@@ -43,7 +45,7 @@ class WavSink:
         self.path = _writable(Path(path))
         self._chunks: list[np.ndarray] = []
 
-    def play(self, samples: np.ndarray, rate: int = SAMPLE_RATE) -> None:
+    def play(self, samples: np.ndarray, rate: int = SAMPLE_RATE, text: str = "") -> None:
         """Append `samples` to the recording."""
         self._chunks.append(to_int16_16k(samples, rate))
 
@@ -87,6 +89,8 @@ class Speaker:
     counters each written by one thread): SIGTERM's exception can leave a lock held in the main thread, and
     a callback waiting on it would hang the stream's close. Underruns (the sound server or the CPU was late)
     are counted and logged; playback goes on. Only a stream that stops or vanishes is SpeakerLost.
+    With a `tape` (record_playback), every sound block and sentence is handed to it as it leaves, and
+    `fade_out` stops playback within FADE_S plus the stream's latency.
     """
 
     def __init__(self, device: str | int | None = None, max_queued_seconds: float = 120.0) -> None:
@@ -95,8 +99,12 @@ class Speaker:
         info = find_device(device, "output")
         self.name = info.name
         self._rate = info.default_rate
-        self._chunks: SimpleQueue[np.ndarray] = SimpleQueue()
+        self._chunks: SimpleQueue[tuple[np.ndarray, str]] = SimpleQueue()
         self._current = np.zeros(0, dtype=np.float32)   # the callback's own: what is left of a chunk
+        self._fades_asked = 0         # written by fade_out
+        self._fades_done = 0          # written by the callback
+        self._fade_at = 0             # the callback's own: samples of the fade already applied
+        self.tape: PlaybackTape | None = None
         self._queued = 0              # samples queued in all (written by play)
         self._played = 0              # samples handed to the device in all (written by the callback)
         self._max_queued = int(max_queued_seconds * self._rate)
@@ -116,32 +124,74 @@ class Speaker:
         now = time.monotonic()
         if status.output_underflow:
             self.underruns += 1
+        # When this block's first sample reaches the device: the stream's own latency included.
+        leaves = now + (max(0.0, when.outputBufferDacTime - when.currentTime) if when else 0.0)
         filled = 0
         while filled < frames:
             if not len(self._current):
                 try:
-                    self._current = self._chunks.get_nowait()
+                    self._current, text = self._chunks.get_nowait()
                 except Empty:
                     break
+                if text and self.tape is not None:
+                    start = leaves + filled / self._rate
+                    self.tape.spoke(start, start + len(self._current) / self._rate, text)
             take = self._current[:frames - filled]
             out[filled:filled + len(take), 0] = take
             self._current = self._current[len(take):]
             filled += len(take)
         out[filled:, 0] = 0.0
+        self._played += filled
+        if self._fades_asked > self._fades_done:
+            filled = self._fade(out[:, 0], filled)
         if filled:
-            # When this block's last real sample reaches the device: the stream's own latency included.
-            delay = max(0.0, when.outputBufferDacTime - when.currentTime) if when else 0.0
-            self._ends_at = now + delay + filled / self._rate
-            self._played += filled
+            self._ends_at = leaves + filled / self._rate
+        if self.tape is not None:
+            self.tape.played(leaves, out[:, 0])
         self._last_callback = now
 
-    def play(self, samples: np.ndarray, rate: int = SAMPLE_RATE) -> None:
-        """Queue `samples` recorded at `rate` for playback at the device's rate."""
+    def _fade(self, out: np.ndarray, filled: int) -> int:
+        """Apply the next part of the fade-out to this block (of which `filled` samples are sound); once it is
+        over, drop everything queued (counted as played, so wait_done returns). How much of the block sounds."""
+        length, before = max(1, int(FADE_S * self._rate)), self._fade_at
+        out *= np.clip(1.0 - (before + np.arange(len(out))) / length, 0.0, 1.0).astype(np.float32)
+        self._fade_at = before + len(out)
+        if self._fade_at < length:
+            return filled
+        dropped = len(self._current)
+        self._current = np.zeros(0, dtype=np.float32)
+        while True:
+            try:
+                dropped += len(self._chunks.get_nowait()[0])
+            except Empty:
+                break
+        self._played += dropped
+        self._fade_at, self._fades_done = 0, self._fades_asked
+        return min(filled, length - before)
+
+    def play(self, samples: np.ndarray, rate: int = SAMPLE_RATE, text: str = "") -> None:
+        """Queue `samples` recorded at `rate` for playback at the device's rate (`text`: the words they say)."""
         audio = resample(to_float(np.asarray(samples)), rate, self._rate)
         if self._queued - self._played + len(audio) > self._max_queued:
             raise GlimmerError("too much audio queued for the speaker")
         self._queued += len(audio)
-        self._chunks.put(audio)
+        self._chunks.put((audio, text))
+
+    def record_playback(self) -> PlaybackTape:
+        """From now on every sound that leaves the speaker is also handed to the returned tape (which its
+        reader must drain: PlaybackTape.update)."""
+        if self.tape is None:
+            self.tape = PlaybackTape(self._rate)
+        return self.tape
+
+    def fade_out(self) -> None:
+        """Stop what is playing within FADE_S (and the stream's latency), and drop what is queued."""
+        self._fades_asked += 1
+
+    @property
+    def playing(self) -> bool:
+        """Whether queued sound has not yet all left the device."""
+        return self._played < self._queued or time.monotonic() < self._ends_at
 
     def wait_done(self) -> None:
         """Wait until the last queued sample has left the device (stream latency included). However long an

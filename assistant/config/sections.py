@@ -56,6 +56,7 @@ class ListenSettings:
     max_utterance_s: float = _opt(45.0, "longest utterance kept", low=5.0, high=300.0)
     preroll_s: float = _opt(0.5, "audio kept from before speech starts", low=0.0, high=3.0)
     vad_aggressiveness: int = _opt(2, "voice activity filter, 0 = lenient .. 3 = strict", low=0, high=3)
+    barge_in: bool = _opt(True, "hear stop and pause said over Glimmer's voice (needs libspeexdsp1)")
 
 
 @dataclass(frozen=True)

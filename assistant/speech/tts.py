@@ -60,10 +60,10 @@ class Narrator:
         self.night = NightMode(night, clock)
         self._seconds_per_char = TYPICAL_SECONDS_PER_CHAR
 
-    def say(self, text: str, tempo: Tempo = Tempo()) -> None:
+    def say(self, text: str, tempo: Tempo = Tempo(), interrupted: Callable[[], bool] = lambda: False) -> None:
         """Queue `text` to the sink sentence by sentence; returns when all is queued (then sink.wait_done()).
         A slower `tempo` (the person asked for "slower") slows the voice and its target pace, and leaves
-        more room between sentences."""
+        more room between sentences. `interrupted` is asked before each sentence; True leaves the rest unsaid."""
         speed = tempo.speed * self.night.speed_factor()
         volume = self.settings.volume * self.night.volume_factor()
         longest = self.settings.max_sentence_pause_s
@@ -75,6 +75,8 @@ class Narrator:
             if isinstance(part, Pause):
                 marked += part.seconds
                 continue
+            if interrupted():
+                return
             sound, rate = self._sentence(part, speed, pace)
             if len(sound) == 0:
                 continue
@@ -87,7 +89,7 @@ class Narrator:
                 seconds += pause
                 self.silence(pause)
             marked = 0.0
-            self.sink.play(sound * volume, rate)   # at the voice's own rate: resampled once, at the device
+            self.sink.play(sound * volume, rate, part)   # at the voice's own rate: resampled once, at the device
         if marked:
             self.silence(marked)
 

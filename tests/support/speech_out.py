@@ -34,7 +34,7 @@ class RecordingSink:
         self.chunks: list[np.ndarray] = []
         self.first_audio: float | None = None
 
-    def play(self, samples: np.ndarray, rate: int = SAMPLE_RATE) -> None:
+    def play(self, samples: np.ndarray, rate: int = SAMPLE_RATE, text: str = "") -> None:
         if self.first_audio is None and np.any(samples):
             self.first_audio = time.perf_counter()
         self.chunks.append(to_int16_16k(samples, rate))

@@ -1,0 +1,211 @@
+"""Hearing "stop" while Glimmer speaks: the microphone, echo-cancelled against what the speaker plays.
+
+Each microphone frame is paired with the samples that left the speaker at the same moment (the speaker's
+PlaybackTape), held back by the echo's delay. The delay is found once per run by GCC-PHAT on the first
+ESTIMATE_SPAN_S of audible playback (audio/echo_delay.py); until then nothing is heard over the voice, as in
+half-duplex. A frame is the person's when the VAD hears a voice in it after cancellation, it is above the
+room's floor, and, while the reference is audible, the canceller kept most of what the microphone heard
+(KEPT_DB: the echo alone loses 15 dB or more) and it stands NEAR_DB above the echo that is usually left.
+A short utterance of such frames (up to MAX_UTTERANCE_S) is read by Whisper; only a whole utterance that is
+a stop or pause control counts, and not while Glimmer itself is saying those words (its sentences are on
+the tape). Everything else said over its voice is ignored.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.audio.echo import EchoCanceller, make_echo_canceller
+from assistant.audio.echo_delay import CLEAR_PEAK, ESTIMATE_SPAN_S, MAX_DELAY_S, echo_delay
+from assistant.audio.frames import FRAME_SAMPLES, SAMPLE_RATE
+from assistant.audio.sinks import AudioSink, Speaker
+from assistant.audio.sources import AudioSource, Microphone
+from assistant.controls import Control, normalise, parse_control
+from assistant.speech.transcript import Transcriber
+from assistant.speech.vad import Vad
+
+log = logging.getLogger(__name__)
+
+FRAME_S = FRAME_SAMPLES / SAMPLE_RATE
+NEAR_DB = 9.0             # how far above the echo usually left the person's frame stands
+KEPT_DB = -6.0            # the person's frame keeps at least this much of the microphone's level
+FLOOR_DBFS = -58.0        # nothing quieter is a person, whatever the room
+AUDIBLE_DBFS = -45.0      # reference frames louder than this teach the echo-left ratio
+REVERB_FRAMES = 5         # the reference's loudest frame over this many counts (a room's tail)
+HANGOVER_FRAMES = 5       # quiet frames that end an utterance (150 ms)
+MIN_UTTERANCE_S, MAX_UTTERANCE_S = 0.12, 2.0
+LEAD_S = 0.15             # audio before the utterance's first loud frame, for Whisper
+OWN_WORDS_MARGIN_S = 0.7  # a sentence playing this close to the utterance (after the delay) is "its own"
+FILTER_LEAD_S = 0.1       # the reference is held back this much less than the delay: the canceller's filter
+                          # (0.3 s) then covers the echo even when the timing is off by -0.1 to +0.2 s
+RUN_GAP_S = 0.15          # a frame this much later than the run's count puts it (frames were dropped): a new run
+WATCHED = (Control.STOP, Control.PAUSE)
+
+
+@dataclass(frozen=True)
+class BargeInWord:
+    """Words heard over Glimmer's voice that stop or pause it."""
+
+    text: str
+    control: Control
+    ended_at: float       # when the utterance ended (time.monotonic())
+
+
+class BargeIn:
+    """Listens for stop and pause words while the speaker plays; one per run (it keeps the echo's delay)."""
+
+    def __init__(self, speaker: Speaker, transcriber: Transcriber, canceller: EchoCanceller,
+                 vad_aggressiveness: int = 2) -> None:
+        self.speaker = speaker
+        self.transcriber = transcriber
+        self.tape = speaker.record_playback()
+        self.delay_s: float | None = None
+        self._canceller = canceller
+        self._vad = Vad(vad_aggressiveness)
+        self._residual_db = -20.0          # output over reference, where the reference is audible
+        self._recent_reference: deque[float] = deque(maxlen=REVERB_FRAMES)
+        self._estimate: list[tuple[np.ndarray, np.ndarray]] = []   # (mic, reference) until the delay is known
+        self._run_start: float | None = None   # when the first frame of this unbroken run was captured
+        self._run_frames = 0
+        self._reset_utterance()
+
+    def _reset_utterance(self) -> None:
+        self._lead: deque[np.ndarray] = deque(maxlen=max(1, round(LEAD_S / FRAME_S)))
+        self._utterance: list[np.ndarray] = []
+        self._lead_frames = 0
+        self._started_at = 0.0
+        self._quiet = 0
+
+    def watch(self, microphone: Microphone, until_done: bool) -> BargeInWord | None:
+        """Listen over the voice: until playback has ended (`until_done`), else only through the frames
+        captured so far. The stop or pause heard (playback is then faded out), or None."""
+        while True:
+            if until_done:
+                if not self.speaker.playing and not microphone.waiting:
+                    return None
+            elif not microphone.waiting:
+                return None
+            word = self._hear(microphone.read(), microphone.frame_at)
+            if word is not None:
+                self.speaker.fade_out()
+                log.info("heard %r over the voice: %s", word.text, word.control.value)
+                return word
+
+    def _hear(self, frame: np.ndarray, at: float) -> BargeInWord | None:
+        """One microphone frame stamped `at`: a stop or pause when an utterance ending here is one."""
+        self.tape.update()
+        at = self._when(at)
+        if self.delay_s is None:
+            self._learn_delay(frame, self.tape.at(at, FRAME_SAMPLES))
+            return None
+        reference = self.tape.at(at - self.delay_s + FILTER_LEAD_S, FRAME_SAMPLES)
+        clean = self._canceller.process(frame, reference)
+        near = self._is_person(frame, clean, reference)
+        return self._segment(clean, near, at)
+
+    def _when(self, stamped: float) -> float:
+        """When the frame was captured, by its count in an unbroken run of frames: a frame's stamp is late by
+        up to 50 ms (the callbacks come in bursts), never early, so the run starts at its earliest reading."""
+        start, count = self._run_start, self._run_frames
+        if start is None or stamped - (start + count * FRAME_S) > RUN_GAP_S:
+            log.debug("listening over the voice: a new run of frames")
+            start, count = stamped, 0
+            self._estimate.clear()
+            self._reset_utterance()
+        else:
+            start = min(start, stamped - count * FRAME_S)
+        self._run_start, self._run_frames = start, count + 1
+        return start + count * FRAME_S
+
+    def _learn_delay(self, frame: np.ndarray, reference: np.ndarray) -> None:
+        """Gather microphone and reference until ESTIMATE_SPAN_S of audible playback has MAX_DELAY_S of
+        microphone after it, then find the echo's delay."""
+        self._estimate.append((frame, reference))
+        span, reach = round(ESTIMATE_SPAN_S / FRAME_S), round(MAX_DELAY_S / FRAME_S)
+        if len(self._estimate) < span + reach:
+            return
+        mic = np.concatenate([m for m, _ in self._estimate])
+        played = np.concatenate([r for _, r in self._estimate[:span]])
+        self._estimate = self._estimate[round(0.5 / FRAME_S):]      # next try half a second on
+        if _dbfs(played) < AUDIBLE_DBFS:
+            return
+        lag, clarity = echo_delay(mic, played, round(MAX_DELAY_S * SAMPLE_RATE))
+        log.debug("echo delay: %.0f ms at clarity %.1f", 1000 * lag / SAMPLE_RATE, clarity)
+        if clarity >= CLEAR_PEAK:
+            self.delay_s = lag / SAMPLE_RATE
+            self._estimate.clear()
+            log.info("echo delay %.0f ms: listening over the voice from now on", 1000 * self.delay_s)
+
+    def _is_person(self, mic: np.ndarray, clean: np.ndarray, reference: np.ndarray) -> bool:
+        """Whether the person, not the echo left over, is in this cancelled frame."""
+        clean_db, reference_db = _dbfs(clean), _dbfs(reference)
+        self._recent_reference.append(reference_db)
+        loudest = max(self._recent_reference)
+        near = self._vad.is_speech(clean) and clean_db > FLOOR_DBFS
+        if loudest > AUDIBLE_DBFS:
+            near = near and clean_db - _dbfs(mic) > KEPT_DB and clean_db > loudest + self._residual_db + NEAR_DB
+        if loudest > AUDIBLE_DBFS and not near:
+            self._residual_db += 0.05 * (np.clip(clean_db - loudest, -40.0, 0.0) - self._residual_db)
+        return near
+
+    def _segment(self, clean: np.ndarray, near: bool, at: float) -> BargeInWord | None:
+        """Gather the person's frames into an utterance; read it once it has ended."""
+        if not self._utterance:
+            if near:
+                self._utterance, self._started_at = [*self._lead, clean], at
+                self._lead_frames = len(self._lead)
+            else:
+                self._lead.append(clean)
+            return None
+        self._utterance.append(clean)
+        self._quiet = 0 if near else self._quiet + 1
+        length = len(self._utterance) * FRAME_S
+        if length > MAX_UTTERANCE_S + LEAD_S + HANGOVER_FRAMES * FRAME_S:
+            self._reset_utterance()          # too long to be a stop word: an answer or a conversation
+            return None
+        if self._quiet < HANGOVER_FRAMES:
+            return None
+        audio, started = np.concatenate(self._utterance), self._started_at
+        spoken = length - (self._lead_frames + HANGOVER_FRAMES) * FRAME_S
+        self._reset_utterance()
+        if spoken < MIN_UTTERANCE_S:
+            return None
+        return self._read(audio, started, at + FRAME_S)
+
+    def _read(self, audio: np.ndarray, started: float, ended: float) -> BargeInWord | None:
+        """The utterance as a stop or pause, unless it is something else or Glimmer's own words."""
+        text = self.transcriber.transcribe(audio).text.strip()
+        control = parse_control(text) if text else None
+        if control not in WATCHED:
+            log.debug("over the voice, not a control: %r", text)
+            return None
+        delay = self.delay_s or 0.0
+        played = self.tape.spoken_between(started - delay - OWN_WORDS_MARGIN_S, ended - delay + OWN_WORDS_MARGIN_S)
+        said = set(normalise(" ".join(played)).split())
+        if said and set(normalise(text).split()) <= said:
+            log.debug("over the voice, its own words: %r", text)
+            return None
+        return BargeInWord(text, control, ended)
+
+
+def make_barge_in(sink: AudioSink, source: AudioSource, transcriber: Transcriber, enabled: bool = True,
+                  vad_aggressiveness: int = 2) -> tuple[BargeIn | None, str]:
+    """Barge-in for a live speaker and microphone with an echo canceller, and a line saying which mode is
+    on; None (half-duplex: nothing is heard while Glimmer speaks) and why otherwise."""
+    if not enabled:
+        return None, "half-duplex: barge-in is off (listen.barge_in), stop works in the pauses"
+    if not isinstance(sink, Speaker) or source.simulated:
+        return None, "half-duplex: recorded turns or a WAV output, no barge-in"
+    canceller, line = make_echo_canceller()
+    if canceller is None:
+        return None, line
+    return (BargeIn(sink, transcriber, canceller, vad_aggressiveness),
+            f"barge-in: stop and pause heard over the voice ({line})")
+
+
+def _dbfs(samples: np.ndarray) -> float:
+    return float(10 * np.log10(np.mean(samples.astype(np.float64) ** 2) / 32768 ** 2 + 1e-12))

@@ -1,0 +1,179 @@
+"""Barge-in bench, live: "stop" said over Glimmer's own voice through a real sound server.
+
+    python -m scripts.bench_barge_in [--quick]
+
+The room is scripts/live_room.py (PulseAudio null sinks, the speaker looped back into the microphone at
+LOOPBACK_DB, a -70 dBFS hiss). Glimmer's side runs in a child process on the room's devices, as the
+assistant does: a Speaker, a Microphone and a BargeIn kept for the whole run (the echo's delay is found once).
+- Stops: each trial plays a practice passage (hibari, the shipped voice) and, STOP_AT_S seconds into it, a
+  person says a stop or pause phrase into the room at a normal level (PERSON_DBFS), in a voice of another
+  engine. Recall: trials whose phrase was acted on; latency: from the phrase's last sound to the speaker's
+  first 0.25 s of quiet (the acceptance: within 0.7 s).
+- False stops: the built-in practices' own passages (which say "stop" and "pause" in their prompts) played
+  with nobody speaking; false stops per hour of playback.
+- CPU: the child's CPU seconds per second of playback while listening over the voice.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from assistant.audio.frames import to_int16
+from assistant.audio.wav import write_wav
+from scripts.live_room import Room
+from scripts.wake_voices import speak
+
+REPO = Path(__file__).resolve().parent.parent
+LOOPBACK_DB = -10.0
+HISS_DBFS = -70.0
+PERSON_DBFS = -23.0          # active RMS of a person at a normal level (as in the echo bench)
+STOP_AT_S = (6.0, 9.0)       # the phrase comes this far into the passage (uniformly)
+PHRASES = ("Stop.", "Stop.", "Pause.", "Wait.", "Be quiet.", "Stop, please.")
+VOICES = (("flite", "awb"), ("flite", "slt"), ("flite", "rms"), ("espeak", "en-us+m3"), ("espeak", "en-gb+f3"),
+          ("flite", "kal16"), ("espeak", "en-us"), ("festival", "slt"))
+QUIET_GAP_S = 0.25
+
+CHILD = r'''
+import json, sys, time
+import numpy as np
+from assistant.audio.echo import SpeexCanceller
+from assistant.audio.sinks import Speaker
+from assistant.audio.sources import Microphone
+from assistant.config import SttSettings
+from assistant.speech.barge_in import BargeIn
+from assistant.speech.transcribe import make_transcriber
+speaker, microphone = Speaker(None), Microphone(None)
+barge_in = BargeIn(speaker, make_transcriber(SttSettings()), SpeexCanceller())
+print(json.dumps({"ready": True}), flush=True)
+for line in sys.stdin:
+    request = json.loads(line)
+    voice = np.load(request["voice"])
+    speaker.play(voice, 24000, request["text"])
+    began, cpu = time.monotonic(), time.process_time()
+    word = barge_in.watch(microphone, until_done=True)
+    speaker.wait_done()
+    print(json.dumps({"heard": word.text if word else None, "delay_s": barge_in.delay_s,
+                      "seconds": time.monotonic() - began, "cpu_s": time.process_time() - cpu}), flush=True)
+'''
+
+
+def passages() -> list[str]:
+    """The built-in practices' spoken passages of 15 words or more (the ones a person might talk over)."""
+    texts = []
+    for path in sorted((REPO / "assistant" / "practices" / "builtin").glob("*.yaml")):
+        for step in yaml.safe_load(path.read_text())["steps"]:
+            if isinstance(step.get("say"), str) and len(step["say"].split()) >= 15 and "{" not in step["say"]:
+                texts.append(" ".join(step["say"].split()))
+    return texts
+
+
+def glimmer_voice(text: str, folder: Path, number: int) -> Path:
+    """The passage in the shipped voice (24 kHz float, 0.8 speed as configured), saved for the child."""
+    from assistant.speech.voices.hibari_voice import HibariVoice
+
+    samples, _ = HibariVoice("", 0.8).synthesize(text)
+    path = folder / f"voice{number}.npy"
+    np.save(path, np.asarray(samples, np.float32) * 0.8)
+    return path
+
+
+def person(phrase: str, family: str, voice: str, folder: Path, number: int) -> Path:
+    """The phrase in another engine's voice at PERSON_DBFS, as a WAV with no silence after it."""
+    samples = speak(family, voice, phrase, 1.0, number)
+    samples = samples / (np.sqrt(np.mean(samples[np.abs(samples) > 0.01] ** 2)) + 1e-9) * 10 ** (PERSON_DBFS / 20)
+    loud = np.nonzero(np.abs(samples) > 10 ** (-50 / 20))[0]
+    path = folder / f"person{number}.wav"
+    write_wav(path, to_int16(np.clip(samples[:loud[-1] + 1], -1, 1)))
+    return path
+
+
+class Glimmer:
+    """The child process on the room's devices."""
+
+    def __init__(self, room: Room) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-c", CHILD], cwd=REPO, env=room.env, text=True,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        assert json.loads(self.proc.stdout.readline())["ready"]
+
+    def play(self, voice: Path, text: str) -> None:
+        self.proc.stdin.write(json.dumps({"voice": str(voice), "text": text}) + "\n")
+        self.proc.stdin.flush()
+
+    def result(self) -> dict:
+        return json.loads(self.proc.stdout.readline())
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+
+
+def run(quick: bool = False) -> dict:
+    """Measure, print a table, return {"barge_in.<metric>": value}."""
+    rng = np.random.default_rng(11)
+    texts = passages()
+    trials = 8 if quick else 40
+    with tempfile.TemporaryDirectory() as name, Room(loopback_db=LOOPBACK_DB, hiss_dbfs=HISS_DBFS) as room:
+        folder = Path(name)
+        voices = [glimmer_voice(text, folder, n) for n, text in enumerate(texts)]
+        glimmer = Glimmer(room)
+        try:
+            # The first passage teaches the echo's delay (once per run, as the assistant does).
+            glimmer.play(voices[0], texts[0])
+            false_stops, played_s, cpu_s = int(glimmer.result()["heard"] is not None), 0.0, 0.0
+            first = 1 if quick else 0
+            for number, (voice, text) in enumerate(zip(voices[first:], texts[first:], strict=True)):
+                glimmer.play(voice, text)
+                result = glimmer.result()
+                false_stops += result["heard"] is not None
+                played_s, cpu_s = played_s + result["seconds"], cpu_s + result["cpu_s"]
+                if quick and number >= 3:
+                    break
+            heard, latencies, missed = 0, [], []
+            for number in range(trials):
+                phrase = PHRASES[number % len(PHRASES)]
+                family, voice = VOICES[number % len(VOICES)]
+                wav = person(phrase, family, voice, folder, number)
+                glimmer.play(voices[number % len(voices)], texts[number % len(texts)])
+                time.sleep(rng.uniform(*STOP_AT_S))
+                room.say(wav)
+                word_ends = time.monotonic()
+                result = glimmer.result()
+                if result["heard"] is None:
+                    missed.append(f"{phrase} ({family} {voice})")
+                    continue
+                heard += 1
+                quiet = room.ear.quiet_from(word_ends, QUIET_GAP_S)
+                if quiet is not None:
+                    latencies.append(quiet - word_ends)
+        finally:
+            glimmer.close()
+    figures = {"stops_heard": heard, "stops_tried": trials,
+               "latency_median_s": round(float(np.median(latencies)), 2) if latencies else None,
+               "latency_max_s": round(float(np.max(latencies)), 2) if latencies else None,
+               "within_0_7_s": sum(latency <= 0.7 for latency in latencies),
+               "false_stops": false_stops, "played_min": round(played_s / 60, 1),
+               "false_stops_per_h": round(false_stops / max(played_s, 1) * 3600, 2),
+               "cpu_per_audio_s": round(cpu_s / max(played_s, 1), 3)}
+    print(f"barge-in, live (loop-back {LOOPBACK_DB:.0f} dB, person at {PERSON_DBFS:.0f} dBFS): "
+          f"{heard}/{trials} stops acted on, silent after the word's end: median {figures['latency_median_s']} s, "
+          f"max {figures['latency_max_s']} s, {figures['within_0_7_s']} within 0.7 s")
+    if missed:
+        print(f"  missed: {', '.join(missed)}")
+    print(f"  its own practices, nobody speaking: {false_stops} false stop(s) in {figures['played_min']} min; "
+          f"listening over the voice costs {figures['cpu_per_audio_s']} CPU-s per second of playback")
+    return {f"barge_in.{key}": value for key, value in figures.items()}
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="8 stops and four passages instead of 40 and all")
+    run(parser.parse_args().quick)
