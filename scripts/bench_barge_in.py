@@ -39,7 +39,7 @@ PERSON_DBFS = -23.0          # active RMS of a person at a normal level (as in t
 STOP_AT_S = (6.0, 9.0)       # the phrase comes this far into the passage (uniformly)
 PHRASES = ("Stop.", "Stop.", "Pause.", "Wait.", "Be quiet.", "Stop, please.")
 VOICES = (("flite", "awb"), ("flite", "slt"), ("flite", "rms"), ("espeak", "en-us+m3"), ("espeak", "en-gb+f3"),
-          ("flite", "kal16"), ("espeak", "en-us"), ("festival", "slt"))
+          ("flite", "kal16"), ("espeak", "en-us"), ("festival", "voice_cmu_us_slt_arctic_hts"))
 QUIET_GAP_S = 0.25
 
 CHILD = r'''
@@ -138,10 +138,10 @@ def run(quick: bool = False) -> dict:
                 if quick and number >= 3:
                     break
             heard, latencies, missed = 0, [], []
-            for number in range(trials):
+            people = [person(PHRASES[n % len(PHRASES)], *VOICES[n % len(VOICES)], folder, n) for n in range(trials)]
+            for number, wav in enumerate(people):
                 phrase = PHRASES[number % len(PHRASES)]
                 family, voice = VOICES[number % len(VOICES)]
-                wav = person(phrase, family, voice, folder, number)
                 glimmer.play(voices[number % len(voices)], texts[number % len(texts)])
                 time.sleep(rng.uniform(*STOP_AT_S))
                 room.say(wav)
