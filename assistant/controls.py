@@ -18,7 +18,7 @@ class Control(enum.Enum):
 
 
 _PHRASES: dict[Control, tuple[str, ...]] = {
-    Control.STOP: ("stop", "stop it", "stop now", "stop this", "stop the practice", "stop here", "end",
+    Control.STOP: ("stop", "stops", "stop it", "stop now", "stop this", "stop the practice", "stop here", "end",
                    "end it here", "end the practice", "finish", "i want to stop", "i'd like to stop",
                    "i would like to stop", "let's stop", "can we stop", "that's enough", "enough", "quit",
                    "cancel", "stop that", "no more", "i'm done", "done"),

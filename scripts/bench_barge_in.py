@@ -5,10 +5,10 @@
 The room is scripts/live_room.py (PulseAudio null sinks, the speaker looped back into the microphone at
 LOOPBACK_DB, a -70 dBFS hiss). Glimmer's side runs in a child process on the room's devices, as the
 assistant does: a Speaker, a Microphone and a BargeIn kept for the whole run (the echo's delay is found once).
-- Stops: each trial plays a practice passage (hibari, the shipped voice) and, STOP_AT_S seconds into it, a
+- Stops: each trial plays a practice passage (hibari, the shipped voice) and, STOP_AT of the way into it, a
   person says a stop or pause phrase into the room at a normal level (PERSON_DBFS), in a voice of another
-  engine. Recall: trials whose phrase was acted on; latency: from the phrase's last sound to the speaker's
-  first 0.25 s of quiet (the acceptance: within 0.7 s).
+  engine. Recall: trials whose phrase was acted on; latency: from the phrase's last sound (when paplay
+  started plus the phrase's length) to the speaker's last sound (the acceptance: within 0.7 s).
 - False stops: the built-in practices' own passages (which say "stop" and "pause" in their prompts) played
   with nobody speaking; false stops per hour of playback.
 - CPU: the child's CPU seconds per second of playback while listening over the voice.
@@ -27,8 +27,8 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from assistant.audio.frames import to_int16
-from assistant.audio.wav import write_wav
+from assistant.audio.frames import SAMPLE_RATE, to_int16
+from assistant.audio.wav import read_wav, write_wav
 from scripts.live_room import Room
 from scripts.wake_voices import speak
 
@@ -36,14 +36,14 @@ REPO = Path(__file__).resolve().parent.parent
 LOOPBACK_DB = -10.0
 HISS_DBFS = -70.0
 PERSON_DBFS = -23.0          # active RMS of a person at a normal level (as in the echo bench)
-STOP_AT_S = (6.0, 9.0)       # the phrase comes this far into the passage (uniformly)
+STOP_AT = (0.3, 0.7)         # the phrase comes this far into the passage (a share of its length, uniformly)
 PHRASES = ("Stop.", "Stop.", "Pause.", "Wait.", "Be quiet.", "Stop, please.")
 VOICES = (("flite", "awb"), ("flite", "slt"), ("flite", "rms"), ("espeak", "en-us+m3"), ("espeak", "en-gb+f3"),
           ("flite", "kal16"), ("espeak", "en-us"), ("festival", "voice_cmu_us_slt_arctic_hts"))
-QUIET_GAP_S = 0.25
+SETTLE_S = 2.0               # after a stop: the speaker's last sound is looked for this long after the word
 
 CHILD = r'''
-import json, sys, time
+import json, logging, sys, time
 import numpy as np
 from assistant.audio.echo import SpeexCanceller
 from assistant.audio.sinks import Speaker
@@ -51,18 +51,34 @@ from assistant.audio.sources import Microphone
 from assistant.config import SttSettings
 from assistant.speech.barge_in import BargeIn
 from assistant.speech.transcribe import make_transcriber
+
+class Reads(logging.Handler):
+    """What the barge-in read over the voice and let go (its debug lines), for the table."""
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.lines = []
+    def emit(self, record):
+        self.lines.append(record.getMessage())
+
+reads = Reads()
+logger = logging.getLogger("assistant.speech.barge_in")
+logger.setLevel(logging.DEBUG)
+logger.addHandler(reads)
 speaker, microphone = Speaker(None), Microphone(None)
 barge_in = BargeIn(speaker, make_transcriber(SttSettings()), SpeexCanceller())
 print(json.dumps({"ready": True}), flush=True)
 for line in sys.stdin:
     request = json.loads(line)
     voice = np.load(request["voice"])
+    reads.lines.clear()
     speaker.play(voice, 24000, request["text"])
     began, cpu = time.monotonic(), time.process_time()
     word = barge_in.watch(microphone, until_done=True)
     speaker.wait_done()
     print(json.dumps({"heard": word.text if word else None, "delay_s": barge_in.delay_s,
-                      "seconds": time.monotonic() - began, "cpu_s": time.process_time() - cpu}), flush=True)
+                      "seconds": time.monotonic() - began, "cpu_s": time.process_time() - cpu,
+                      "let_go": [l.split(": ", 1)[1] for l in reads.lines if l.startswith("over the voice")]}),
+          flush=True)
 '''
 
 
@@ -128,12 +144,15 @@ def run(quick: bool = False) -> dict:
         try:
             # The first passage teaches the echo's delay (once per run, as the assistant does).
             glimmer.play(voices[0], texts[0])
-            false_stops, played_s, cpu_s = int(glimmer.result()["heard"] is not None), 0.0, 0.0
+            false_stops, played_s, cpu_s = [], 0.0, 0.0
+            if (heard_first := glimmer.result()["heard"]) is not None:
+                false_stops.append(heard_first)
             first = 1 if quick else 0
             for number, (voice, text) in enumerate(zip(voices[first:], texts[first:], strict=True)):
                 glimmer.play(voice, text)
                 result = glimmer.result()
-                false_stops += result["heard"] is not None
+                if result["heard"] is not None:
+                    false_stops.append(result["heard"])
                 played_s, cpu_s = played_s + result["seconds"], cpu_s + result["cpu_s"]
                 if quick and number >= 3:
                     break
@@ -142,33 +161,36 @@ def run(quick: bool = False) -> dict:
             for number, wav in enumerate(people):
                 phrase = PHRASES[number % len(PHRASES)]
                 family, voice = VOICES[number % len(VOICES)]
-                glimmer.play(voices[number % len(voices)], texts[number % len(texts)])
-                time.sleep(rng.uniform(*STOP_AT_S))
-                room.say(wav)
-                word_ends = time.monotonic()
+                voice_path = voices[number % len(voices)]
+                glimmer.play(voice_path, texts[number % len(texts)])
+                time.sleep(rng.uniform(*STOP_AT) * len(np.load(voice_path)) / 24000)
+                started = time.monotonic()
+                room.say(wav)   # returns when the server says it has drained, which may be later than heard
+                word_ends = started + len(read_wav(wav)) / SAMPLE_RATE
                 result = glimmer.result()
                 if result["heard"] is None:
-                    missed.append(f"{phrase} ({family} {voice})")
+                    missed.append(f"{phrase} ({family} {voice}: read {result['let_go']})")
                     continue
                 heard += 1
-                quiet = room.ear.quiet_from(word_ends, QUIET_GAP_S)
-                if quiet is not None:
-                    latencies.append(quiet - word_ends)
+                time.sleep(SETTLE_S)   # nothing plays now until the next trial
+                last = max((t for t in list(room.ear.loud) if t <= word_ends + SETTLE_S), default=word_ends)
+                latencies.append(max(0.0, last - word_ends))
         finally:
             glimmer.close()
     figures = {"stops_heard": heard, "stops_tried": trials,
                "latency_median_s": round(float(np.median(latencies)), 2) if latencies else None,
                "latency_max_s": round(float(np.max(latencies)), 2) if latencies else None,
                "within_0_7_s": sum(latency <= 0.7 for latency in latencies),
-               "false_stops": false_stops, "played_min": round(played_s / 60, 1),
-               "false_stops_per_h": round(false_stops / max(played_s, 1) * 3600, 2),
+               "false_stops": len(false_stops), "played_min": round(played_s / 60, 1),
+               "false_stops_per_h": round(len(false_stops) / max(played_s, 1) * 3600, 2),
                "cpu_per_audio_s": round(cpu_s / max(played_s, 1), 3)}
     print(f"barge-in, live (loop-back {LOOPBACK_DB:.0f} dB, person at {PERSON_DBFS:.0f} dBFS): "
           f"{heard}/{trials} stops acted on, silent after the word's end: median {figures['latency_median_s']} s, "
           f"max {figures['latency_max_s']} s, {figures['within_0_7_s']} within 0.7 s")
     if missed:
         print(f"  missed: {', '.join(missed)}")
-    print(f"  its own practices, nobody speaking: {false_stops} false stop(s) in {figures['played_min']} min; "
+    print(f"  its own practices, nobody speaking: {len(false_stops)} false stop(s) in {figures['played_min']} min "
+          f"{false_stops}; "
           f"listening over the voice costs {figures['cpu_per_audio_s']} CPU-s per second of playback")
     return {f"barge_in.{key}": value for key, value in figures.items()}
 

@@ -27,6 +27,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from assistant.audio.frames import SAMPLE_RATE  # noqa: E402
+from assistant.audio.wav import read_wav  # noqa: E402
 from scripts.live_room import EAR_RATE, Room  # noqa: E402  (run as a script, from any folder)
 
 READY_LINE = "ready: listening for the wake phrase"
@@ -54,7 +56,7 @@ class Session:
     returncode: int | None = None
     late: list[str] = field(default_factory=list)   # turns whose cue or quiet never came
     stop_s: float | None = None                      # from SIGTERM to exit (None: it ended by itself)
-    said: list[tuple[float, float]] = field(default_factory=list)   # each turn played: (start, end), monotonic
+    said: list[tuple[float, float]] = field(default_factory=list)   # each turn's (start, end of its audio)
 
 
 class Conversation:
@@ -121,7 +123,7 @@ class Conversation:
             start = time.monotonic()
             self.room.say(turn.wav)
             said = time.monotonic()
-            self.session.said.append((start, said))
+            self.session.said.append((start, start + len(read_wav(turn.wav)) / SAMPLE_RATE))
         return said
 
     def _cue_time(self, cue: str, after: float) -> float | None:

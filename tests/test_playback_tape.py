@@ -47,6 +47,7 @@ def test_the_sentences_playing_at_a_moment():
     tape.spoke(now + 2.5, now + 4.0, "Notice your breath.")
     tape.spoke(now - 60.0, now - 58.0, "Long ago.")
     tape.update()
-    assert tape.spoken_between(now + 1.5, now + 1.8) == ["You can say stop at any time."]
-    assert tape.spoken_between(now + 1.9, now + 2.6) == ["You can say stop at any time.", "Notice your breath."]
+    assert [text for _, _, text in tape.spoken_between(now + 1.5, now + 1.8)] == ["You can say stop at any time."]
+    assert [text for _, _, text in tape.spoken_between(now + 1.9, now + 2.6)] == [
+        "You can say stop at any time.", "Notice your breath."]
     assert tape.spoken_between(now - 60.0, now - 50.0) == []   # older than the tape's history

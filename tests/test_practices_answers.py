@@ -9,7 +9,8 @@ from assistant.practices.correction import Correction, parse_correction
 
 @pytest.mark.parametrize("text, control", [
     ("Stop.", Control.STOP), ("Okay, stop please.", Control.STOP), ("Stop, stop.", Control.STOP),
-    ("I want to stop", Control.STOP), ("That's enough.", Control.STOP), ("Glimmer, stop.", Control.STOP),
+    ("Stops.", Control.STOP), ("I want to stop", Control.STOP), ("That's enough.", Control.STOP),
+    ("Glimmer, stop.", Control.STOP),
     ("Pause.", Control.PAUSE), ("Hold on.", Control.PAUSE), ("Give me a moment.", Control.PAUSE),
     ("Be quiet, please.", Control.PAUSE), ("Wait.", Control.PAUSE), ("be quiet for a moment", Control.PAUSE),
     ("Continue.", Control.CONTINUE), ("Go on.", Control.CONTINUE), ("I'm ready", Control.CONTINUE),

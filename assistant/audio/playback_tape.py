@@ -97,6 +97,6 @@ class PlaybackTape:
             out[lo - first:hi - first] = self._samples[lo:hi]
         return out
 
-    def spoken_between(self, start: float, end: float) -> list[str]:
-        """The sentences that were playing at some moment between `start` and `end`."""
-        return [text for first, last, text in self.sentences if first <= end and last >= start]
+    def spoken_between(self, start: float, end: float) -> list[tuple[float, float, str]]:
+        """The sentences (start, end, text) that were playing at some moment between `start` and `end`."""
+        return [(first, last, text) for first, last, text in self.sentences if first <= end and last >= start]

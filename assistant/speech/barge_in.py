@@ -14,6 +14,7 @@ the tape). Everything else said over its voice is ignored.
 from __future__ import annotations
 
 import logging
+import re
 from collections import deque
 from dataclasses import dataclass
 
@@ -39,7 +40,7 @@ REVERB_FRAMES = 5         # the reference's loudest frame over this many counts 
 HANGOVER_FRAMES = 5       # quiet frames that end an utterance (150 ms)
 MIN_UTTERANCE_S, MAX_UTTERANCE_S = 0.12, 2.0
 LEAD_S = 0.15             # audio before the utterance's first loud frame, for Whisper
-OWN_WORDS_MARGIN_S = 0.7  # a sentence playing this close to the utterance (after the delay) is "its own"
+OWN_WORDS_MARGIN_S = 0.7  # a word Glimmer says this close to the utterance (after the delay) is "its own"
 FILTER_LEAD_S = 0.1       # the reference is held back this much less than the delay: the canceller's filter
                           # (0.3 s) then covers the echo even when the timing is off by -0.1 to +0.2 s
 RUN_GAP_S = 0.15          # a frame this much later than the run's count puts it (frames were dropped): a new run
@@ -183,13 +184,25 @@ class BargeIn:
         if control not in WATCHED:
             log.debug("over the voice, not a control: %r", text)
             return None
-        delay = self.delay_s or 0.0
-        played = self.tape.spoken_between(started - delay - OWN_WORDS_MARGIN_S, ended - delay + OWN_WORDS_MARGIN_S)
-        said = set(normalise(" ".join(played)).split())
-        if said and set(normalise(text).split()) <= said:
+        if self._its_own(normalise(text).split(), started, ended):
             log.debug("over the voice, its own words: %r", text)
             return None
         return BargeInWord(text, control, ended)
+
+    def _its_own(self, words: list[str], started: float, ended: float) -> bool:
+        """Whether Glimmer itself was saying all of `words` within OWN_WORDS_MARGIN_S of the utterance (its
+        echo reaching the microphone then). Where in a sentence a word falls is estimated from where it stands
+        in the sentence's text."""
+        delay = self.delay_s or 0.0
+        lo, hi = started - delay - OWN_WORDS_MARGIN_S, ended - delay + OWN_WORDS_MARGIN_S
+        near: set[str] = set()
+        for first, last, sentence in self.tape.spoken_between(lo, hi):
+            plain = normalise(sentence)
+            for match in re.finditer(r"[a-z0-9']+", plain):
+                at = first + (last - first) * (match.start() + match.end()) / 2 / max(len(plain), 1)
+                if lo <= at <= hi:
+                    near.add(match.group())
+        return bool(words) and set(words) <= near
 
 
 def make_barge_in(sink: AudioSink, source: AudioSource, transcriber: Transcriber, enabled: bool = True,
