@@ -21,7 +21,6 @@ from tests.support.scoring import word_error_rate
 GLIMMER = "The rain on the window sounded soothing tonight."
 DISTRESS = "I don't want to be alive anymore."
 STOP_S = 3.0   # SIGTERM to exit, wherever Glimmer is (systemd's stop)
-TURN_EDGE_S = 0.4   # the room silence after each turn's last word (scripts/corpus.py spoken_turn)
 
 
 @pytest.fixture(scope="module")
@@ -97,24 +96,6 @@ def test_stop_during_a_practice(converse):
     _healthy(session)
     assert len(entries) == 1 and "rain" in entries[0].text.lower()
     assert _said(session)[-2:] == ["Okay, we'll stop here.", "What you shared is kept in your journal."]
-
-
-def test_stop_over_its_voice_fades_it_out_and_ends_the_practice(converse, room):
-    # The body practice's first passage runs about 25 s; the person says "Stop." 9 s after it was sent to be
-    # said (by then the echo's delay has been found on this session's first passage).
-    session, _ = converse([(["Hey glimmer.", "Let's do the body practice."], None),
-                           (["Stop."], "noticing small shifts", 9.0)])
-    _healthy(session)
-    assert _intent(session) == "body"
-    over = [e for e in session.events if e.get("over_voice")]
-    assert len(over) == 1 and "stop" in over[0]["text"].lower(), session.log[-3000:]
-    # The rating question may have been queued before the stop was heard (a "say" event), never played.
-    assert _said(session)[-1] == "Okay, we'll stop here.", _said(session)
-    word_ends = session.said[-1][1] - TURN_EDGE_S
-    quiet = room.ear.quiet_from(word_ends, gap_s=0.25)
-    print(f"speaker quiet {quiet - word_ends:.2f} s after the word's end" if quiet else "speaker never quiet")
-    # Acceptance (the bench): within 0.7 s. Here, on two cores shared with the room and the harness, 1.2 s.
-    assert quiet is not None and quiet - word_ends < 1.2, (quiet and quiet - word_ends, session.log[-3000:])
 
 
 def test_its_own_stop_never_stops_it(converse):
