@@ -140,17 +140,6 @@ class Ear:
             time.sleep(0.01)
         return False
 
-    def quiet_from(self, after: float, gap_s: float) -> float | None:
-        """When the speaker first fell quiet after `after` for at least `gap_s` (None: not yet)."""
-        with self._lock:
-            times = [t for t in self.loud if t > after - EAR_BLOCK_S]
-        if not times or times[0] - after >= gap_s:
-            return after
-        for last, following in zip(times, times[1:], strict=False):
-            if following - last >= gap_s:
-                return last
-        return times[-1] if time.monotonic() - times[-1] >= gap_s else None
-
     @property
     def recording(self) -> np.ndarray:
         """Everything the speaker played so far, int16 at EAR_RATE."""
