@@ -27,8 +27,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from assistant.audio.frames import SAMPLE_RATE  # noqa: E402
-from assistant.audio.wav import read_wav  # noqa: E402
 from scripts.live_room import EAR_RATE, Room  # noqa: E402  (run as a script, from any folder)
 
 READY_LINE = "ready: listening for the wake phrase"
@@ -38,13 +36,11 @@ STOP_WAIT_S = 15.0    # Glimmer gives up its tidy exit after 5 s (cli/run.py); p
 @dataclass(frozen=True)
 class Turn:
     """What the person says (a WAV), after the prompt containing `cue` (None: after whatever Glimmer said
-    last), once the speaker has been quiet for `after_s`; or, with `over_voice_s`, that long after the prompt
-    was sent to be said, while Glimmer may still be speaking."""
+    last), once the speaker has been quiet for `after_s`."""
 
     wav: Path
     cue: str | None = None
     after_s: float = 1.8
-    over_voice_s: float | None = None
 
 
 @dataclass
@@ -56,7 +52,6 @@ class Session:
     returncode: int | None = None
     late: list[str] = field(default_factory=list)   # turns whose cue or quiet never came
     stop_s: float | None = None                      # from SIGTERM to exit (None: it ended by itself)
-    said: list[tuple[float, float]] = field(default_factory=list)   # each turn's (start, end of its audio)
 
 
 class Conversation:
@@ -114,16 +109,12 @@ class Conversation:
                     self.session.late.append(f"{turn.wav.name}: no prompt containing {turn.cue!r}")
                     return said
                 since = self._cue_time(turn.cue, said)
-            if turn.over_voice_s is not None:
-                time.sleep(max(0.0, since + turn.over_voice_s - time.monotonic()))
-            elif said != since or turn is not turns[0]:
+            if said != since or turn is not turns[0]:
                 if not self.room.ear.wait_for_silence(since, turn.after_s, max(0.0, deadline - time.monotonic())):
                     self.session.late.append(f"{turn.wav.name}: Glimmer never fell quiet")
                     return said
-            start = time.monotonic()
             self.room.say(turn.wav)
             said = time.monotonic()
-            self.session.said.append((start, start + len(read_wav(turn.wav)) / SAMPLE_RATE))
         return said
 
     def _cue_time(self, cue: str, after: float) -> float | None:

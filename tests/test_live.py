@@ -31,16 +31,15 @@ def room():
 
 @pytest.fixture
 def converse(room, synth, tmp_path):
-    """converse([(sentences, cue[, over_voice_s]) per turn], after_s=1.8, config="", stop_at="idle") ->
-    (Session, journal entries). SIGTERM comes at the first `stop_at` event after the last turn: where what is
-    checked is done. A turn with `over_voice_s` is said that long after its cue, over Glimmer's voice."""
-    def run(turns: list[tuple], after_s: float = 1.8, config: str = "",
+    """converse([(sentences, cue) per turn], after_s=1.8, config="", stop_at="idle") -> (Session, journal
+    entries). SIGTERM comes at the first `stop_at` event after the last turn: where what is checked is done."""
+    def run(turns: list[tuple[list[str], str | None]], after_s: float = 1.8, config: str = "",
             gap_s: float = 0.3, journal: Path | None = None, stop_at: str = "idle"):
         played = []
-        for number, (sentences, cue, *over_voice_s) in enumerate(turns):
+        for number, (sentences, cue) in enumerate(turns):
             path = tmp_path / f"turn{number}.wav"
             write_wav(path, spoken_turn(synth, sentences, seed=5, speed=0.95, gap_s=gap_s))
-            played.append(Turn(path, cue, after_s, *over_voice_s))
+            played.append(Turn(path, cue, after_s))
         (tmp_path / "config.yaml").write_text(config)
         journal = journal or tmp_path / "journal.db"
         args = ["--config", str(tmp_path / "config.yaml"), "--journal", str(journal), "run"]
