@@ -53,7 +53,6 @@ class BargeInWord:
 
     text: str
     control: Control
-    ended_at: float       # when the utterance ended (time.monotonic())
 
 
 class BargeIn:
@@ -187,7 +186,7 @@ class BargeIn:
         if self._its_own(normalise(text).split(), started, ended):
             log.debug("over the voice, its own words: %r", text)
             return None
-        return BargeInWord(text, control, ended)
+        return BargeInWord(text, control)
 
     def _its_own(self, words: list[str], started: float, ended: float) -> bool:
         """Whether Glimmer itself was saying all of `words` within OWN_WORDS_MARGIN_S of the utterance (its
