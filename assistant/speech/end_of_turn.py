@@ -95,10 +95,6 @@ class EndOfTurn:
         features = log_mel(last_window(samples[:len(samples) - extra]))[None]
         return float(self._session.run(None, {"input_features": features})[0][0, 0])
 
-    def is_complete(self, samples: np.ndarray, silence_s: float) -> bool:
-        """Whether the turn is judged complete (see probability)."""
-        return self.probability(samples, silence_s) > COMPLETE_AT
-
 
 def load_end_of_turn(model: Path = MODEL) -> tuple[EndOfTurn | None, str]:
     """The model and a line saying so, or None and why (then answers wait for the full silence)."""

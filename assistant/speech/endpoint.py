@@ -9,11 +9,13 @@ is trimmed. `Listener` feeds it from any AudioSource.
 
 from __future__ import annotations
 
+import math
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Literal
+from typing import Literal, Protocol
 
 import numpy as np
 
@@ -41,6 +43,7 @@ class Endpoints:
     speech_end_s: float   # end of the last voiced frame
     returned_s: float     # when listen() returned: speech_end_s + the end-of-speech silence
     audio_start_s: float  # where the samples listen() returned begin
+    judged_over: bool = False  # ended early by the end-of-turn judge, not by the full silence
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,16 @@ class Prompt:
 
     after_s: float
     play: Callable[[], None]
+
+
+class EarlyEnd(Protocol):
+    """Ends an answer before its full silence when it sounds finished (turn_judge.Speculation)."""
+
+    def offer(self, audio: np.ndarray, trailing_silence_s: float) -> None:
+        """The answer as listen() would return it now, `trailing_silence_s` after its last word."""
+
+    def over(self) -> bool:
+        """Whether the answer offered last is over (may wait for the verdict)."""
 
 
 class State(Enum):
@@ -72,7 +85,8 @@ class Endpointer:
     """One listen() as a state machine fed frame by frame: ask `due()` what is next, `feed()` each frame."""
 
     def __init__(self, vad: Vad, settings: ListenSettings, silence_s: float, timeout_s: float,
-                 given_frames: int = 0, prompt_after_s: float | None = None) -> None:
+                 given_frames: int = 0, prompt_after_s: float | None = None,
+                 early: EarlyEnd | None = None) -> None:
         self.vad = vad
         self.state = State.QUIET
         self.audio: np.ndarray | None = None       # the utterance, once it has ended
@@ -93,6 +107,10 @@ class Endpointer:
         self._start_index = 0
         self._last_voiced = 0
         self._voiced_bands: list[np.ndarray] = []
+        self._early = early if early is not None and settings.turn_check_s < silence_s else None
+        self._check_frames = round(settings.turn_check_s / FRAME_S)
+        self._offer_frames = min(int(TAIL_S / FRAME_S), self._check_frames)
+        self._over_at: int | None = None   # judged over: ends here unless the person speaks again first
 
     def due(self) -> Due:
         """Before each frame: has listening ended (speech that ended, or the timeout), is the prompt due?"""
@@ -152,6 +170,7 @@ class Endpointer:
             self.state = State.SPEAKING
             self._last_voiced = len(self._utterance) - 1
             self._voiced_bands.append(self.vad.bands)
+            self._over_at = None
         else:
             self.state = State.STOPPING
         self._end_if_over()
@@ -163,8 +182,17 @@ class Endpointer:
             self._end()
 
     def _turn_over(self, silence_frames: int) -> bool:
-        """The one place where silence after speech ends the turn: today when it has lasted the end-of-speech
-        silence (command or answer). An end-of-turn model would decide here once it reaches a short silence."""
+        """The one place where silence after speech ends the turn: when it has lasted the end-of-speech
+        silence (command or answer), or when the end-of-turn judge found the answer over and no voice came
+        in the frames that arrived while it judged (a live microphone kept capturing meanwhile)."""
+        if self._early is not None and silence_frames == self._offer_frames:
+            self._early.offer(self._kept(), silence_frames * FRAME_S)
+        if self._early is not None and silence_frames == self._check_frames:
+            began = time.monotonic()
+            if self._early.over():
+                self._over_at = self._heard + math.ceil((time.monotonic() - began) / FRAME_S)
+        if self._over_at is not None and self._heard >= self._over_at:
+            return True
         return silence_frames >= self._end_frames
 
     def _end(self) -> None:
@@ -172,18 +200,26 @@ class Endpointer:
         noise (then back to quiet, waiting on)."""
         if self.vad.score_of(np.mean(self._voiced_bands, axis=0)) < SPEECH_SCORE_DB:
             self.state = State.QUIET
+            self._over_at = None
             self._ring.clear()
             self._recent.clear()
             return
         self._ended = True
-        utterance = self._utterance
-        first = 0 if self._keep > self._preroll_frames else max(0, self._start_index - self._preroll_frames)
-        stop = min(len(utterance), self._last_voiced + 1 + int(TAIL_S / FRAME_S))
-        base = self._heard - len(utterance)
+        base = self._heard - len(self._utterance)
         self.endpoints = Endpoints(start_s=(base + self._start_index) * FRAME_S,
                                    speech_end_s=(base + self._last_voiced + 1) * FRAME_S,
-                                   returned_s=self._heard * FRAME_S, audio_start_s=(base + first) * FRAME_S)
-        self.audio = np.concatenate(utterance[first:stop])
+                                   returned_s=self._heard * FRAME_S, audio_start_s=(base + self._first()) * FRAME_S,
+                                   judged_over=self._over_at is not None)
+        self.audio = self._kept()
+
+    def _first(self) -> int:
+        """The utterance's first kept frame: the pre-roll before its start (all of it after a prompt)."""
+        return 0 if self._keep > self._preroll_frames else max(0, self._start_index - self._preroll_frames)
+
+    def _kept(self) -> np.ndarray:
+        """The utterance as listen() returns it: pre-roll, speech, and TAIL_S after the last voiced frame."""
+        stop = min(len(self._utterance), self._last_voiced + 1 + int(TAIL_S / FRAME_S))
+        return np.concatenate(self._utterance[self._first():stop])
 
 
 class Listener:
@@ -200,15 +236,16 @@ class Listener:
         return self.settings.command_silence_s if kind == "command" else self.settings.answer_silence_s
 
     def listen(self, kind: Kind, timeout_s: float, preroll: np.ndarray | None = None,
-               prompt: Prompt | None = None) -> np.ndarray | None:
+               prompt: Prompt | None = None, early: EarlyEnd | None = None) -> np.ndarray | None:
         """Wait up to `timeout_s` for speech to start, then return it once `kind`'s silence (or the maximum
         length) ends it. `preroll`: audio already heard (e.g. right after the wake phrase), listened to first
         and kept whole when the utterance starts in it or right after it. `prompt`: played when nothing has
         started after its `after_s`; listening goes on through it. What is said over it is kept; when
-        nobody spoke as its sound ended, its sound is dropped (it is Glimmer's own, not the person's)."""
+        nobody spoke as its sound ended, its sound is dropped (it is Glimmer's own, not the person's).
+        `early`: may end an answer before its full silence (commands keep theirs)."""
         given = deque(frames_of(preroll)) if preroll is not None and len(preroll) else deque()
         endpointer = Endpointer(self.vad, self.settings, self.silence_s(kind), timeout_s, len(given),
-                                prompt.after_s if prompt else None)
+                                prompt.after_s if prompt else None, early if kind == "answer" else None)
         while (due := endpointer.due()) is not Due.END:
             if due is Due.PROMPT and prompt is not None:
                 prompt.play()

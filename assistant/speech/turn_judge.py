@@ -1,0 +1,113 @@
+"""Reading an answer ahead, and ending it early when it sounds finished (listen.end_of_turn).
+
+Once the silence after the last word reaches the endpointer's tail, the answer's audio is what the listener
+would return if nobody speaks again; Whisper starts reading it at once in a worker thread (for the purpose it
+will be kept for), so that when the silence ends the answer its text is ready: Whisper's time is no longer
+added to the wait. If the person speaks again, the reading is dropped and the next pause starts another.
+
+With listen.end_of_turn on, the smart-turn model (end_of_turn.py) also listens to how the answer ended, and
+at listen.turn_check_s of silence the endpointer asks for the verdict: over when the model calls it complete
+and the words do not trail off (unfinished.py); then the turn ends, unless the person spoke again while the
+verdict was being reached. Off by default: on Glimmer's test voices it cuts off answers that pause after a
+complete sentence or clause ("My grandma called me. | She just wanted to hear my voice."), which neither the
+model nor the words can tell from a finished answer (scripts/bench_turn.py).
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.config import ListenSettings
+from assistant.speech.end_of_turn import COMPLETE_AT, EndOfTurn, load_end_of_turn
+from assistant.speech.transcript import Purpose, Transcriber, Transcript
+from assistant.speech.unfinished import sounds_unfinished
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What an answer said, and whether it was judged over."""
+
+    transcript: Transcript
+    over: bool = False
+    probability: float | None = None  # the model's, that the turn is complete (None: not judged)
+
+
+class TurnJudge:
+    """Reads (and with a model, judges) answers on one worker thread: Whisper and the model are never run from
+    two threads at once."""
+
+    def __init__(self, transcriber: Transcriber, model: EndOfTurn | None = None, punctuated: bool = True) -> None:
+        self.transcriber = transcriber
+        self.model = model
+        self.punctuated = punctuated   # the engine writes sentence punctuation (Whisper)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answer-reader")
+
+    def judge(self, audio: np.ndarray, trailing_silence_s: float, purpose: Purpose | None = None) -> Verdict:
+        """`audio`'s transcript and, with a model, whether it is over (it ends `trailing_silence_s` after its
+        last word)."""
+        transcript = self.transcriber.transcribe(audio, purpose)
+        if self.model is None:
+            return Verdict(transcript)
+        probability = self.model.probability(audio, trailing_silence_s)
+        over = probability > COMPLETE_AT and not sounds_unfinished(transcript.text, self.punctuated)
+        return Verdict(transcript, over, probability)
+
+    def answer(self, purpose: Purpose | None = None) -> Speculation:
+        """A fresh speculation for one answer, heard for `purpose`."""
+        return Speculation(self, purpose)
+
+    def submit(self, audio: np.ndarray, trailing_silence_s: float, purpose: Purpose | None) -> Future[Verdict]:
+        """Judge `audio` on the worker thread."""
+        return self._pool.submit(self.judge, audio, trailing_silence_s, purpose)
+
+
+class Speculation:
+    """One answer read ahead (the endpointer's EarlyEnd): the audio offered last and its verdict to come."""
+
+    def __init__(self, judge: TurnJudge, purpose: Purpose | None) -> None:
+        self._judge = judge
+        self._purpose = purpose
+        self._audio: np.ndarray | None = None
+        self._verdict: Future[Verdict] | None = None
+
+    def offer(self, audio: np.ndarray, trailing_silence_s: float) -> None:
+        """The answer as it stands, `trailing_silence_s` after its last word: start reading it."""
+        self._audio = audio
+        self._verdict = self._judge.submit(audio, trailing_silence_s, self._purpose)
+
+    def over(self) -> bool:
+        """Whether the answer offered last is over (waits for the verdict; False at once without a model)."""
+        return self._judge.model is not None and self._verdict is not None and self._verdict.result().over
+
+    def transcript(self, audio: np.ndarray) -> Transcript | None:
+        """The transcript read ahead when `audio` is what was read, else None (after waiting for any reading
+        under way, so that Whisper is free)."""
+        if self._verdict is None:
+            return None
+        verdict = self._verdict.result()
+        return verdict.transcript if self._audio is not None and np.array_equal(self._audio, audio) else None
+
+
+def judge_model(settings: ListenSettings) -> tuple[EndOfTurn | None, str]:
+    """The end-of-turn model when answers may end early, or None (they end after listen.answer_silence_s),
+    and a line saying which and why."""
+    if not settings.end_of_turn:
+        return None, (f"end of turn: answers end after {settings.answer_silence_s:g} s of silence, their text "
+                      "read ahead (listen.end_of_turn: false)")
+    if settings.turn_check_s >= settings.answer_silence_s:
+        return None, (f"end of turn: listen.turn_check_s {settings.turn_check_s:g} is not shorter than "
+                      f"listen.answer_silence_s {settings.answer_silence_s:g}: answers wait the full silence")
+    model, line = load_end_of_turn()
+    if model is None:
+        return None, line
+    return model, (f"{line}: answers that sound finished end after {settings.turn_check_s:g} s of silence "
+                   f"(else {settings.answer_silence_s:g} s)")
+
+
+def make_turn_judge(settings: ListenSettings, transcriber: Transcriber, punctuated: bool) -> tuple[TurnJudge, str]:
+    """The judge (with the model when answers may end early, see judge_model) and a line saying which."""
+    model, line = judge_model(settings)
+    return TurnJudge(transcriber, model, punctuated), line
