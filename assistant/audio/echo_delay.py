@@ -21,6 +21,7 @@ MAX_DELAY_S = 2.5        # the longest echo delay looked for
 ESTIMATE_SPAN_S = 2.0    # the played audio the estimate compares with the microphone
 CLEAR_PEAK = 20.0        # a lag counts when its peak stands this many standard deviations above the rest
 AUDIBLE_RMS = 100.0      # int16 RMS of the reference span below which there is nothing to estimate from
+RETRY_S = 0.5            # an unclear or silent span: the next try starts this much later
 
 
 def echo_delay(mic: np.ndarray, reference: np.ndarray, max_delay: int) -> tuple[int, float]:
@@ -35,6 +36,39 @@ def echo_delay(mic: np.ndarray, reference: np.ndarray, max_delay: int) -> tuple[
     return lag, float(correlation[lag] / (np.std(correlation) + 1e-12))
 
 
+class DelayFinder:
+    """Finds the echo's delay in microphone and reference samples fed side by side, as they were captured and
+    played: on ESTIMATE_SPAN_S of audible reference with MAX_DELAY_S of microphone after it, tried again
+    RETRY_S later until the peak is clear. The span is the earliest one fed (the first playback heard)."""
+
+    def __init__(self, max_delay_s: float = MAX_DELAY_S) -> None:
+        self._max_delay = int(max_delay_s * SAMPLE_RATE)
+        self._span = int(ESTIMATE_SPAN_S * SAMPLE_RATE)
+        self._retry = int(RETRY_S * SAMPLE_RATE)
+        self._mic = np.zeros(0, np.int16)
+        self._reference = np.zeros(0, np.int16)
+        self.clarity = 0.0   # of the last try
+
+    def feed(self, mic: np.ndarray, reference: np.ndarray) -> int | None:
+        """More of both streams (int16, the same length); the delay in samples once it is found, else None."""
+        self._mic = np.concatenate([self._mic, to_int16(np.asarray(mic))])
+        self._reference = np.concatenate([self._reference, to_int16(np.asarray(reference))])
+        if len(self._mic) < self._span + self._max_delay:
+            return None
+        played = self._reference[:self._span]
+        lag = None
+        if np.sqrt(np.mean(played.astype(np.float64) ** 2)) >= AUDIBLE_RMS:
+            lag, self.clarity = echo_delay(self._mic[:self._span + self._max_delay], played, self._max_delay)
+        if lag is not None and self.clarity >= CLEAR_PEAK:
+            return lag
+        self._mic, self._reference = self._mic[self._retry:], self._reference[self._retry:]
+        return None
+
+    def reference_tail(self, samples: int) -> np.ndarray:
+        """The last `samples` of the reference fed."""
+        return self._reference[len(self._reference) - samples:]
+
+
 class AlignedCanceller:
     """An echo canceller fed with the reference held back by the echo's measured delay.
 
@@ -44,10 +78,8 @@ class AlignedCanceller:
 
     def __init__(self, make: type[EchoCanceller] = SpeexCanceller, max_delay_s: float = MAX_DELAY_S) -> None:
         self._make = make
-        self._max_delay = int(max_delay_s * SAMPLE_RATE)
-        self._span = int(ESTIMATE_SPAN_S * SAMPLE_RATE)
-        self._mic = np.zeros(0, np.int16)
-        self._reference = np.zeros(0, np.int16)
+        self._finder: DelayFinder | None = DelayFinder(max_delay_s)
+        self._reference = np.zeros(0, np.int16)   # played, not yet echoed (once the delay is known)
         self._canceller: EchoCanceller | None = None
         self.delay: int | None = None      # samples, once found
         self.found_at: int | None = None   # how many microphone samples had been fed when it was found
@@ -57,30 +89,15 @@ class AlignedCanceller:
         """`mic` with the echo of the reference removed once the delay is known (int16, same length)."""
         mic, reference = to_int16(np.asarray(mic)), to_int16(np.asarray(reference))
         self._fed += len(mic)
-        self._reference = np.concatenate([self._reference, reference])
         if self._canceller is not None:
+            self._reference = np.concatenate([self._reference, reference])
             held, self._reference = self._reference[:len(mic)], self._reference[len(mic):]
             return self._canceller.process(mic, held)
-        self._mic = np.concatenate([self._mic, mic])
-        self._find_delay()
-        if self._canceller is None:
-            self._reference = self._reference[-(self._span + self._max_delay):]
-            self._mic = self._mic[-(self._span + self._max_delay):]
+        assert self._finder is not None
+        lag = self._finder.feed(mic, reference)
+        if lag is not None:
+            # the next microphone samples echo the last `lag` samples played
+            self.delay, self.found_at = lag, self._fed
+            self._reference = self._finder.reference_tail(lag)
+            self._canceller, self._finder = self._make(), None
         return mic
-
-    def _find_delay(self) -> None:
-        """Look for the delay in the span that has the full MAX_DELAY_S of microphone after it; once found,
-        keep the last `delay` samples of the reference, which the next microphone samples echo."""
-        if len(self._mic) < self._span + self._max_delay:
-            return
-        start = len(self._mic) - self._span - self._max_delay
-        played = self._reference[start:start + self._span]
-        if np.sqrt(np.mean(played.astype(np.float64) ** 2)) < AUDIBLE_RMS:
-            return
-        lag, clarity = echo_delay(self._mic[start:], played, self._max_delay)
-        if clarity < CLEAR_PEAK:
-            return
-        self.delay, self.found_at = lag, self._fed
-        self._canceller = self._make()
-        self._reference = self._reference[len(self._reference) - lag:]
-        self._mic = np.zeros(0, np.int16)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.audio.echo import EchoCanceller, make_echo_canceller
-from assistant.audio.echo_delay import CLEAR_PEAK, ESTIMATE_SPAN_S, MAX_DELAY_S, echo_delay
+from assistant.audio.echo_delay import DelayFinder
 from assistant.audio.frames import FRAME_SAMPLES, SAMPLE_RATE
 from assistant.audio.sinks import AudioSink, Speaker
 from assistant.audio.sources import AudioSource, Microphone
@@ -68,7 +68,7 @@ class BargeIn:
         self._vad = Vad(vad_aggressiveness)
         self._residual_db = -20.0          # output over reference, where the reference is audible
         self._recent_reference: deque[float] = deque(maxlen=REVERB_FRAMES)
-        self._estimate: list[tuple[np.ndarray, np.ndarray]] = []   # (mic, reference) until the delay is known
+        self._finder = DelayFinder()           # until the delay is known
         self._run_start: float | None = None   # when the first frame of this unbroken run was captured
         self._run_frames = 0
         self._reset_utterance()
@@ -114,7 +114,7 @@ class BargeIn:
         if start is None or stamped - (start + count * FRAME_S) > RUN_GAP_S:
             log.debug("listening over the voice: a new run of frames")
             start, count = stamped, 0
-            self._estimate.clear()
+            self._finder = DelayFinder()
             self._reset_utterance()
         else:
             start = min(start, stamped - count * FRAME_S)
@@ -122,22 +122,10 @@ class BargeIn:
         return start + count * FRAME_S
 
     def _learn_delay(self, frame: np.ndarray, reference: np.ndarray) -> None:
-        """Gather microphone and reference until ESTIMATE_SPAN_S of audible playback has MAX_DELAY_S of
-        microphone after it, then find the echo's delay."""
-        self._estimate.append((frame, reference))
-        span, reach = round(ESTIMATE_SPAN_S / FRAME_S), round(MAX_DELAY_S / FRAME_S)
-        if len(self._estimate) < span + reach:
-            return
-        mic = np.concatenate([m for m, _ in self._estimate])
-        played = np.concatenate([r for _, r in self._estimate[:span]])
-        self._estimate = self._estimate[round(0.5 / FRAME_S):]      # next try half a second on
-        if _dbfs(played) < AUDIBLE_DBFS:
-            return
-        lag, clarity = echo_delay(mic, played, round(MAX_DELAY_S * SAMPLE_RATE))
-        log.debug("echo delay: %.0f ms at clarity %.1f", 1000 * lag / SAMPLE_RATE, clarity)
-        if clarity >= CLEAR_PEAK:
+        """Gather microphone and reference until the echo's delay is found (audio/echo_delay.DelayFinder)."""
+        lag = self._finder.feed(frame, reference)
+        if lag is not None:
             self.delay_s = lag / SAMPLE_RATE
-            self._estimate.clear()
             log.info("echo delay %.0f ms: listening over the voice from now on", 1000 * self.delay_s)
 
     def _is_person(self, mic: np.ndarray, clean: np.ndarray, reference: np.ndarray) -> bool:
