@@ -43,6 +43,12 @@ class HalfDuplex:
         self.wake = wake
         self.barge_in = barge_in
 
+    def reopened(self, source: AudioSource) -> None:
+        """The microphone was reopened as `source`: listen through it, over the voice too."""
+        self.source = source
+        if self.barge_in is not None:
+            self.barge_in.microphone_changed()
+
     def next_wake_turn(self) -> bool:
         """Start listening for the wake phrase: a live microphone drops what it caught meanwhile; a simulated
         source plays its next turn, a recording timed from its own start. False when no turn is left."""

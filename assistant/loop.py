@@ -134,7 +134,7 @@ class Assistant:
         for attempt in itertools.count():
             time.sleep(BACKOFF_S[min(attempt, len(BACKOFF_S) - 1)])
             try:
-                self.duplex.source = self.reopen()
+                self.duplex.reopened(self.reopen())
             except GlimmerError as err:
                 log.warning("microphone still unavailable: %s", err)
                 continue

@@ -168,3 +168,26 @@ def test_the_speaker_plays_at_its_own_rate_and_reports_the_real_end(fake_audio):
     loud = np.flatnonzero(np.abs(played) > 0.05)
     assert (loud[-1] - loud[0]) / 44100 == pytest.approx(0.5, abs=0.02)  # all of it, at 44.1 kHz
     speaker.close()
+
+
+def test_a_reopened_microphone_has_its_echo_delay_found_anew(fake_audio):
+    from assistant.audio.echo import make_echo_canceller
+    from assistant.config import SttSettings
+    from assistant.duplex import HalfDuplex
+    from assistant.speech.barge_in import BargeIn
+    from assistant.speech.transcribe import make_transcriber
+
+    canceller, line = make_echo_canceller()
+    if canceller is None:
+        pytest.skip(line)
+    fake_audio(signal=_tone(48000, 1.0))
+    speaker, first = Speaker(), Microphone()
+    barge_in = BargeIn(speaker, make_transcriber(SttSettings()), canceller)
+    duplex = HalfDuplex(first, speaker, barge_in=barge_in)
+    barge_in.delay_s = 0.06   # found through the first microphone
+    first.close()
+    second = Microphone()
+    duplex.reopened(second)
+    assert duplex.source is second and barge_in.delay_s is None
+    second.close()
+    speaker.close()

@@ -73,6 +73,13 @@ class BargeIn:
         self._run_frames = 0
         self._reset_utterance()
 
+    def microphone_changed(self) -> None:
+        """A reopened (perhaps another) microphone: its echo comes back with a delay of its own, found anew."""
+        self.delay_s = None
+        self._run_start = None
+        self._finder = DelayFinder()
+        self._reset_utterance()
+
     def _reset_utterance(self) -> None:
         self._lead: deque[np.ndarray] = deque(maxlen=max(1, round(LEAD_S / FRAME_S)))
         self._utterance: list[np.ndarray] = []
