@@ -55,7 +55,8 @@ class Prompt:
 
 
 class EarlyEnd(Protocol):
-    """Ends an answer before its full silence when it sounds finished (turn_judge.Speculation)."""
+    """Reads an answer ahead while its silence runs, and may end it before that silence is over when it
+    sounds finished (turn_judge.Speculation)."""
 
     def offer(self, audio: np.ndarray, trailing_silence_s: float) -> None:
         """The answer as listen() would return it now, `trailing_silence_s` after its last word."""
@@ -107,9 +108,10 @@ class Endpointer:
         self._start_index = 0
         self._last_voiced = 0
         self._voiced_bands: list[np.ndarray] = []
-        self._early = early if early is not None and settings.turn_check_s < silence_s else None
-        self._check_frames = round(settings.turn_check_s / FRAME_S)
-        self._offer_frames = min(int(TAIL_S / FRAME_S), self._check_frames)
+        self._early = early
+        checks = settings.turn_check_s < silence_s    # else the full silence comes first anyway
+        self._check_frames = round(settings.turn_check_s / FRAME_S) if checks else None
+        self._offer_frames = min(int(TAIL_S / FRAME_S), self._check_frames or self._end_frames)
         self._over_at: int | None = None   # judged over: ends here unless the person speaks again first
 
     def due(self) -> Due:
