@@ -40,7 +40,7 @@ REVERB_FRAMES = 5         # the reference's loudest frame over this many counts 
 HANGOVER_FRAMES = 5       # quiet frames that end an utterance (150 ms)
 MIN_UTTERANCE_S, MAX_UTTERANCE_S = 0.12, 2.0
 LEAD_S = 0.15             # audio before the utterance's first loud frame, for Whisper
-OWN_WORDS_MARGIN_S = 0.7  # a word Glimmer says this close to the utterance (after the delay) is "its own"
+OWN_WORDS_MARGIN_S = 0.7  # a word in a sentence Glimmer plays this close to the utterance is "its own"
 FILTER_LEAD_S = 0.1       # the reference is held back this much less than the delay: the canceller's filter
                           # (0.3 s) then covers the echo even when the timing is off by -0.1 to +0.2 s
 RUN_GAP_S = 0.15          # a frame this much later than the run's count puts it (frames were dropped): a new run
@@ -184,18 +184,14 @@ class BargeIn:
         return BargeInWord(text, control)
 
     def _its_own(self, words: list[str], started: float, ended: float) -> bool:
-        """Whether Glimmer itself was saying all of `words` within OWN_WORDS_MARGIN_S of the utterance (its
-        echo reaching the microphone then). Where in a sentence a word falls is estimated from where it stands
-        in the sentence's text."""
+        """Whether Glimmer itself says all of `words` in a sentence playing within OWN_WORDS_MARGIN_S of the
+        utterance (its echo reaching the microphone then). The whole sentence counts, not where in it the word
+        falls: a speaker that underran, or a voice that lingers on a word, puts it later than its place in the
+        text says, and a stop of Glimmer's own is worse than a person's stop heard a sentence later."""
         delay = self.delay_s or 0.0
         lo, hi = started - delay - OWN_WORDS_MARGIN_S, ended - delay + OWN_WORDS_MARGIN_S
-        near: set[str] = set()
-        for first, last, sentence in self.tape.spoken_between(lo, hi):
-            plain = normalise(sentence)
-            for match in re.finditer(r"[a-z0-9']+", plain):
-                at = first + (last - first) * (match.start() + match.end()) / 2 / max(len(plain), 1)
-                if lo <= at <= hi:
-                    near.add(match.group())
+        near = {word for _, _, sentence in self.tape.spoken_between(lo, hi)
+                for word in re.findall(r"[a-z0-9']+", normalise(sentence))}
         return bool(words) and set(words) <= near
 
 
