@@ -32,7 +32,6 @@ class Verdict:
 
     transcript: Transcript
     over: bool = False
-    probability: float | None = None  # the model's, that the turn is complete (None: not judged)
 
 
 class TurnJudge:
@@ -51,9 +50,9 @@ class TurnJudge:
         transcript = self.transcriber.transcribe(audio, purpose)
         if self.model is None:
             return Verdict(transcript)
-        probability = self.model.probability(audio, trailing_silence_s)
-        over = probability > COMPLETE_AT and not sounds_unfinished(transcript.text, self.punctuated)
-        return Verdict(transcript, over, probability)
+        over = (self.model.probability(audio, trailing_silence_s) > COMPLETE_AT
+                and not sounds_unfinished(transcript.text, self.punctuated))
+        return Verdict(transcript, over)
 
     def answer(self, purpose: Purpose | None = None) -> Speculation:
         """A fresh speculation for one answer, heard for `purpose`."""
