@@ -11,7 +11,7 @@ from difflib import SequenceMatcher
 import numpy as np
 
 from assistant.audio.frames import SAMPLE_RATE, to_float, to_int16
-from assistant.audio.rooms import add_noise, reverberant
+from assistant.audio.rooms import add_noise, noise, reverberant
 from assistant.errors import GlimmerError
 from assistant.speech.wake import WakeDetector, normalize_phrase
 from assistant.speech.wake_features import EMB_HOP_SAMPLES, EMB_SPAN, embeddings
@@ -21,14 +21,17 @@ from assistant.speech.wake_profile import WakeProfile
 QUIET_DBFS = -45.0            # a try whose loudest moment is below this is too quiet
 CLIP_SHARE = 0.002            # share of samples at full scale that makes a try clipped
 PAD_S = 0.5                   # digital silence put around a try
+FAR_PEAK_DBFS, FAR_HISS_DBFS = -38.0, -75.0   # the template copy of a try said far from the microphone
 
 
 @dataclass(frozen=True)
 class Try:
-    """One recording scored: the best window, its verified score and (for the profile) its embeddings."""
+    """One recording scored: the best window (its embeddings, for the profile), where it is among the
+    recording's windows, and its verified score."""
     score: float
     window: np.ndarray
     wakes: bool
+    index: int
 
 
 def check_level(samples: np.ndarray, name: str) -> None:
@@ -44,12 +47,17 @@ def check_level(samples: np.ndarray, name: str) -> None:
                            "or lower its level")
 
 
-def score_try(detector: WakeDetector, samples: np.ndarray) -> Try:
-    """The best-scoring window of a recording (the same features and models as live listening)."""
+def _windows(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The recording padded with digital silence, and its embedding windows (window k: rows k .. k + WINDOW - 1)."""
     pad = np.zeros(int(PAD_S * SAMPLE_RATE), np.int16)
     padded = np.concatenate([pad, samples, pad])
-    emb = embeddings(padded, lead=WINDOW - 1)                 # window k: rows k .. k + WINDOW - 1
-    wins = np.lib.stride_tricks.sliding_window_view(emb, (WINDOW, emb.shape[1]))[:, 0]
+    emb = embeddings(padded, lead=WINDOW - 1)
+    return padded, np.lib.stride_tricks.sliding_window_view(emb, (WINDOW, emb.shape[1]))[:, 0]
+
+
+def score_try(detector: WakeDetector, samples: np.ndarray) -> Try:
+    """The best-scoring window of a recording (the same features and models as live listening)."""
+    padded, wins = _windows(samples)
     verified = np.mean([v.scores(wins) for v in detector.model.verifiers], axis=0)
     own = np.array([detector.profile_similarity(w) for w in wins])
     fused = WakeProfile.fuse(verified, own)
@@ -59,17 +67,21 @@ def score_try(detector: WakeDetector, samples: np.ndarray) -> Try:
     detector.reset()
     wakes = detector.feed(padded) is not None
     detector.reset()
-    return Try(float(fused[best]), wins[best], wakes)
+    return Try(float(fused[best]), wins[best], wakes, best)
 
 
 def template_windows(detector: WakeDetector, samples: np.ndarray, best: Try) -> list[np.ndarray]:
-    """The profile's templates from one try: its best window, and the same phrase's window in noise and in a
-    reverberant room (copies made here), so the owner stays known when the bedroom is not quiet."""
+    """The profile's templates from one try: its best window, and the window at the same moment of copies
+    made here in noise, in a reverberant room and far from the microphone (quiet, over a hiss), so the
+    owner stays known when the bedroom is not quiet. The same moment, not each copy's best-scoring one:
+    for a voice the model hardly hears, that one can be anywhere in a noisy copy."""
     rng = np.random.default_rng(len(samples))
     x = to_float(samples)
     copies = [add_noise(x, kind, snr, rng, speech_above=0.05) for snr, kind in ((10.0, "pink"), (5.0, "white"))]
     copies.append(reverberant(rng, x, rt60=0.6))
-    windows = [best.window] + [score_try(detector, to_int16(copy)).window for copy in copies]
+    far = x * (10 ** (FAR_PEAK_DBFS / 20) / max(1e-6, float(np.max(np.abs(x)))))
+    copies.append(far + noise("pink", x.size, rng) * 10 ** (FAR_HISS_DBFS / 20))
+    windows = [best.window] + [_windows(to_int16(np.clip(copy, -1, 1)))[1][best.index] for copy in copies]
     return [w - detector.model.embedding_mean for w in windows]
 
 

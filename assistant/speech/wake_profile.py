@@ -2,7 +2,8 @@
 
 `glimmer wake enroll` keeps, for each of a few recordings, the embedding window in which the shipped model
 hears the phrase best (or, when it hears nothing, the one just after the loudest stretch of speech), and the
-same for copies of the recording in noise and in a room (`wake_enroll.template_windows`). While
+window at that moment of copies of the recording in noise, in a room and far from the microphone
+(`wake_enroll.template_windows`). While
 listening, the cosine similarity of the current window to the nearest template proposes candidates, and
 above CANDIDATE it adds up to BOOST logits to the verifiers' score, never subtracts: a profile makes its owner
 easier to hear and leaves everyone else exactly as before. The file holds numbers only, no audio, and is
