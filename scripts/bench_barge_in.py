@@ -7,8 +7,10 @@ LOOPBACK_DB, a -70 dBFS hiss). Glimmer's side runs in a child process on the roo
 assistant does: a Speaker, a Microphone and a BargeIn kept for the whole run (the echo's delay is found once).
 - Stops: each trial plays a practice passage (hibari, the shipped voice) and, STOP_AT of the way into it, a
   person says a stop or pause phrase into the room at a normal level (PERSON_DBFS), in a voice of another
-  engine. Recall: trials whose phrase was acted on; latency: from the phrase's last sound (when paplay
-  started plus the phrase's length) to the speaker's last sound (the acceptance: within 0.7 s).
+  engine: 40 trials in robotic and diphone voices (VOICES: flite, espeak-ng, festival), then 20 in natural
+  neural voices (NATURAL_VOICES: Kokoro's, and mixes of them), counted apart. Recall: trials whose phrase was
+  acted on; latency: from the phrase's last sound (when paplay started plus the phrase's length) to the
+  speaker's last sound (the acceptance: within 0.7 s).
 - False stops: the built-in practices' own passages (which say "stop" and "pause" in their prompts) played
   with nobody speaking; false stops per hour of playback.
 - CPU: the child's CPU seconds per second of playback while listening over the voice.
@@ -40,6 +42,8 @@ STOP_AT = (0.3, 0.7)         # the phrase comes this far into the passage (a sha
 PHRASES = ("Stop.", "Stop.", "Pause.", "Wait.", "Be quiet.", "Stop, please.")
 VOICES = (("flite", "awb"), ("flite", "slt"), ("flite", "rms"), ("espeak", "en-us+m3"), ("espeak", "en-gb+f3"),
           ("flite", "kal16"), ("espeak", "en-us"), ("festival", "voice_cmu_us_slt_arctic_hts"))
+NATURAL_VOICES = (("kokoro", "jf_alpha"), ("kokoro", "jm_kumo"), ("kokoro", "mix:0.6,0,0,0,0.4"),
+                  ("kokoro", "jf_nezumi"), ("kokoro", "mix:0,0.3,0,0.3,0.4"))
 SETTLE_S = 2.0               # after a stop: the speaker's last sound is looked for this long after the word
 
 CHILD = r'''
@@ -156,43 +160,56 @@ def run(quick: bool = False) -> dict:
                 played_s, cpu_s = played_s + result["seconds"], cpu_s + result["cpu_s"]
                 if quick and number >= 3:
                     break
-            heard, latencies, missed = 0, [], []
-            people = [person(PHRASES[n % len(PHRASES)], *VOICES[n % len(VOICES)], folder, n) for n in range(trials)]
-            for number, wav in enumerate(people):
-                phrase = PHRASES[number % len(PHRASES)]
-                family, voice = VOICES[number % len(VOICES)]
-                voice_path = voices[number % len(voices)]
-                glimmer.play(voice_path, texts[number % len(texts)])
-                time.sleep(rng.uniform(*STOP_AT) * len(np.load(voice_path)) / 24000)
-                started = time.monotonic()
-                room.say(wav)   # returns when the server says it has drained, which may be later than heard
-                word_ends = started + len(read_wav(wav)) / SAMPLE_RATE
-                result = glimmer.result()
-                if result["heard"] is None:
-                    missed.append(f"{phrase} ({family} {voice}: read {result['let_go']})")
-                    continue
-                heard += 1
-                time.sleep(SETTLE_S)   # nothing plays now until the next trial
-                last = max((t for t in list(room.ear.loud) if t <= word_ends + SETTLE_S), default=word_ends)
-                latencies.append(max(0.0, last - word_ends))
+            sets = {"robotic": [(PHRASES[n % len(PHRASES)], *VOICES[n % len(VOICES)]) for n in range(trials)],
+                    "natural": [(PHRASES[n % len(PHRASES)], *NATURAL_VOICES[n % len(NATURAL_VOICES)])
+                                for n in range(trials // 2)]}
+            outcomes = {name: _stops(room, glimmer, folder, rng, voices, texts, said, 1000 * k)
+                        for k, (name, said) in enumerate(sets.items())}
         finally:
             glimmer.close()
-    figures = {"stops_heard": heard, "stops_tried": trials,
-               "latency_median_s": round(float(np.median(latencies)), 2) if latencies else None,
-               "latency_max_s": round(float(np.max(latencies)), 2) if latencies else None,
-               "within_0_7_s": sum(latency <= 0.7 for latency in latencies),
-               "false_stops": len(false_stops), "played_min": round(played_s / 60, 1),
-               "false_stops_per_h": round(len(false_stops) / max(played_s, 1) * 3600, 2),
-               "cpu_per_audio_s": round(cpu_s / max(played_s, 1), 3)}
-    print(f"barge-in, live (loop-back {LOOPBACK_DB:.0f} dB, person at {PERSON_DBFS:.0f} dBFS): "
-          f"{heard}/{trials} stops acted on, silent after the word's end: median {figures['latency_median_s']} s, "
-          f"max {figures['latency_max_s']} s, {figures['within_0_7_s']} within 0.7 s")
-    if missed:
-        print(f"  missed: {', '.join(missed)}")
+    figures: dict = {"false_stops": len(false_stops), "played_min": round(played_s / 60, 1),
+                     "false_stops_per_h": round(len(false_stops) / max(played_s, 1) * 3600, 2),
+                     "cpu_per_audio_s": round(cpu_s / max(played_s, 1), 3)}
+    print(f"barge-in, live (loop-back {LOOPBACK_DB:.0f} dB, person at {PERSON_DBFS:.0f} dBFS):")
+    for name, (heard, latencies, missed) in outcomes.items():
+        prefix = "" if name == "robotic" else f"{name}_"
+        figures |= {f"{prefix}stops_heard": heard, f"{prefix}stops_tried": len(sets[name]),
+                    f"{prefix}latency_median_s": round(float(np.median(latencies)), 2) if latencies else None,
+                    f"{prefix}latency_max_s": round(float(np.max(latencies)), 2) if latencies else None,
+                    f"{prefix}within_0_7_s": sum(latency <= 0.7 for latency in latencies)}
+        print(f"  {name} voices: {heard}/{len(sets[name])} stops acted on, silent after the word's end: median "
+              f"{figures[prefix + 'latency_median_s']} s, max {figures[prefix + 'latency_max_s']} s, "
+              f"{figures[prefix + 'within_0_7_s']} within 0.7 s")
+        if missed:
+            print(f"    missed: {', '.join(missed)}")
     print(f"  its own practices, nobody speaking: {len(false_stops)} false stop(s) in {figures['played_min']} min "
           f"{false_stops}; "
           f"listening over the voice costs {figures['cpu_per_audio_s']} CPU-s per second of playback")
     return {f"barge_in.{key}": value for key, value in figures.items()}
+
+
+def _stops(room: Room, glimmer: Glimmer, folder: Path, rng: np.random.Generator, voices: list[Path],
+           texts: list[str], said: list[tuple[str, str, str]], first: int) -> tuple[int, list[float], list[str]]:
+    """Each (phrase, family, voice) said into the room over a passage (numbered from `first`, which seeds the
+    voice): (stops acted on, latencies, misses)."""
+    heard, latencies, missed = 0, [], []
+    for number, (phrase, family, voice) in enumerate(said):
+        wav = person(phrase, family, voice, folder, first + number)
+        voice_path = voices[number % len(voices)]
+        glimmer.play(voice_path, texts[number % len(texts)])
+        time.sleep(rng.uniform(*STOP_AT) * len(np.load(voice_path)) / 24000)
+        started = time.monotonic()
+        room.say(wav)   # returns when the server says it has drained, which may be later than heard
+        word_ends = started + len(read_wav(wav)) / SAMPLE_RATE
+        result = glimmer.result()
+        if result["heard"] is None:
+            missed.append(f"{phrase} ({family} {voice}: read {result['let_go']})")
+            continue
+        heard += 1
+        time.sleep(SETTLE_S)   # nothing plays now until the next trial
+        last = max((t for t in list(room.ear.loud) if t <= word_ends + SETTLE_S), default=word_ends)
+        latencies.append(max(0.0, last - word_ends))
+    return heard, latencies, missed
 
 
 if __name__ == "__main__":
