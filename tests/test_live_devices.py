@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from assistant.audio.frames import FRAME_SAMPLES, SAMPLE_RATE
+from assistant.audio.resample import resample
 from assistant.audio.sinks import Speaker
 from assistant.audio.sources import DeviceLost, Microphone
 from assistant.errors import GlimmerError
@@ -191,3 +192,37 @@ def test_a_reopened_microphone_has_its_echo_delay_found_anew(fake_audio):
     assert duplex.source is second and barge_in.delay_s is None
     second.close()
     speaker.close()
+
+
+def test_its_own_stop_is_told_from_a_persons_by_what_the_speaker_played_then(fake_audio, speak):
+    """Glimmer's sentence says "stop" in its middle: an utterance read as "stop" is its own echo at the moment
+    the speaker played that word, and a person's at any other moment of the same sentence."""
+    from assistant.audio.echo import make_echo_canceller
+    from assistant.config import SttSettings
+    from assistant.speech.barge_in import BargeIn
+    from assistant.speech.transcribe import make_transcriber
+
+    canceller, line = make_echo_canceller()
+    if canceller is None:
+        pytest.skip(line)
+    fake_audio(signal=_tone(48000, 0.1))
+    speaker = Speaker()
+    barge_in = BargeIn(speaker, make_transcriber(SttSettings()), canceller)
+    speaker.close()          # the tape is filled here instead, with a sentence played a moment ago
+    parts = [speak(text, seed=3) for text in ("Take your time. Whenever you like, you can say", "stop.",
+                                              "There is no hurry at all, and nothing you need to do.")]
+    before, word = len(parts[0]) / SAMPLE_RATE, len(parts[1]) / SAMPLE_RATE
+    rate = 44100             # the stand-in speaker's
+    played = resample(np.concatenate(parts).astype(np.float32) / 32768, SAMPLE_RATE, rate)
+    start = time.monotonic() - len(played) / rate - 1.0
+    tape = barge_in.tape
+    for at in range(0, len(played), 441):
+        tape.played(start + at / rate, played[at:at + 441])
+    tape.spoke(start, start + len(played) / rate, "Take your time. Whenever you like, you can say stop. "
+                                                  "There is no hurry at all, and nothing you need to do.")
+    tape.update()
+    barge_in.delay_s = 0.06
+    echo_at = start + before + barge_in.delay_s           # the echo of "stop" reaches the microphone
+    assert barge_in._its_own(["stop"], echo_at - 0.1, echo_at + word + 0.1)
+    person_at = start + before + word + 1.5 + barge_in.delay_s   # "There is no hurry..." is playing
+    assert not barge_in._its_own(["stop"], person_at, person_at + 0.5)

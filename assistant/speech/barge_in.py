@@ -7,8 +7,8 @@ half-duplex. A frame is the person's when the VAD hears a voice in it after canc
 room's floor, and, while the reference is audible, the canceller kept most of what the microphone heard
 (KEPT_DB: the echo alone loses 15 dB or more) and it stands NEAR_DB above the echo that is usually left.
 A short utterance of such frames (up to MAX_UTTERANCE_S) is read by Whisper; only a whole utterance that is
-a stop or pause control counts, and not while Glimmer itself is saying those words (its sentences are on
-the tape). Everything else said over its voice is ignored.
+a stop or pause control counts, and not when it is the echo of Glimmer itself saying those words (its
+sentences and what the speaker really played are on the tape). Everything else said over its voice is ignored.
 """
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ REVERB_FRAMES = 5         # the reference's loudest frame over this many counts 
 HANGOVER_FRAMES = 5       # quiet frames that end an utterance (150 ms)
 MIN_UTTERANCE_S, MAX_UTTERANCE_S = 0.12, 2.0
 LEAD_S = 0.15             # audio before the utterance's first loud frame, for Whisper
-OWN_WORDS_MARGIN_S = 0.7  # a word in a sentence Glimmer plays this close to the utterance is "its own"
+OWN_WORDS_MARGIN_S = 0.7  # a sentence Glimmer plays this close to the utterance may be what it echoes
+OWN_READ_MARGIN_S = 0.3   # what the speaker played this much either side of the echo's moment is read
 FILTER_LEAD_S = 0.1       # the reference is held back this much less than the delay: the canceller's filter
                           # (0.3 s) then covers the echo even when the timing is off by -0.1 to +0.2 s
 RUN_GAP_S = 0.15          # a frame this much later than the run's count puts it (frames were dropped): a new run
@@ -184,15 +185,22 @@ class BargeIn:
         return BargeInWord(text, control)
 
     def _its_own(self, words: list[str], started: float, ended: float) -> bool:
-        """Whether Glimmer itself says all of `words` in a sentence playing within OWN_WORDS_MARGIN_S of the
-        utterance (its echo reaching the microphone then). The whole sentence counts, not where in it the word
-        falls: a speaker that underran, or a voice that lingers on a word, puts it later than its place in the
-        text says, and a stop of Glimmer's own is worse than a person's stop heard a sentence later."""
+        """Whether the utterance is the echo of Glimmer itself saying `words`: a sentence playing within
+        OWN_WORDS_MARGIN_S of it says them all, and so does what the speaker really played at the moment the
+        echo came from (the tape, read by Whisper, OWN_READ_MARGIN_S either side). The tape, not the word's
+        place in the sentence's text: an underrun or a voice that lingers on a word moves it from there. So a
+        person's "stop" said while Glimmer's sentence mentions stop elsewhere is still theirs."""
         delay = self.delay_s or 0.0
         lo, hi = started - delay - OWN_WORDS_MARGIN_S, ended - delay + OWN_WORDS_MARGIN_S
         near = {word for _, _, sentence in self.tape.spoken_between(lo, hi)
                 for word in re.findall(r"[a-z0-9']+", normalise(sentence))}
-        return bool(words) and set(words) <= near
+        if not words or not set(words) <= near:
+            return False
+        span = ended - started + 2 * OWN_READ_MARGIN_S
+        played = self.tape.at(started - delay - OWN_READ_MARGIN_S, int(span * SAMPLE_RATE))
+        said = set(normalise(self.transcriber.transcribe(played).text).split())
+        log.debug("the speaker played %r there", " ".join(sorted(said)))
+        return set(words) <= said
 
 
 def make_barge_in(sink: AudioSink, source: AudioSource, transcriber: Transcriber, enabled: bool = True,
