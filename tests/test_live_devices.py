@@ -226,3 +226,29 @@ def test_its_own_stop_is_told_from_a_persons_by_what_the_speaker_played_then(fak
     assert barge_in._its_own(["stop"], echo_at - 0.1, echo_at + word + 0.1)
     person_at = start + before + word + 1.5 + barge_in.delay_s   # "There is no hurry..." is playing
     assert not barge_in._its_own(["stop"], person_at, person_at + 0.5)
+
+
+def test_a_stop_followed_by_quieter_leftover_echo_is_still_a_stop(fake_audio, speak):
+    """Whisper reads the quieter echo left after the person's word as words too: the loud part alone is a
+    stop. The same words said as loud as the stop are the person's own sentence, not a stop."""
+    from assistant.audio.echo import make_echo_canceller
+    from assistant.config import SttSettings
+    from assistant.controls import Control, parse_control
+    from assistant.speech.barge_in import BargeIn
+    from assistant.speech.transcribe import make_transcriber
+
+    canceller, line = make_echo_canceller()
+    if canceller is None:
+        pytest.skip(line)
+    fake_audio(signal=_tone(48000, 0.1))
+    speaker = Speaker()
+    transcriber = make_transcriber(SttSettings())
+    barge_in = BargeIn(speaker, transcriber, canceller)
+    speaker.close()
+    stop, rest = speak("Stop.", seed=4), speak("the music in the kitchen.", seed=4)
+    quiet = np.concatenate([stop, (rest * 10 ** (-14 / 20)).astype(np.int16)])
+    assert parse_control(transcriber.transcribe(quiet).text) is None     # read whole, it is not a stop
+    now = time.monotonic()
+    heard = barge_in._read(quiet, now - 2.0, now)
+    assert heard is not None and heard.control is Control.STOP
+    assert barge_in._read(np.concatenate([stop, rest]), now - 2.0, now) is None

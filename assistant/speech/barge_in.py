@@ -44,6 +44,8 @@ OWN_WORDS_MARGIN_S = 0.7  # a sentence Glimmer plays this close to the utterance
 OWN_READ_MARGIN_S = 0.3   # what the speaker played this much either side of the echo's moment is read
 FILTER_LEAD_S = 0.1       # the reference is held back this much less than the delay: the canceller's filter
                           # (0.3 s) then covers the echo even when the timing is off by -0.1 to +0.2 s
+LOUD_SPAN_DB = 10.0       # a frame this close to the utterance's loudest is still the person's voice
+TAIL_FRAMES = 2           # frames kept after the loud part (a word's soft ending)
 RUN_GAP_S = 0.15          # a frame this much later than the run's count puts it (frames were dropped): a new run
 WATCHED = (Control.STOP, Control.PAUSE)
 
@@ -173,9 +175,16 @@ class BargeIn:
         return self._read(audio, started, at + FRAME_S)
 
     def _read(self, audio: np.ndarray, started: float, ended: float) -> BargeInWord | None:
-        """The utterance as a stop or pause, unless it is something else or Glimmer's own words."""
+        """The utterance as a stop or pause, unless it is something else or Glimmer's own words. When it reads
+        as a stop or pause followed by more words, its loud part alone is read again: the echo left over
+        after the person's word, quieter than their voice, can be read as words too ("Stop music!")."""
         text = self.transcriber.transcribe(audio).text.strip()
         control = parse_control(text) if text else None
+        if control not in WATCHED and _starts_with_a_watched_control(text):
+            loud = _loud_part(audio)
+            if loud.size < audio.size:
+                text = self.transcriber.transcribe(loud).text.strip()
+                control = parse_control(text) if text else None
         if control not in WATCHED:
             log.debug("over the voice, not a control: %r", text)
             return None
@@ -216,6 +225,21 @@ def make_barge_in(sink: AudioSink, source: AudioSource, transcriber: Transcriber
         return None, line
     return (BargeIn(sink, transcriber, canceller, vad_aggressiveness),
             f"barge-in: stop and pause heard over the voice ({line})")
+
+
+def _starts_with_a_watched_control(text: str) -> bool:
+    """Whether the first words of `text` (up to three) are a stop or pause phrase by themselves."""
+    words = normalise(text).split()
+    return any(parse_control(" ".join(words[:n])) in WATCHED for n in range(1, min(3, len(words)) + 1))
+
+
+def _loud_part(audio: np.ndarray) -> np.ndarray:
+    """`audio` up to TAIL_FRAMES after its last frame within LOUD_SPAN_DB of its loudest one."""
+    levels = [_dbfs(audio[i:i + FRAME_SAMPLES]) for i in range(0, audio.size - FRAME_SAMPLES + 1, FRAME_SAMPLES)]
+    if not levels:
+        return audio
+    last = max(i for i, level in enumerate(levels) if level >= max(levels) - LOUD_SPAN_DB)
+    return audio[:(last + 1 + TAIL_FRAMES) * FRAME_SAMPLES]
 
 
 def _dbfs(samples: np.ndarray) -> float:
