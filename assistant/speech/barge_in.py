@@ -179,12 +179,12 @@ class BargeIn:
         as a stop or pause followed by more words, its loud part alone is read again: the echo left over
         after the person's word, quieter than their voice, can be read as words too ("Stop music!")."""
         text = self.transcriber.transcribe(audio).text.strip()
-        control = parse_control(text) if text else None
+        control = parse_control(text)
         if control not in WATCHED and _starts_with_a_watched_control(text):
             loud = _loud_part(audio)
             if loud.size < audio.size:
                 text = self.transcriber.transcribe(loud).text.strip()
-                control = parse_control(text) if text else None
+                control = parse_control(text)
         if control not in WATCHED:
             log.debug("over the voice, not a control: %r", text)
             return None
