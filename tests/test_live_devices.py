@@ -194,9 +194,8 @@ def test_a_reopened_microphone_has_its_echo_delay_found_anew(fake_audio):
     speaker.close()
 
 
-def test_its_own_stop_is_told_from_a_persons_by_what_the_speaker_played_then(fake_audio, speak):
-    """Glimmer's sentence says "stop" in its middle: an utterance read as "stop" is its own echo at the moment
-    the speaker played that word, and a person's at any other moment of the same sentence."""
+def _barge_in_with_its_speaker_closed(fake_audio, transcriber=None):
+    """A BargeIn on the stand-in devices whose speaker is closed at once: its tape is then filled by the test."""
     from assistant.audio.echo import make_echo_canceller
     from assistant.config import SttSettings
     from assistant.speech.barge_in import BargeIn
@@ -207,8 +206,15 @@ def test_its_own_stop_is_told_from_a_persons_by_what_the_speaker_played_then(fak
         pytest.skip(line)
     fake_audio(signal=_tone(48000, 0.1))
     speaker = Speaker()
-    barge_in = BargeIn(speaker, make_transcriber(SttSettings()), canceller)
-    speaker.close()          # the tape is filled here instead, with a sentence played a moment ago
+    barge_in = BargeIn(speaker, transcriber or make_transcriber(SttSettings()), canceller)
+    speaker.close()
+    return barge_in
+
+
+def test_its_own_stop_is_told_from_a_persons_by_what_the_speaker_played_then(fake_audio, speak):
+    """Glimmer's sentence says "stop" in its middle: an utterance read as "stop" is its own echo at the moment
+    the speaker played that word, and a person's at any other moment of the same sentence."""
+    barge_in = _barge_in_with_its_speaker_closed(fake_audio)   # its tape gets a sentence played a moment ago
     parts = [speak(text, seed=3) for text in ("Take your time. Whenever you like, you can say", "stop.",
                                               "There is no hurry at all, and nothing you need to do.")]
     before, word = len(parts[0]) / SAMPLE_RATE, len(parts[1]) / SAMPLE_RATE
@@ -231,20 +237,12 @@ def test_its_own_stop_is_told_from_a_persons_by_what_the_speaker_played_then(fak
 def test_a_stop_followed_by_quieter_leftover_echo_is_still_a_stop(fake_audio, speak):
     """Whisper reads the quieter echo left after the person's word as words too: the loud part alone is a
     stop. The same words said as loud as the stop are the person's own sentence, not a stop."""
-    from assistant.audio.echo import make_echo_canceller
     from assistant.config import SttSettings
     from assistant.controls import Control, parse_control
-    from assistant.speech.barge_in import BargeIn
     from assistant.speech.transcribe import make_transcriber
 
-    canceller, line = make_echo_canceller()
-    if canceller is None:
-        pytest.skip(line)
-    fake_audio(signal=_tone(48000, 0.1))
-    speaker = Speaker()
     transcriber = make_transcriber(SttSettings())
-    barge_in = BargeIn(speaker, transcriber, canceller)
-    speaker.close()
+    barge_in = _barge_in_with_its_speaker_closed(fake_audio, transcriber)
     stop, rest = speak("Stop.", seed=4), speak("the music in the kitchen.", seed=4)
     quiet = np.concatenate([stop, (rest * 10 ** (-14 / 20)).astype(np.int16)])
     assert parse_control(transcriber.transcribe(quiet).text) is None     # read whole, it is not a stop
