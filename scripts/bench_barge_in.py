@@ -54,6 +54,7 @@ from assistant.audio.sinks import Speaker
 from assistant.audio.sources import Microphone
 from assistant.config import SttSettings
 from assistant.speech.barge_in import BargeIn
+from assistant.speech.control_confirm import load_control_confirmer
 from assistant.speech.transcribe import make_transcriber
 
 class Reads(logging.Handler):
@@ -69,7 +70,8 @@ logger = logging.getLogger("assistant.speech.barge_in")
 logger.setLevel(logging.DEBUG)
 logger.addHandler(reads)
 speaker, microphone = Speaker(None), Microphone(None)
-barge_in = BargeIn(speaker, make_transcriber(SttSettings()), SpeexCanceller())
+transcriber = make_transcriber(SttSettings())
+barge_in = BargeIn(speaker, transcriber, SpeexCanceller(), confirmer=load_control_confirmer(transcriber.choice.model))
 print(json.dumps({"ready": True}), flush=True)
 for line in sys.stdin:
     request = json.loads(line)
@@ -81,7 +83,8 @@ for line in sys.stdin:
     speaker.wait_done()
     print(json.dumps({"heard": word.text if word else None, "delay_s": barge_in.delay_s,
                       "seconds": time.monotonic() - began, "cpu_s": time.process_time() - cpu,
-                      "let_go": [l.split(": ", 1)[1] for l in reads.lines if l.startswith("over the voice")]}),
+                      "let_go": [l.split(": ", 1)[1] for l in reads.lines if l.startswith("over the voice")],
+                      "tape": [l for l in reads.lines if l.startswith("the speaker played")]}),
           flush=True)
 '''
 
@@ -119,8 +122,8 @@ def person(phrase: str, family: str, voice: str, folder: Path, number: int) -> P
 class Glimmer:
     """The child process on the room's devices."""
 
-    def __init__(self, room: Room) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-c", CHILD], cwd=REPO, env=room.env, text=True,
+    def __init__(self, room: Room, child: str = CHILD) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-c", child], cwd=REPO, env=room.env, text=True,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         assert json.loads(self.proc.stdout.readline())["ready"]
 
@@ -149,14 +152,14 @@ def run(quick: bool = False) -> dict:
             # The first passage teaches the echo's delay (once per run, as the assistant does).
             glimmer.play(voices[0], texts[0])
             false_stops, played_s, cpu_s = [], 0.0, 0.0
-            if (heard_first := glimmer.result()["heard"]) is not None:
-                false_stops.append(heard_first)
+            if (first_result := glimmer.result())["heard"] is not None:
+                false_stops.append(_false_stop(first_result))
             first = 1 if quick else 0
             for number, (voice, text) in enumerate(zip(voices[first:], texts[first:], strict=True)):
                 glimmer.play(voice, text)
                 result = glimmer.result()
                 if result["heard"] is not None:
-                    false_stops.append(result["heard"])
+                    false_stops.append(_false_stop(result))
                 played_s, cpu_s = played_s + result["seconds"], cpu_s + result["cpu_s"]
                 if quick and number >= 3:
                     break
@@ -186,6 +189,11 @@ def run(quick: bool = False) -> dict:
           f"{false_stops}; "
           f"listening over the voice costs {figures['cpu_per_audio_s']} CPU-s per second of playback")
     return {f"barge_in.{key}": value for key, value in figures.items()}
+
+
+def _false_stop(result: dict) -> str:
+    """A false stop for the table: what was heard, and what the tape was read as when it was checked."""
+    return f"{result['heard']} {result['tape']}" if result["tape"] else result["heard"]
 
 
 def _stops(room: Room, glimmer: Glimmer, folder: Path, rng: np.random.Generator, voices: list[Path],

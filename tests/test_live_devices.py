@@ -17,6 +17,7 @@ from assistant.audio.resample import resample
 from assistant.audio.sinks import Speaker
 from assistant.audio.sources import DeviceLost, Microphone
 from assistant.errors import GlimmerError
+from tests.support.audio import trimmed
 
 
 class _Status:
@@ -194,7 +195,7 @@ def test_a_reopened_microphone_has_its_echo_delay_found_anew(fake_audio):
     speaker.close()
 
 
-def _barge_in_with_its_speaker_closed(fake_audio, transcriber=None):
+def _barge_in_with_its_speaker_closed(fake_audio, transcriber=None, confirmer=None):
     """A BargeIn on the stand-in devices whose speaker is closed at once: its tape is then filled by the test."""
     from assistant.audio.echo import make_echo_canceller
     from assistant.config import SttSettings
@@ -206,7 +207,7 @@ def _barge_in_with_its_speaker_closed(fake_audio, transcriber=None):
         pytest.skip(line)
     fake_audio(signal=_tone(48000, 0.1))
     speaker = Speaker()
-    barge_in = BargeIn(speaker, transcriber or make_transcriber(SttSettings()), canceller)
+    barge_in = BargeIn(speaker, transcriber or make_transcriber(SttSettings()), canceller, confirmer=confirmer)
     speaker.close()
     return barge_in
 
@@ -250,3 +251,28 @@ def test_a_stop_followed_by_quieter_leftover_echo_is_still_a_stop(fake_audio, sp
     heard = barge_in._read(quiet, now - 2.0, now)
     assert heard is not None and heard.control is Control.STOP
     assert barge_in._read(np.concatenate([stop, rest]), now - 2.0, now) is None
+
+
+def test_a_robotic_pause_the_free_reading_mishears_is_heard_by_the_closed_question(fake_audio, synth):
+    """espeak-ng's slow "Pause." over a faint hiss reads as "Aww.", "All." or "Oh." more often than not: asked
+    whether the utterance is a stop or pause phrase said alone, Whisper finds it is, and Glimmer pauses."""
+    from assistant.config import SttSettings
+    from assistant.controls import Control
+    from assistant.speech.control_confirm import load_control_confirmer
+    from assistant.speech.transcribe import make_transcriber
+
+    transcriber = make_transcriber(SttSettings())
+    plain = _barge_in_with_its_speaker_closed(fake_audio, transcriber)
+    confirmer = load_control_confirmer(transcriber.choice.model)
+    asking = _barge_in_with_its_speaker_closed(fake_audio, transcriber, confirmer)
+    voice_said = (trimmed(synth.espeak("Pause.", "en-us", 130)) * 0.3).astype(np.int16)
+    quiet = np.zeros(int(0.15 * SAMPLE_RATE), np.int16)
+    heard = {"plain": 0, "asking": 0}
+    now = time.monotonic()
+    for seed in range(8):
+        hiss = np.random.default_rng(seed).normal(0, 10 ** (-50 / 20) * 32768, voice_said.size + 2 * quiet.size)
+        utterance = (np.concatenate([quiet, voice_said, quiet]) + hiss).astype(np.int16)
+        for name, barge_in in (("plain", plain), ("asking", asking)):
+            word = barge_in._read(utterance, now - 1.0, now)
+            heard[name] += word is not None and word.control is Control.PAUSE
+    assert heard["plain"] <= 3 and heard["asking"] >= 7, heard
