@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.audio.frames import SAMPLE_RATE, to_float
+from assistant.speech.stt_whisper import encode_window, shared_model
 
 # the stop and pause phrases a person says over a voice (each is a STOP or PAUSE control, controls.py)
 PHRASES = ("Stop", "Pause", "Wait", "Be quiet", "Stop, please", "Stop it", "Hold on", "Hang on", "Wait a moment")
@@ -42,8 +43,6 @@ class ControlConfirmer:
     def __init__(self, model: Path) -> None:
         from faster_whisper.tokenizer import Tokenizer
 
-        from assistant.speech.stt_whisper import shared_model
-
         self._whisper = shared_model(model, 1)
         tok = Tokenizer(self._whisper.hf_tokenizer, self._whisper.model.is_multilingual,
                         task="transcribe", language="en")
@@ -58,12 +57,7 @@ class ControlConfirmer:
         import ctranslate2
 
         audio = to_float(np.asarray(samples, dtype=np.int16))
-        padded = np.zeros(int(max(WINDOW_S, audio.size / SAMPLE_RATE + PAD_S) * SAMPLE_RATE), np.float32)
-        padded[:audio.size] = audio
-        features = self._whisper.feature_extractor(padded, padding=0)
-        features = features[None, :, :features.shape[1] - features.shape[1] % 2]
-        encoded = np.asarray(self._whisper.model.encode(
-            ctranslate2.StorageView.from_array(np.ascontiguousarray(features))))
+        encoded = np.asarray(encode_window(self._whisper, audio, max(WINDOW_S, audio.size / SAMPLE_RATE + PAD_S)))
         first = np.asarray(self._whisper.model.generate(
             ctranslate2.StorageView.from_array(encoded), [self._start], beam_size=1, max_length=2,
             return_logits_vocab=True, suppress_blank=False, suppress_tokens=[])[0].logits[0][0]).reshape(-1)

