@@ -24,7 +24,7 @@ from assistant.audio.sources import AudioSource, Microphone
 from assistant.errors import GlimmerError
 
 if TYPE_CHECKING:
-    from assistant.speech.barge_in import BargeIn, BargeInWord
+    from assistant.speech.barge_in import BargeIn, BargeInWord, VoiceOver
     from assistant.speech.wake import WakeDetector
 
 # A bedroom's echo of the last syllable or earcon has faded by then; an answer that starts right after
@@ -71,20 +71,31 @@ class HalfDuplex:
         if self.wake is not None:
             self.wake.mute(True)
 
-    def overheard(self, until_done: bool = False) -> BargeInWord | None:
-        """A stop or pause said over Glimmer's voice, in what the microphone has caught so far (`until_done`:
-        and until playback has ended); None without barge-in."""
+    def expect_voice(self, until: float | None) -> None:
+        """An answer that ended early may go on until `until` (time.monotonic()): the person's voice over
+        Glimmer's reply before then is heard as it going on (None: no answer may)."""
+        if self.barge_in is not None:
+            self.barge_in.expect_voice(until)
+
+    def overheard(self, until_done: bool = False) -> BargeInWord | VoiceOver | None:
+        """A stop or pause said over Glimmer's voice, or the person's answer going on over it, in what the
+        microphone has caught so far (`until_done`: and until playback has ended); None without barge-in."""
         if self.barge_in is None or not isinstance(self.source, Microphone):
             return None
         return self.barge_in.watch(self.source, until_done)
 
-    def ready_to_listen(self, new_turn: bool) -> BargeInWord | None:
+    def ready_to_listen(self, new_turn: bool) -> BargeInWord | VoiceOver | None:
         """Before listening: wait until playback has really ended (listening over it with barge-in: a stop
-        or pause heard ends it at once and is returned), then start afresh. A live microphone drops what it
-        caught meanwhile (Glimmer's own voice) after a short tail; a simulated one moves to its next turn
+        or pause heard ends it at once and is returned, and so does an answer going on, with what it said
+        over the voice), then start afresh. A live microphone drops what it caught meanwhile (Glimmer's own
+        voice) after a short tail, unless the person is speaking on; a simulated one moves to its next turn
         only when Glimmer asks something (`new_turn`), not for the silence of a pause."""
+        from assistant.speech.barge_in import VoiceOver
+
         word = self.overheard(until_done=True)
         self.sink.wait_done()
+        if isinstance(word, VoiceOver):   # the person is speaking now: nothing is dropped
+            return word
         if not self.source.simulated:
             time.sleep(ECHO_TAIL_S)
             self.source.begin_turn()

@@ -61,7 +61,8 @@ class Assistant:
         (log.info if barge_in or source.simulated else log.warning)(mode)
         self.duplex = HalfDuplex(source, sink, self.wake, barge_in)
         self.judge, line = make_turn_judge(settings.listen, self.transcriber,
-                                           punctuated=self.transcriber.choice.engine == "whisper")
+                                           punctuated=self.transcriber.choice.engine == "whisper",
+                                           hears_on=source.simulated or barge_in is not None)
         log.info(line)
 
     def run(self) -> int:

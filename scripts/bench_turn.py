@@ -19,9 +19,12 @@ never saw: BLIND answers (scripts/turn_blind_answers.txt, written blind, "first 
 rules were not read against either, through the Listener (assistant/speech/turn_judge.py) at real speed in
 simulation (the judge's own compute time is heard as more frames): the old way (answer_silence_s, then
 Whisper), read ahead (the default: Whisper starts when the silence does), and ended early by the judge:
-- end of a finished answer to its text (read ahead: its silence heard at a live microphone's pace, so that
-  Whisper reads while it runs, as it does live);
-- cut off: the answer said with a 1, 1.5 or 2 s pause at its " | ", ended before the rest was said.
+- end of a finished answer to its text (read ahead and ended early: its silence heard at a live microphone's
+  pace, so that Whisper and the judge work while it runs, as they do live);
+- ended before the rest: the answer said with a 1, 1.5 or 2 s pause at its " | ", ended before the rest was
+  said (Glimmer would begin to reply there);
+- cut off: the same answers through the spoken Dialog, which keeps an answer that ended early open until its
+  full silence has passed: the rest is cut off when the answer the practice finally hears lacks it.
 """
 
 import os
@@ -37,7 +40,10 @@ import numpy as np
 
 from assistant.audio.frames import SAMPLE_RATE, to_int16
 from assistant.audio.sources import TurnFeeder
+from assistant.audio.sinks import WavSink
 from assistant.config import ListenSettings, SttSettings
+from assistant.dialog import SpokenDialog
+from assistant.duplex import HalfDuplex
 from assistant.speech.end_of_turn import COMPLETE_AT, MODEL_SILENCE_S, EndOfTurn
 from assistant.speech.endpoint import Listener
 from assistant.speech.transcribe import make_transcriber
@@ -189,6 +195,26 @@ def listened(judge: TurnJudge | None, audio: np.ndarray, real_time_from: float |
     return waited + time.perf_counter() - wall, listener.last.speech_end_s
 
 
+def finally_heard(judge: TurnJudge, audio: np.ndarray, sink: WavSink) -> str:
+    """The words of one answer as a practice hears them through the spoken Dialog: when it ended early and
+    went on, the next listen hears the whole of it."""
+    feeder = TurnFeeder([audio, silence(0.1)])
+    transcriber = judge.transcriber
+    dialog = SpokenDialog(HalfDuplex(feeder, sink), None, Listener(feeder, ListenSettings()),  # type: ignore[arg-type]
+                          transcriber, lambda event: None, judge)
+    heard = dialog.listen("answer", 5.0, "journal")
+    while heard.ended_early and (later := dialog.listen("answer", 5.0, "journal")).went_on:
+        heard = later
+    return heard.text
+
+
+def has_the_rest(text: str, rest: str) -> bool:
+    """Whether at least half the words said after the pause are in `text` (Whisper misreads some words of
+    robotic voices: "cut grass" as "cut-dress")."""
+    wanted = set(_words(rest))
+    return len(wanted & set(_words(text))) >= 0.5 * len(wanted)
+
+
 def listening(quick: bool) -> dict:
     """End of finished blind answers to their text, and the paused ones cut off: the old way (whole silence,
     then Whisper), read ahead (the default), and ended early by the judge (listen.end_of_turn)."""
@@ -197,8 +223,9 @@ def listening(quick: bool) -> dict:
     answers, voices = (blind_answers()[:8], BLIND_VOICES[::2]) if quick else (blind_answers(), BLIND_VOICES)
     lead, tail = silence(LEAD_S), silence(4.0)
     latency: dict[str, list[float]] = {"silence": [], **{way: [] for way in ways}}
-    cut: dict[str, dict[str, list[str]]] = {way: {} for way in ways}
-    tried = dict.fromkeys(ways, 0)
+    cut: dict[str, dict[str, list[str]]] = {way: {} for way in [*ways, "went_on"]}
+    tried = dict.fromkeys([*ways, "went_on"], 0)
+    sink = WavSink(Path(os.devnull))
     for family, voice, speed, seed in voices:
         name = f"{family}:{voice}"
         listened(ways["early"], np.concatenate([lead, to_int16(speak(family, voice, "Hello there.")), tail]))
@@ -210,27 +237,34 @@ def listening(quick: bool) -> dict:
             pause = BLIND_PAUSES_S[i % len(BLIND_PAUSES_S)]
             paused = np.concatenate([lead, said_first, silence(pause), said_rest, tail])
             rest_starts = LEAD_S + (len(said_first) / SAMPLE_RATE) + pause
+            spoken_s = len(whole) / SAMPLE_RATE - len(tail) / SAMPLE_RATE
             if i % 4 == 0:
                 latency["silence"].append(listened(None, whole)[0])
-                spoken_s = len(whole) / SAMPLE_RATE - len(tail) / SAMPLE_RATE
                 latency["read_ahead"].append(listened(ways["read_ahead"], whole, real_time_from=spoken_s)[0])
-            latency["early"].append(listened(ways["early"], whole)[0])
+            latency["early"].append(listened(ways["early"], whole, real_time_from=spoken_s)[0])
             for way, judge in ways.items():
                 if way == "read_ahead" and i % 2:
                     continue
                 tried[way] += 1
                 if listened(judge, paused)[1] < rest_starts:
                     cut[way].setdefault(name, []).append(f"{first} | ({pause} s)")
+            tried["went_on"] += 1
+            if not has_the_rest(text := finally_heard(ways["early"], paused, sink), rest):
+                cut["went_on"].setdefault(name, []).append(f"{first} | ({pause} s) -> {text}")
     results = {f"turn.end_to_text_{way}_s.{q}": round(float(np.percentile(v, p)), 2)
                for way, v in latency.items() for q, p in (("median", 50), ("p90", 90))}
-    results.update({f"turn.cut_off_{way}": sum(map(len, cut[way].values())) for way in ways})
+    # read ahead, an answer that ends before the rest is cut off; ended early, only one whose rest is lost
+    results.update({"turn.cut_off_read_ahead": sum(map(len, cut["read_ahead"].values())),
+                    "turn.early_end_before_the_rest": sum(map(len, cut["early"].values())),
+                    "turn.cut_off_early": sum(map(len, cut["went_on"].values()))})
     results.update({f"turn.paused_answers_{way}": n for way, n in tried.items()})
     print(f"\nblind answers ({len(answers)} x {len(voices)} voices) through the Listener at real speed:")
     for key, value in results.items():
         print(f"  {key}: {value}")
     for way, voices_cut in cut.items():
         for name, lines in voices_cut.items():
-            print(f"  {way}, {name}: {len(lines)} cut off" + "".join(f"\n    {line}" for line in lines[:6]))
+            what = "ended before the rest" if way == "early" else "cut off"
+            print(f"  {way}, {name}: {len(lines)} {what}" + "".join(f"\n    {line}" for line in lines[:6]))
     return results
 
 

@@ -51,7 +51,7 @@ def test_neither_a_pause_nor_a_question_hears_glimmers_own_voice(tmp_path, speak
         dialog = SpokenDialog(HalfDuplex(mic, narrator.sink), narrator, Listener(mic, settings.listen),
                               make_transcriber(settings.stt), events.append)
         dialog.say("If you like, notice one thing you can see from where you are.")
-        heard = dialog.pause(3) if step == "pause" else dialog.listen("answer", 3).text
+        heard = (dialog.pause(3) if step == "pause" else dialog.listen("answer", 3)).text
         assert not heard
         assert mic.turns_begun == 1
     assert not [e for e in events if e["event"] == "heard"]

@@ -276,3 +276,45 @@ def test_a_robotic_pause_the_free_reading_mishears_is_heard_by_the_closed_questi
             word = barge_in._read(utterance, now - 1.0, now)
             heard[name] += word is not None and word.control is Control.PAUSE
     assert heard["plain"] <= 3 and heard["asking"] >= 7, heard
+
+
+def test_an_answer_going_on_over_the_reply_is_heard_and_the_echo_alone_is_not(fake_audio, speak):
+    """An answer ended early and Glimmer replies; its echo comes back 10 dB down. While the answer may go on,
+    the person speaking over the reply is their answer going on, gathered (cancelled) from its start to the
+    reply's end; the echo alone is not, and neither is the person once the answer may no longer go on."""
+    from assistant.config import SttSettings
+    from assistant.speech.barge_in import VoiceOver
+    from assistant.speech.transcribe import make_transcriber
+
+    transcriber = make_transcriber(SttSettings())
+    reply = speak("Thank you. I've kept your words: my grandma called me. If I got that wrong, you can say "
+                  "change it, or undo.", seed=3)
+    person = speak("She just wanted to hear my voice.", seed=5)
+    rate, delay, person_at = 44100, 0.06, 1.2
+
+    def over_the_reply(with_person: bool, may_go_on: bool) -> list:
+        barge_in = _barge_in_with_its_speaker_closed(fake_audio, transcriber)
+        start = time.monotonic() - len(reply) / SAMPLE_RATE - 2.0
+        played = resample(reply.astype(np.float32) / 32768, SAMPLE_RATE, rate)
+        for at in range(0, len(played), 441):
+            barge_in.tape.played(start + at / rate, played[at:at + 441])
+        barge_in.delay_s = delay
+        barge_in.expect_voice(start + 2.0 if may_go_on else None)
+        mic = np.zeros(len(reply) + int(delay * SAMPLE_RATE), np.float64)
+        mic[int(delay * SAMPLE_RATE):] += reply * 10 ** (-10 / 20)
+        if with_person:
+            lo = int(person_at * SAMPLE_RATE)
+            mic[lo:lo + len(person)] += person[:len(mic) - lo]
+        mic = np.clip(mic, -32768, 32767).astype(np.int16)
+        heard = []
+        for i in range(0, len(mic) - FRAME_SAMPLES + 1, FRAME_SAMPLES):
+            if (word := barge_in._hear(mic[i:i + FRAME_SAMPLES], start + i / SAMPLE_RATE)) is not None:
+                heard.append(word)
+        return heard
+
+    heard = over_the_reply(with_person=True, may_go_on=True)
+    assert len(heard) == 1 and isinstance(heard[0], VoiceOver), heard
+    said = transcriber.transcribe(heard[0].audio).text.lower()
+    assert "wanted to hear my voice" in said, said
+    assert not over_the_reply(with_person=False, may_go_on=True)
+    assert not any(isinstance(word, VoiceOver) for word in over_the_reply(with_person=True, may_go_on=False))

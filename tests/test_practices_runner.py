@@ -44,14 +44,21 @@ class ScriptedDialog:
         self.said.append(text)
         self.log.append(f"say: {text}")
 
-    def pause(self, seconds: float) -> str | None:
+    def pause(self, seconds: float) -> Heard:
         self.pauses.append(seconds)
         self.log.append(f"pause {seconds:g}")
         if self.script and isinstance(self.script[0], During):
-            return self.script.pop(0).text
-        return None
+            return Heard(self.script.pop(0).text)
+        if self.script and isinstance(self.script[0], Heard) and self.script[0].went_on:
+            return self.script.pop(0)
+        return Heard()
 
     def listen(self, kind: str, timeout_s: float, purpose: Purpose | None = None) -> Heard:
+        if self.script and isinstance(self.script[0], Heard):   # heard with how it ended
+            heard = self.script.pop(0)
+            self.log.append(f"listen {kind} {timeout_s:g}: {heard.text!r}")
+            self.purposes.append(purpose)
+            return heard
         text = self.script.pop(0) if self.script and isinstance(self.script[0], str) else ""
         self.log.append(f"listen {kind} {timeout_s:g}: {text!r}")
         self.purposes.append(purpose)
@@ -96,6 +103,26 @@ def test_capture_keeps_the_words_verbatim(library, journal):
     assert texts(journal) == [("um, the light on the kitchen table, I guess", "capture", ())]
     assert dialog.spoke("I've kept your words: um, the light on the kitchen table, I guess.")
     assert 8.0 in dialog.pauses and dialog.chimes == ["saved", "done"]
+
+
+def test_an_answer_that_went_on_after_ending_early_is_kept_whole_once(library, journal):
+    first, whole = "My grandma called me.", "My grandma called me. She just wanted to hear my voice."
+    result, dialog, _ = run(library, journal, "capture",
+                            [Heard(first, 0.9, ended_early=True), Heard(whole, 0.9, went_on=True), ""])
+    assert result.status == "finished"
+    assert texts(journal) == [(whole, "capture", ())]   # the first part was unkept when the answer went on
+    assert result.entries == [journal.list()[0].id]
+    assert sum("what's one small moment" in s for s in dialog.said) == 1   # not asked again
+    assert dialog.spoke(f"I've kept your words: {whole[:-1]}.")
+
+
+def test_an_answer_that_went_on_during_a_pause_goes_back_to_its_question(library, journal):
+    first, whole = "The dog on my feet.", "The dog on my feet. And the heater ticking."
+    # heard: the answer, silence after its read-back, then (by the pause after it) the answer went on
+    script = [Heard(first, 0.9, ended_early=True), "", Heard(whole, 0.9, went_on=True), ""]
+    result, dialog, _ = run(library, journal, "capture", script)
+    assert result.status == "finished" and texts(journal) == [(whole, "capture", ())]
+    assert dialog.chimes == ["saved", "saved", "done"] and dialog.pauses == [8.0, 8.0]
 
 
 def test_nothing_today_is_thanked_and_nothing_is_saved(library, journal):

@@ -15,9 +15,11 @@ from assistant.journal.store import Journal
 from assistant.practices.correction import Correction, parse_correction
 from assistant.practices.library import PracticeLibrary
 from assistant.practices.runner import run_practice
+from assistant.speech.end_of_turn import EndOfTurn
 from assistant.speech.endpoint import Listener
 from assistant.speech.transcribe import make_transcriber
 from assistant.speech.tts import Narrator, make_voice
+from assistant.speech.turn_judge import TurnJudge
 
 SILENCE = None  # a turn in which the person says nothing
 
@@ -33,14 +35,16 @@ def library():
     return PracticeLibrary.load(Settings().practices)
 
 
-def run_spoken(engines, library, speak, tmp_path, name, answers, context=None):
-    """Run practice `name` hearing `answers` (text spoken by hibari, or SILENCE) one per listening moment."""
+def run_spoken(engines, library, speak, tmp_path, name, answers, context=None, judge=None):
+    """Run practice `name` hearing `answers` (text spoken by hibari, SILENCE, or audio) one per listening
+    moment; `judge`: a TurnJudge, when answers are read ahead and may end early."""
     settings, voice, transcriber = engines
-    turns = [np.zeros(1600, np.int16) if a is SILENCE else speak(a, seed=i) for i, a in enumerate(answers)]
+    turns = [np.zeros(1600, np.int16) if a is SILENCE else a if isinstance(a, np.ndarray) else speak(a, seed=i)
+             for i, a in enumerate(answers)]
     source, events = TurnFeeder(turns), []
     narrator = Narrator(voice, WavSink(tmp_path / f"{name}.wav"), settings.tts, settings.night)
     dialog = SpokenDialog(HalfDuplex(source, narrator.sink), narrator, Listener(source, settings.listen), transcriber,
-                          events.append)
+                          events.append, judge)
     with Journal.open(tmp_path / f"{name}.db") as journal:
         result = run_practice(library.get(name), dialog, journal, events.append, context)
         narrator.sink.close()
@@ -72,6 +76,23 @@ def test_each_builtin_end_to_end(engines, library, speak, tmp_path, name, answer
     assert result.ratings == ratings
     if ratings:
         assert (entries[0].calm_before, entries[0].calm_after) == (ratings["calm_before"], ratings["calm_after"])
+
+
+def test_an_answer_that_ends_early_and_goes_on_is_kept_whole(engines, library, speak, tmp_path):
+    """"My grandma called me." sounds finished: with the end-of-turn judge the answer ends at a short silence,
+    Glimmer reads it back, and the rest, said a second later (while Glimmer speaks), still joins it."""
+    settings, _, transcriber = engines
+    first, rest = speak("My grandma called me.", seed=3), speak("She just wanted to hear my voice.", seed=3)
+    gap = np.zeros(16000, np.int16)
+    answer = np.concatenate([np.zeros(4800, np.int16), first, gap, rest, np.zeros(4 * 16000, np.int16)])
+    judge = TurnJudge(transcriber, EndOfTurn())
+    result, entries, events = run_spoken(engines, library, speak, tmp_path, "capture",
+                                         [answer, SILENCE], judge=judge)
+    heard = [e for e in events if e["event"] == "heard"]
+    assert heard[0].get("ended_early") and "grandma" in heard[0]["text"].lower()
+    assert heard[1].get("went_on")
+    assert result.status == "finished" and len(entries) == 1
+    assert words("grandma called me she just wanted to hear my voice") <= words(entries[0].text), entries
 
 
 def test_stop_spoken_mid_practice_keeps_what_was_captured(engines, library, speak, tmp_path):

@@ -3,7 +3,9 @@
 Every utterance heard during a practice goes through `hear`, the one place it is checked: distress first
 (the practice ends at once with the support response), then "stop", then the other spoken controls; only
 what is none of these is taken as an answer. An ending is a result, not an exception: `hear`, `ask` and
-each step's runner return it, and the runner's loop stops on it.
+each step's runner return it, and the runner's loop stops on it. One is not an end: an answer that ended early
+(at a short silence) and went on once Glimmer had begun to reply comes back as WENT_ON, whole, and the runner
+takes the practice back to the step that asked for it, where it is the answer.
 """
 
 import enum
@@ -29,6 +31,7 @@ class Ending(enum.Enum):
 
     STOPPED = "stopped"  # the person said stop (or stayed paused a long time)
     SUPPORT = "support"  # distress was heard: end now, give the support response
+    WENT_ON = "went on"  # not an end: an answer went on after it had ended early; the runner goes back to it
 
 
 StepOutcome = str | Ending | None  # what a step's runner returns: a step id to jump to, an Ending, or None
@@ -74,6 +77,8 @@ class Conversation:
         self.heard: dict[str, Heard] = {k: v for k, v in context.items() if isinstance(v, Heard)}  # with audio
         self.last_prompt = ""
         self.kept = {s.value for s in practice.steps if isinstance(s, Capture)}  # answers the journal keeps
+        self.ended_early = False   # an answer heard since the runner last looked ended at a short silence
+        self.resumed: Heard | None = None   # an answer that went on, whole: what the next ask hears
 
     def render(self, text: str | None) -> str | None:
         """`text` with {name} filled in; None when a name has no value (the step is then left out)."""
@@ -91,13 +96,20 @@ class Conversation:
 
     def ask(self, prompt: str, timeout: float, purpose: Purpose | None = None) -> Answer | Ending:
         """Speak `prompt` and listen (for `purpose`, see Dialog.listen); pause, repeat and slower are handled
-        here, stop and distress returned."""
-        self.speak(prompt)
+        here, stop and distress returned, and so is WENT_ON. After WENT_ON, the answer that went on is heard
+        by the next ask at once, without its prompt."""
+        resumed, self.resumed = self.resumed, None
+        if resumed is None:
+            self.speak(prompt)
         while True:
-            heard = self.dialog.listen("answer", self.dialog.tempo.stretch(timeout), purpose)
+            heard = resumed or self.dialog.listen("answer", self.dialog.tempo.stretch(timeout), purpose)
+            resumed = None
+            if heard.went_on:
+                return self.went_on(heard)
             text = heard.text.strip()
             if not text:
                 return Answer()
+            self.ended_early = self.ended_early or heard.ended_early
             control = self.interrupt(text)
             if isinstance(control, Ending):
                 return control
@@ -107,6 +119,11 @@ class Conversation:
                 return Answer(replace(heard, text=text), control)
             if control is not Control.REPEAT:  # after a hold or slowing down, the question again
                 self.speak(self.last_prompt)
+
+    def went_on(self, whole: Heard) -> Ending:
+        """An answer that ended early went on: `whole` is all of it, for the next ask to hear."""
+        self.resumed = replace(whole, went_on=False)
+        return Ending.WENT_ON
 
     def hear(self, text: str) -> Control | Ending | None:
         """The Ending `text` calls for (distress first, then stop), else the control it asks for, else None."""

@@ -32,7 +32,9 @@ def pause(talk: Conversation, step: Pause) -> Ending | None:
                    remember=False)
     for _ in range(3):  # a "repeat" during the silence says the prompt again and gives the silence again
         heard = talk.dialog.pause(seconds)
-        control = talk.interrupt(heard) if heard else None
+        if heard.went_on:
+            return talk.went_on(heard)
+        control = talk.interrupt(heard.text) if heard.text else None
         if control is not Control.REPEAT:
             return control if isinstance(control, Ending) else None
     return None

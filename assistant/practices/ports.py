@@ -22,6 +22,8 @@ class Heard:
     text: str = ""
     confidence: float = 0.0
     audio: np.ndarray | None = field(default=None, compare=False, repr=False)
+    ended_early: bool = False  # the answer ended before its full silence: it may still go on
+    went_on: bool = False      # the whole of an answer that ended early and then went on
 
 
 class Dialog(Protocol):
@@ -30,7 +32,7 @@ class Dialog(Protocol):
     @property
     def tempo(self) -> Tempo: ...  # how slowly to speak, pause and wait: the usual pace until "slower"
     def say(self, text: str) -> None: ...
-    def pause(self, seconds: float) -> str | None: ...  # exact silence; heard text if speech occurred
+    def pause(self, seconds: float) -> Heard: ...  # exact silence; what was heard in it ("" when nothing)
     def listen(self, kind: str, timeout_s: float, purpose: Purpose | None = None) -> Heard: ...  # "journal": kept
     def chime(self, name: str) -> None: ...
     def slower(self) -> None: ...  # speak more slowly from now on (one step of Tempo)

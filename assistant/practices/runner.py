@@ -29,10 +29,17 @@ def run_practice(practice: Practice, dialog: Dialog, journal: JournalSink, emit:
     """
     talk = Conversation(practice, dialog, journal, emit, dict(context or {}))
     steps, index, executed = practice.steps, 0, 0
+    asked: tuple[int, int] | None = None  # the step whose answer ended early, and the entries kept before it
     while index < len(steps) and executed < MAX_STEPS:
         step, executed = steps[index], executed + 1
+        kept_before = len(talk.result.entries)
         skipped = step.when and not talk.values.get(step.when)
         target = None if skipped else (kind_of(step).run(talk, step) or step.goto)
+        if talk.ended_early:
+            talk.ended_early, asked = False, (index, kept_before)
+        if target is Ending.WENT_ON:   # heard by the step that asked (or, failing that, the next to ask)
+            index = _go_back(talk, *asked) if asked is not None else index + 1
+            continue
         if isinstance(target, Ending):
             _end_early(talk, target, safety)
             break
@@ -41,6 +48,15 @@ def run_practice(practice: Practice, dialog: Dialog, journal: JournalSink, emit:
         index = practice.index(target) if target else index + 1
     talk.result.values = dict(talk.values)
     return talk.result
+
+
+def _go_back(talk: Conversation, index: int, kept_before: int) -> int:
+    """Back to step `index`, whose answer went on: what was kept since it asked is unkept (the step keeps the
+    whole answer again)."""
+    for entry in talk.result.entries[kept_before:]:
+        talk.journal.delete(entry)
+    del talk.result.entries[kept_before:]
+    return index
 
 
 def _end_early(talk: Conversation, ending: Ending, safety: SafetySettings | None) -> None:

@@ -10,7 +10,9 @@ A short utterance of such frames (up to MAX_UTTERANCE_S) is first asked whether 
 said alone (control_confirm.py: Whisper's closed question, which hears a robotic or accented "Stop." that a
 free reading gets wrong), then read freely; only a whole utterance that is a stop or pause control counts, and
 not when it is the echo of Glimmer itself saying those words (its sentences and what the speaker really played
-are on the tape). Everything else said over its voice is ignored.
+are on the tape). Everything else said over its voice is ignored, except while an answer that ended early
+may still go on (`expect_voice`): then the person's voice over Glimmer's reply, VOICE_ONSET_S of it, is
+their answer going on (VoiceOver), and what the microphone hears is kept, cancelled, until playback ends.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ LOUD_SPAN_DB = 10.0       # a frame this close to the utterance's loudest is sti
 TAIL_FRAMES = 2           # frames kept after the loud part (a word's soft ending)
 RUN_GAP_S = 0.15          # a frame this much later than the run's count puts it (frames were dropped): a new run
 WATCHED = (Control.STOP, Control.PAUSE)
+VOICE_ONSET_S = 0.3       # this much of the person's voice over a reply, while their answer may go on: it does
 MOST_DEFICIT = 2.5        # the closed question's deficit a stop or pause phrase may have (chosen on dev voices,
                           # none of the bench's: scripts/barge_in_deficit.py)
 
@@ -62,6 +65,18 @@ class BargeInWord:
 
     text: str
     control: Control
+
+
+@dataclass
+class VoiceOver:
+    """The person speaking on over Glimmer's reply while their answer may still go on: the echo-cancelled
+    frames from just before their voice began (more are added until playback has ended)."""
+
+    frames: list[np.ndarray]
+
+    @property
+    def audio(self) -> np.ndarray:
+        return np.concatenate(self.frames)
 
 
 class BargeIn:
@@ -81,7 +96,13 @@ class BargeIn:
         self._finder = DelayFinder()           # until the delay is known
         self._run_start: float | None = None   # when the first frame of this unbroken run was captured
         self._run_frames = 0
+        self._voice_until: float | None = None   # an answer may go on: a voice starting before then does
+        self._voice: VoiceOver | None = None
         self._reset_utterance()
+
+    def expect_voice(self, until: float | None) -> None:
+        """An answer that ended early may go on until `until` (time.monotonic()); None: no answer may."""
+        self._voice_until, self._voice = until, None
 
     def microphone_changed(self) -> None:
         """A reopened (perhaps another) microphone: its echo comes back with a delay of its own, found anew."""
@@ -93,27 +114,35 @@ class BargeIn:
     def _reset_utterance(self) -> None:
         self._lead: deque[np.ndarray] = deque(maxlen=max(1, round(LEAD_S / FRAME_S)))
         self._utterance: list[np.ndarray] = []
+        self._near_frames = 0
         self._lead_frames = 0
         self._started_at = 0.0
         self._quiet = 0
 
-    def watch(self, microphone: Microphone, until_done: bool) -> BargeInWord | None:
+    def watch(self, microphone: Microphone, until_done: bool) -> BargeInWord | VoiceOver | None:
         """Listen over the voice: until playback has ended (`until_done`), else only through the frames
-        captured so far. The stop or pause heard (playback is then faded out), or None."""
+        captured so far. The stop or pause heard, or the person's answer going on (playback is then faded
+        out; the VoiceOver is returned again, with all it gathered, once playback has ended), or None."""
         while True:
-            if until_done:
-                if not self.speaker.playing and not microphone.waiting:
-                    return None
-            elif not microphone.waiting:
-                return None
-            word = self._hear(microphone.read(), microphone.frame_at)
-            if word is not None:
+            if not microphone.waiting and not (until_done and self.speaker.playing):
+                voice = self._voice
+                if until_done:
+                    self._voice = None
+                return voice
+            heard = self._hear(microphone.read(), microphone.frame_at)
+            if heard is not None:
                 self.speaker.fade_out()
-                log.info("heard %r over the voice: %s", word.text, word.control.value)
-                return word
+                if isinstance(heard, VoiceOver):
+                    log.info("the answer goes on over the voice")
+                    if until_done:
+                        continue
+                    return heard
+                log.info("heard %r over the voice: %s", heard.text, heard.control.value)
+                return heard
 
-    def _hear(self, frame: np.ndarray, at: float) -> BargeInWord | None:
-        """One microphone frame stamped `at`: a stop or pause when an utterance ending here is one."""
+    def _hear(self, frame: np.ndarray, at: float) -> BargeInWord | VoiceOver | None:
+        """One microphone frame stamped `at`: a stop or pause when an utterance ending here is one; the
+        VoiceOver when the person's answer goes on from here."""
         self.tape.update()
         at = self._when(at)
         if self.delay_s is None:
@@ -121,6 +150,9 @@ class BargeIn:
             return None
         reference = self.tape.at(at - self.delay_s + FILTER_LEAD_S, FRAME_SAMPLES)
         clean = self._canceller.process(frame, reference)
+        if self._voice is not None:
+            self._voice.frames.append(clean)
+            return None
         near = self._is_person(frame, clean, reference)
         return self._segment(clean, near, at)
 
@@ -157,17 +189,24 @@ class BargeIn:
             self._residual_db += 0.05 * (np.clip(clean_db - loudest, -40.0, 0.0) - self._residual_db)
         return near
 
-    def _segment(self, clean: np.ndarray, near: bool, at: float) -> BargeInWord | None:
-        """Gather the person's frames into an utterance; read it once it has ended."""
+    def _segment(self, clean: np.ndarray, near: bool, at: float) -> BargeInWord | VoiceOver | None:
+        """Gather the person's frames into an utterance; read it once it has ended. While an answer may go
+        on, one that began in time is that answer going on once VOICE_ONSET_S of it is the person's."""
         if not self._utterance:
             if near:
                 self._utterance, self._started_at = [*self._lead, clean], at
-                self._lead_frames = len(self._lead)
+                self._lead_frames, self._near_frames = len(self._lead), 1
             else:
                 self._lead.append(clean)
             return None
         self._utterance.append(clean)
         self._quiet = 0 if near else self._quiet + 1
+        self._near_frames += near
+        if self._voice_until is not None and self._started_at <= self._voice_until \
+                and self._near_frames * FRAME_S >= VOICE_ONSET_S:
+            self._voice = VoiceOver(list(self._utterance))
+            self._reset_utterance()
+            return self._voice
         length = len(self._utterance) * FRAME_S
         if length > MAX_UTTERANCE_S + LEAD_S + HANGOVER_FRAMES * FRAME_S:
             self._reset_utterance()          # too long to be a stop word: an answer or a conversation

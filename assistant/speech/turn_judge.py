@@ -8,9 +8,10 @@ added to the wait. If the person speaks again, the reading is dropped and the ne
 With listen.end_of_turn on, the smart-turn model (end_of_turn.py) also listens to how the answer ended, and
 at listen.turn_check_s of silence the endpointer asks for the verdict: over when the model calls it complete
 and the words do not trail off (unfinished.py); then the turn ends, unless the person spoke again while the
-verdict was being reached. Off by default: on Glimmer's test voices it cuts off answers that pause after a
-complete sentence or clause ("My grandma called me. | She just wanted to hear my voice."), which neither the
-model nor the words can tell from a finished answer (scripts/bench_turn.py).
+verdict was being reached. Neither the model nor the words can tell an answer that pauses after a complete
+sentence ("My grandma called me. | She just wanted to hear my voice.") from a finished one, so an answer that
+ended early stays open until its full silence has passed, and words said meanwhile join it (dialog.py).
+Off by default (scripts/bench_turn.py has the figures).
 """
 
 from __future__ import annotations
@@ -44,58 +45,70 @@ class TurnJudge:
         self.punctuated = punctuated   # the engine writes sentence punctuation (Whisper)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answer-reader")
 
-    def judge(self, audio: np.ndarray, trailing_silence_s: float, purpose: Purpose | None = None) -> Verdict:
-        """`audio`'s transcript and, with a model, whether it is over (it ends `trailing_silence_s` after its
-        last word)."""
+    def judge(self, audio: np.ndarray, trailing_silence_s: float, purpose: Purpose | None = None,
+              decide: bool = True) -> Verdict:
+        """`audio`'s transcript and, with a model and `decide`, whether it is over (it ends
+        `trailing_silence_s` after its last word)."""
         transcript = self.transcriber.transcribe(audio, purpose)
-        if self.model is None:
+        if self.model is None or not decide:
             return Verdict(transcript)
         over = (self.model.probability(audio, trailing_silence_s) > COMPLETE_AT
                 and not sounds_unfinished(transcript.text, self.punctuated))
         return Verdict(transcript, over)
 
-    def answer(self, purpose: Purpose | None = None) -> Speculation:
-        """A fresh speculation for one answer, heard for `purpose`."""
-        return Speculation(self, purpose)
+    def answer(self, purpose: Purpose | None = None, before: np.ndarray | None = None,
+               may_end: bool = True) -> Speculation:
+        """A fresh speculation for one answer, heard for `purpose`: `before`, the start of the answer already
+        heard (it went on: what is offered is read joined to it); `may_end` False, read ahead only."""
+        return Speculation(self, purpose, before, may_end)
 
-    def submit(self, audio: np.ndarray, trailing_silence_s: float, purpose: Purpose | None) -> Future[Verdict]:
+    def submit(self, audio: np.ndarray, trailing_silence_s: float, purpose: Purpose | None,
+               decide: bool = True) -> Future[Verdict]:
         """Judge `audio` on the worker thread."""
-        return self._pool.submit(self.judge, audio, trailing_silence_s, purpose)
+        return self._pool.submit(self.judge, audio, trailing_silence_s, purpose, decide)
 
 
 class Speculation:
     """One answer read ahead (the endpointer's EarlyEnd): the audio offered last and its verdict to come."""
 
-    def __init__(self, judge: TurnJudge, purpose: Purpose | None) -> None:
+    def __init__(self, judge: TurnJudge, purpose: Purpose | None, before: np.ndarray | None = None,
+                 may_end: bool = True) -> None:
         self._judge = judge
         self._purpose = purpose
+        self._before = before
+        self._may_end = may_end and judge.model is not None
         self._audio: np.ndarray | None = None
         self._verdict: Future[Verdict] | None = None
 
     def offer(self, audio: np.ndarray, trailing_silence_s: float) -> None:
-        """The answer as it stands, `trailing_silence_s` after its last word: start reading it."""
-        self._audio = audio
-        self._verdict = self._judge.submit(audio, trailing_silence_s, self._purpose)
+        """The answer as it stands, `trailing_silence_s` after its last word: start reading it (joined to what
+        came before it)."""
+        self._audio = audio if self._before is None else np.concatenate([self._before, audio])
+        self._verdict = self._judge.submit(self._audio, trailing_silence_s, self._purpose, self._may_end)
 
     def over(self) -> bool:
         """Whether the answer offered last is over (waits for the verdict; False at once without a model)."""
-        return self._judge.model is not None and self._verdict is not None and self._verdict.result().over
+        return self._may_end and self._verdict is not None and self._verdict.result().over
 
     def transcript(self, audio: np.ndarray) -> Transcript | None:
-        """The transcript read ahead when `audio` is what was read, else None (after waiting for any reading
-        under way, so that Whisper is free)."""
+        """The transcript read ahead when `audio` (joined to what came before) is what was read, else None
+        (after waiting for any reading under way, so that Whisper is free)."""
         if self._verdict is None:
             return None
         verdict = self._verdict.result()
         return verdict.transcript if self._audio is not None and np.array_equal(self._audio, audio) else None
 
 
-def judge_model(settings: ListenSettings) -> tuple[EndOfTurn | None, str]:
+def judge_model(settings: ListenSettings, hears_on: bool = True) -> tuple[EndOfTurn | None, str]:
     """The end-of-turn model when answers may end early, or None (they end after listen.answer_silence_s),
-    and a line saying which and why."""
+    and a line saying which and why. `hears_on`: an answer that goes on over Glimmer's reply can be heard
+    (recorded turns, or a live microphone with barge-in); without that, no answer ends early."""
     if not settings.end_of_turn:
         return None, (f"end of turn: answers end after {settings.answer_silence_s:g} s of silence, their text "
                       "read ahead (listen.end_of_turn: false)")
+    if not hears_on:
+        return None, (f"end of turn: answers end after {settings.answer_silence_s:g} s of silence: half-duplex "
+                      "cannot hear an answer go on over Glimmer's reply")
     if settings.turn_check_s >= settings.answer_silence_s:
         return None, (f"end of turn: listen.turn_check_s {settings.turn_check_s:g} is not shorter than "
                       f"listen.answer_silence_s {settings.answer_silence_s:g}: answers wait the full silence")
@@ -106,7 +119,8 @@ def judge_model(settings: ListenSettings) -> tuple[EndOfTurn | None, str]:
                    f"(else {settings.answer_silence_s:g} s)")
 
 
-def make_turn_judge(settings: ListenSettings, transcriber: Transcriber, punctuated: bool) -> tuple[TurnJudge, str]:
+def make_turn_judge(settings: ListenSettings, transcriber: Transcriber, punctuated: bool,
+                    hears_on: bool = True) -> tuple[TurnJudge, str]:
     """The judge (with the model when answers may end early, see judge_model) and a line saying which."""
-    model, line = judge_model(settings)
+    model, line = judge_model(settings, hears_on)
     return TurnJudge(transcriber, model, punctuated), line
