@@ -14,17 +14,19 @@ and the CPU time per call on one thread. The model sees the speech and the first
 trained; the "fed all" row shows what happens when it is given the whole SILENCE_S instead. The half-way cut
 is placed by Whisper tiny.en's word times and kept only when Whisper reads the cut back as exactly those words
 (robotic voices it misreads lose some cuts: the table shows how many were kept).
-Those answers are the ones the judge's word rules were written against. Then the loop's ways on answers it
-never saw: BLIND answers (scripts/turn_blind_answers.txt, written blind, "first part | rest") in voices the
-rules were not read against either, through the Listener (assistant/speech/turn_judge.py) at real speed in
-simulation (the judge's own compute time is heard as more frames): the old way (answer_silence_s, then
-Whisper), read ahead (the default: Whisper starts when the silence does), and ended early by the judge:
+The same answers show how often the words alone, and the words with the model, would end each case early
+(the development figures the end-of-turn judge was chosen on). Those answers are the ones the judge's word
+rules were written against. Then the loop's ways on answers it never saw: BLIND answers
+(scripts/turn_blind_answers.txt, written blind, "first part | rest") in voices the rules were not read against
+either, through the Listener (assistant/speech/turn_judge.py) at real speed in simulation (the judge's own
+compute time is heard as more frames): the old way (answer_silence_s, then Whisper), read ahead (the default:
+Whisper starts when the silence does), and ended early by the judge (listen.end_of_turn, its words):
 - end of a finished answer to its text (read ahead and ended early: its silence heard at a live microphone's
   pace, so that Whisper and the judge work while it runs, as they do live);
-- ended before the rest: the answer said with a 1, 1.5 or 2 s pause at its " | ", ended before the rest was
-  said (Glimmer would begin to reply there);
-- cut off: the same answers through the spoken Dialog, which keeps an answer that ended early open until its
-  full silence has passed: the rest is cut off when the answer the practice finally hears lacks it.
+- the answer said with a 1, 1.5 or 2 s pause at its " | " (the voice's own padding trimmed): read ahead, cut
+  off when it ended before the rest was said; ended early, how often it ended before the rest (Glimmer would
+  begin to reply there), and cut off when the answer the practice finally hears through the spoken Dialog
+  (which keeps an answer that ended early open until its full silence has passed) lacks the rest.
 """
 
 import os
@@ -45,9 +47,11 @@ from assistant.config import ListenSettings, SttSettings
 from assistant.dialog import SpokenDialog
 from assistant.duplex import HalfDuplex
 from assistant.speech.end_of_turn import COMPLETE_AT, MODEL_SILENCE_S, EndOfTurn
-from assistant.speech.endpoint import Listener
+from assistant.speech.endpoint import TAIL_S, Listener
+from assistant.speech.pacing import trim
 from assistant.speech.transcribe import make_transcriber
 from assistant.speech.turn_judge import TurnJudge
+from assistant.speech.unfinished import sounds_unfinished
 from scripts.wake_voices import speak
 
 SILENCE_S = 0.7
@@ -130,13 +134,15 @@ def share(probabilities: list[float], threshold: float = COMPLETE_AT) -> float:
     return round(float(np.mean(np.asarray(probabilities) > threshold)), 3) if probabilities else float("nan")
 
 
-def judge(quick: bool) -> tuple[dict, dict, dict, list[float]]:
-    """Probabilities per case (all voices), per voice and case, the same fed all the silence; CPU s per call."""
+def judge(quick: bool) -> tuple[dict, dict, dict, list[float], dict]:
+    """Probabilities per case (all voices), per voice and case, the same fed all the silence; CPU s per call;
+    per case, whether the words (as Whisper reads the answer offered at the tail) sound finished."""
     model, transcriber = EndOfTurn(), make_transcriber(SttSettings())
     answers, voices = (ANSWERS[:4], VOICES[::2]) if quick else (ANSWERS, VOICES)
     judged: dict[str, list[float]] = {}
     per_voice: dict[str, dict[str, list[float]]] = {}
     fed_all: dict[str, list[float]] = {}
+    words_done: dict[str, list[bool]] = {}
     cpu = []
     for family, voice, speed, seed in voices:
         name = f"{family}:{voice}" + (f"@{speed}" if speed != 1.0 else "")
@@ -149,7 +155,9 @@ def judge(quick: bool) -> tuple[dict, dict, dict, list[float]]:
                 per_voice.setdefault(name, {}).setdefault(case, []).append(probability)
                 # told only the silence the model reads, it is given all SILENCE_S of it
                 fed_all.setdefault(case, []).append(model.probability(audio, MODEL_SILENCE_S))
-    return judged, per_voice, fed_all, cpu
+                offered = audio[:len(audio) - int((SILENCE_S - TAIL_S) * SAMPLE_RATE)]
+                words_done.setdefault(case, []).append(not sounds_unfinished(transcriber.transcribe(offered).text, True))
+    return judged, per_voice, fed_all, cpu, words_done
 
 
 def blind_answers() -> list[tuple[str, str]]:
@@ -208,18 +216,17 @@ def finally_heard(judge: TurnJudge, audio: np.ndarray, sink: WavSink) -> str:
     return heard.text
 
 
-def has_the_rest(text: str, rest: str) -> bool:
-    """Whether at least half the words said after the pause are in `text` (Whisper misreads some words of
-    robotic voices: "cut grass" as "cut-dress")."""
-    wanted = set(_words(rest))
-    return len(wanted & set(_words(text))) >= 0.5 * len(wanted)
+def has_the_rest(text: str, first: str, rest: str) -> bool:
+    """Whether `text` goes on past the words said before the pause by at least half the words said after it
+    (counted, not matched: Whisper misreads some words of robotic voices, "cut grass" as "cut-dress")."""
+    return len(_words(text)) >= len(_words(first)) + 0.5 * len(_words(rest))
 
 
 def listening(quick: bool) -> dict:
     """End of finished blind answers to their text, and the paused ones cut off: the old way (whole silence,
     then Whisper), read ahead (the default), and ended early by the judge (listen.end_of_turn)."""
     transcriber = make_transcriber(SttSettings())
-    ways = {"read_ahead": TurnJudge(transcriber), "early": TurnJudge(transcriber, EndOfTurn())}
+    ways = {"read_ahead": TurnJudge(transcriber), "early": TurnJudge(transcriber, ends_early=True)}
     answers, voices = (blind_answers()[:8], BLIND_VOICES[::2]) if quick else (blind_answers(), BLIND_VOICES)
     lead, tail = silence(LEAD_S), silence(4.0)
     latency: dict[str, list[float]] = {"silence": [], **{way: [] for way in ways}}
@@ -230,8 +237,9 @@ def listening(quick: bool) -> dict:
         name = f"{family}:{voice}"
         listened(ways["early"], np.concatenate([lead, to_int16(speak(family, voice, "Hello there.")), tail]))
         for i, (first, rest) in enumerate(answers):
-            said_first = to_int16(speak(family, voice, first, speed=speed, seed=seed))
-            said_rest = to_int16(speak(family, voice, rest, speed=speed, seed=seed))
+            # without the synthesizer's own padding: the pause between them is the pause said
+            said_first = to_int16(trim(speak(family, voice, first, speed=speed, seed=seed), SAMPLE_RATE))
+            said_rest = to_int16(trim(speak(family, voice, rest, speed=speed, seed=seed), SAMPLE_RATE))
             whole = np.concatenate([lead, to_int16(speak(family, voice, f"{first} {rest}", speed=speed, seed=seed)),
                                     tail])
             pause = BLIND_PAUSES_S[i % len(BLIND_PAUSES_S)]
@@ -249,7 +257,7 @@ def listening(quick: bool) -> dict:
                 if listened(judge, paused)[1] < rest_starts:
                     cut[way].setdefault(name, []).append(f"{first} | ({pause} s)")
             tried["went_on"] += 1
-            if not has_the_rest(text := finally_heard(ways["early"], paused, sink), rest):
+            if not has_the_rest(text := finally_heard(ways["early"], paused, sink), first, rest):
                 cut["went_on"].setdefault(name, []).append(f"{first} | ({pause} s) -> {text}")
     results = {f"turn.end_to_text_{way}_s.{q}": round(float(np.percentile(v, p)), 2)
                for way, v in latency.items() for q, p in (("median", 50), ("p90", 90))}
@@ -270,7 +278,7 @@ def listening(quick: bool) -> dict:
 
 def run(quick: bool = False) -> dict:
     """Judge every case, print a table, and return {"turn.<figure>": value}."""
-    judged, per_voice, fed_all, cpu = judge(quick)
+    judged, per_voice, fed_all, cpu, words_done = judge(quick)
     results = {f"turn.{case}.complete_share": share(v) for case, v in judged.items()}
     results.update({f"turn.fed_all_silence.{case}.complete_share": share(v) for case, v in fed_all.items()})
     results.update({f"turn.at_{t}.{case}.complete_share": share(v, t) for t in STRICTER for case, v in judged.items()})
@@ -285,8 +293,15 @@ def run(quick: bool = False) -> dict:
     for name, row, threshold in rows:
         print(f"{name:24s} " + " ".join(
             f"{sum(p > threshold for p in row.get(c, [])):>14d}/{len(row.get(c, [])):<6d}" for c in names))
+    for way, ended in (("words", {c: words_done[c] for c in names}),
+                       ("words and model", {c: [w and p > COMPLETE_AT for w, p in zip(words_done[c], judged[c])]
+                                            for c in names})):
+        results.update({f"turn.ended_by_{way.replace(' ', '_')}.{c}.share": round(float(np.mean(v)), 3)
+                        for c, v in ended.items()})
+        print(f"{'ended: ' + way:24s} " + " ".join(f"{sum(ended[c]):>14d}/{len(ended[c]):<6d}" for c in names))
     print(f"CPU per call (one thread): median {results['turn.cpu_ms_per_call']} ms")
-    print("wanted: finished and finished_after_pause high, mid_thought 0 (each one would cut a person off)")
+    print("wanted: finished and finished_after_pause high, mid_thought 0 (each one ends while the person is "
+          "mid-thought: Glimmer begins to reply, then stops when they go on)")
     results.update(listening(quick))
     return results
 

@@ -170,6 +170,19 @@ def test_an_answer_right_after_the_question_is_heard_whole(converse, tmp_path):
     assert entries[0].text.lower().startswith("the rain")
 
 
+def test_an_answer_that_ends_early_and_goes_on_over_the_reply_is_kept_whole(converse):
+    """With end_of_turn on, "My grandma called me." sounds finished and Glimmer begins its read-back; the
+    person goes on 1.2 s after it, over Glimmer's voice: the reply fades, and the whole answer is kept once."""
+    first, rest = "My grandma called me.", "She just wanted to hear my voice."
+    session, entries = converse([(["Hey glimmer.", "I have a glimmer."], None), ([first, rest], "moment like that")],
+                                gap_s=1.2, config="listen:\n  end_of_turn: true\n")
+    _healthy(session)
+    heard = [e for e in session.events if e["event"] == "heard"]
+    assert any(e.get("ended_early") and "grandma" in e["text"].lower() for e in heard), heard
+    assert any(e.get("went_on") for e in heard), (heard, session.log[-3000:])
+    assert len(entries) == 1 and word_error_rate(f"{first} {rest}", entries[0].text) <= 0.2, entries
+
+
 def test_the_voice_keeps_its_top_octave_on_the_speaker(room, glimmer):
     start = len(room.ear.recording)
     result = glimmer("say", "The soft light of evening settles over the quiet room.", env=room.env)

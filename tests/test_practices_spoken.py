@@ -15,7 +15,6 @@ from assistant.journal.store import Journal
 from assistant.practices.correction import Correction, parse_correction
 from assistant.practices.library import PracticeLibrary
 from assistant.practices.runner import run_practice
-from assistant.speech.end_of_turn import EndOfTurn
 from assistant.speech.endpoint import Listener
 from assistant.speech.transcribe import make_transcriber
 from assistant.speech.tts import Narrator, make_voice
@@ -85,7 +84,7 @@ def test_an_answer_that_ends_early_and_goes_on_is_kept_whole(engines, library, s
     first, rest = speak("My grandma called me.", seed=3), speak("She just wanted to hear my voice.", seed=3)
     gap = np.zeros(16000, np.int16)
     answer = np.concatenate([np.zeros(4800, np.int16), first, gap, rest, np.zeros(4 * 16000, np.int16)])
-    judge = TurnJudge(transcriber, EndOfTurn())
+    judge = TurnJudge(transcriber, ends_early=True)
     result, entries, events = run_spoken(engines, library, speak, tmp_path, "capture",
                                          [answer, SILENCE], judge=judge)
     heard = [e for e in events if e["event"] == "heard"]

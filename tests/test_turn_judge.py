@@ -9,7 +9,7 @@ from assistant.config import ListenSettings, SttSettings
 from assistant.speech.end_of_turn import EndOfTurn
 from assistant.speech.endpoint import Listener
 from assistant.speech.transcribe import make_transcriber
-from assistant.speech.turn_judge import TurnJudge, judge_model
+from assistant.speech.turn_judge import TurnJudge, early_end_plan
 from assistant.speech.unfinished import sounds_unfinished
 from scripts.bench_turn import silence
 from scripts.wake_voices import speak
@@ -65,8 +65,9 @@ def test_other_audio_than_the_one_read_gets_no_transcript(said):
     assert early.transcript(audio[:-1600]) is None
 
 
-def test_with_the_model_a_finished_answer_ends_early_and_a_trailing_one_waits(said):
-    judge = TurnJudge(Counting(), EndOfTurn())
+@pytest.mark.parametrize("model", [None, "smart-turn"], ids=["words", "words and model"])
+def test_a_finished_answer_ends_early_and_a_trailing_one_waits(said, model):
+    judge = TurnJudge(Counting(), ends_early=True, model=EndOfTurn() if model else None)
     _, finished, _ = listen(judge, said("My grandma called me just to hear my voice."))
     assert finished.judged_over and finished.returned_s - finished.speech_end_s < 1.5
     _, trailing, _ = listen(judge, said("I was sitting on the..."))
@@ -74,13 +75,17 @@ def test_with_the_model_a_finished_answer_ends_early_and_a_trailing_one_waits(sa
     assert trailing.returned_s - trailing.speech_end_s == pytest.approx(ListenSettings().answer_silence_s, abs=0.05)
 
 
-def test_the_model_is_loaded_only_when_answers_may_end_early():
-    model, line = judge_model(ListenSettings())
-    assert model is None and "read ahead" in line
-    model, line = judge_model(ListenSettings(end_of_turn=True))
-    assert isinstance(model, EndOfTurn) and "0.7 s" in line
-    model, line = judge_model(ListenSettings(end_of_turn=True, turn_check_s=2.5))
-    assert model is None and "not shorter" in line
+def test_answers_end_early_only_when_asked_where_going_on_can_be_heard_and_the_model_only_when_asked():
+    ends_early, model, line = early_end_plan(ListenSettings())
+    assert not ends_early and model is None and "read ahead" in line
+    ends_early, model, line = early_end_plan(ListenSettings(end_of_turn=True))
+    assert ends_early and model is None and "0.7 s" in line
+    ends_early, model, line = early_end_plan(ListenSettings(end_of_turn=True), hears_on=False)
+    assert not ends_early and "half-duplex" in line
+    ends_early, model, line = early_end_plan(ListenSettings(end_of_turn=True, turn_model=True))
+    assert ends_early and isinstance(model, EndOfTurn) and "0.7 s" in line
+    ends_early, model, line = early_end_plan(ListenSettings(end_of_turn=True, turn_check_s=2.5))
+    assert not ends_early and model is None and "not shorter" in line
 
 
 @pytest.mark.parametrize("text", ["I was sitting on the", "I noticed...", "My shoulders, and", "It was, um",

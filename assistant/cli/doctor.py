@@ -128,10 +128,10 @@ def _second_hearing(settings: Settings, detector: WakeDetector) -> str:
 
 
 def _end_of_turn_line(settings: Settings) -> tuple[bool, str]:
-    from assistant.speech.turn_judge import judge_model
+    from assistant.speech.turn_judge import early_end_plan
 
-    model, line = judge_model(settings.listen)
-    return model is not None or not settings.listen.end_of_turn, line
+    _, model, line = early_end_plan(settings.listen)
+    return model is not None or not (settings.listen.end_of_turn and settings.listen.turn_model), line
 
 
 def _barge_in_line(settings: Settings) -> tuple[bool, str]:

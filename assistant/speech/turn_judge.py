@@ -5,13 +5,14 @@ would return if nobody speaks again; Whisper starts reading it at once in a work
 will be kept for), so that when the silence ends the answer its text is ready: Whisper's time is no longer
 added to the wait. If the person speaks again, the reading is dropped and the next pause starts another.
 
-With listen.end_of_turn on, the smart-turn model (end_of_turn.py) also listens to how the answer ended, and
-at listen.turn_check_s of silence the endpointer asks for the verdict: over when the model calls it complete
-and the words do not trail off (unfinished.py); then the turn ends, unless the person spoke again while the
-verdict was being reached. Neither the model nor the words can tell an answer that pauses after a complete
-sentence ("My grandma called me. | She just wanted to hear my voice.") from a finished one, so an answer that
-ended early stays open until its full silence has passed, and words said meanwhile join it (dialog.py).
-Off by default (scripts/bench_turn.py has the figures).
+With listen.end_of_turn on, at listen.turn_check_s of silence the endpointer asks for the verdict: over when
+the words do not trail off (unfinished.py) and, with listen.turn_model, pipecat's smart-turn model
+(end_of_turn.py) also calls it complete; then the turn ends, unless the person spoke again while the verdict
+was being reached. Nothing can tell an answer that pauses after a complete sentence ("My grandma called me. |
+She just wanted to hear my voice.") from a finished one, so an answer that ended early stays open until its
+full silence has passed, and words said meanwhile join it (dialog.py). The model is off by default: on the
+bench's development voices it called trailing fragments ("The smell of") finished as often as the words did
+not, and robotic voices' finished answers unfinished (scripts/bench_turn.py).
 """
 
 from __future__ import annotations
@@ -36,24 +37,25 @@ class Verdict:
 
 
 class TurnJudge:
-    """Reads (and with a model, judges) answers on one worker thread: Whisper and the model are never run from
-    two threads at once."""
+    """Reads (and, when answers may end early, judges) answers on one worker thread: Whisper and the model are
+    never run from two threads at once."""
 
-    def __init__(self, transcriber: Transcriber, model: EndOfTurn | None = None, punctuated: bool = True) -> None:
+    def __init__(self, transcriber: Transcriber, ends_early: bool = False, model: EndOfTurn | None = None,
+                 punctuated: bool = True) -> None:
         self.transcriber = transcriber
-        self.model = model
+        self.ends_early = ends_early   # answers that sound finished may end at the short silence
+        self.model = model             # asked too, when given
         self.punctuated = punctuated   # the engine writes sentence punctuation (Whisper)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="answer-reader")
 
     def judge(self, audio: np.ndarray, trailing_silence_s: float, purpose: Purpose | None = None,
               decide: bool = True) -> Verdict:
-        """`audio`'s transcript and, with a model and `decide`, whether it is over (it ends
+        """`audio`'s transcript and, when answers may end early and `decide`, whether it is over (it ends
         `trailing_silence_s` after its last word)."""
         transcript = self.transcriber.transcribe(audio, purpose)
-        if self.model is None or not decide:
+        if not (self.ends_early and decide) or sounds_unfinished(transcript.text, self.punctuated):
             return Verdict(transcript)
-        over = (self.model.probability(audio, trailing_silence_s) > COMPLETE_AT
-                and not sounds_unfinished(transcript.text, self.punctuated))
+        over = self.model is None or self.model.probability(audio, trailing_silence_s) > COMPLETE_AT
         return Verdict(transcript, over)
 
     def answer(self, purpose: Purpose | None = None, before: np.ndarray | None = None,
@@ -76,7 +78,7 @@ class Speculation:
         self._judge = judge
         self._purpose = purpose
         self._before = before
-        self._may_end = may_end and judge.model is not None
+        self._may_end = may_end and judge.ends_early
         self._audio: np.ndarray | None = None
         self._verdict: Future[Verdict] | None = None
 
@@ -87,7 +89,8 @@ class Speculation:
         self._verdict = self._judge.submit(self._audio, trailing_silence_s, self._purpose, self._may_end)
 
     def over(self) -> bool:
-        """Whether the answer offered last is over (waits for the verdict; False at once without a model)."""
+        """Whether the answer offered last is over (waits for the verdict; False at once when it may not end
+        early)."""
         return self._may_end and self._verdict is not None and self._verdict.result().over
 
     def transcript(self, audio: np.ndarray) -> Transcript | None:
@@ -99,28 +102,30 @@ class Speculation:
         return verdict.transcript if self._audio is not None and np.array_equal(self._audio, audio) else None
 
 
-def judge_model(settings: ListenSettings, hears_on: bool = True) -> tuple[EndOfTurn | None, str]:
-    """The end-of-turn model when answers may end early, or None (they end after listen.answer_silence_s),
-    and a line saying which and why. `hears_on`: an answer that goes on over Glimmer's reply can be heard
-    (recorded turns, or a live microphone with barge-in); without that, no answer ends early."""
+def early_end_plan(settings: ListenSettings, hears_on: bool = True) -> tuple[bool, EndOfTurn | None, str]:
+    """Whether answers may end early, the end-of-turn model when it is asked too, and a line saying which and
+    why. `hears_on`: an answer that goes on over Glimmer's reply can be heard (recorded turns, or a live
+    microphone with barge-in); without that, no answer ends early."""
+    full = f"answers end after {settings.answer_silence_s:g} s of silence, their text read ahead"
     if not settings.end_of_turn:
-        return None, (f"end of turn: answers end after {settings.answer_silence_s:g} s of silence, their text "
-                      "read ahead (listen.end_of_turn: false)")
+        return False, None, f"end of turn: {full} (listen.end_of_turn: false)"
     if not hears_on:
-        return None, (f"end of turn: answers end after {settings.answer_silence_s:g} s of silence: half-duplex "
-                      "cannot hear an answer go on over Glimmer's reply")
+        return False, None, f"end of turn: {full}: half-duplex cannot hear an answer go on over Glimmer's reply"
     if settings.turn_check_s >= settings.answer_silence_s:
-        return None, (f"end of turn: listen.turn_check_s {settings.turn_check_s:g} is not shorter than "
-                      f"listen.answer_silence_s {settings.answer_silence_s:g}: answers wait the full silence")
+        return False, None, (f"end of turn: listen.turn_check_s {settings.turn_check_s:g} is not shorter than "
+                             f"listen.answer_silence_s {settings.answer_silence_s:g}: {full}")
+    early = (f"answers whose words sound finished end after {settings.turn_check_s:g} s of silence and stay "
+             f"open until {settings.answer_silence_s:g} s")
+    if not settings.turn_model:
+        return True, None, f"end of turn: {early}"
     model, line = load_end_of_turn()
     if model is None:
-        return None, line
-    return model, (f"{line}: answers that sound finished end after {settings.turn_check_s:g} s of silence "
-                   f"(else {settings.answer_silence_s:g} s)")
+        return False, None, line
+    return True, model, f"{line}: {early}, when the model calls them complete too"
 
 
 def make_turn_judge(settings: ListenSettings, transcriber: Transcriber, punctuated: bool,
                     hears_on: bool = True) -> tuple[TurnJudge, str]:
-    """The judge (with the model when answers may end early, see judge_model) and a line saying which."""
-    model, line = judge_model(settings, hears_on)
-    return TurnJudge(transcriber, model, punctuated), line
+    """The judge (see early_end_plan) and a line saying how answers end."""
+    ends_early, model, line = early_end_plan(settings, hears_on)
+    return TurnJudge(transcriber, ends_early, model, punctuated), line
