@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from assistant.controls import parse_control
 from assistant.duplex import HalfDuplex
 from assistant.events import Emit
 from assistant.practices.ports import Heard
@@ -136,8 +137,17 @@ class SpokenDialog:
         audio = self.listener.listen("answer", left_s, preroll=over_voice, early=early)
         if audio is None:
             return None
+        alone = self.transcriber.transcribe(audio).text.strip()
+        if parse_control(alone) is not None:   # "stop" said then is a stop, not more of the answer
+            self.emit({"event": "heard", "text": alone})
+            return Heard(alone)
         whole = self._transcribe(np.concatenate([before, audio]), open_answer.purpose, early, went_on=True)
         return replace(self._keep_open(whole, open_answer.purpose), went_on=True) if whole.text else None
+
+    def settle(self) -> None:
+        """The practice is over: its last answer can no longer go on (what is said next is not cut for it)."""
+        self._open = None
+        self.duplex.expect_voice(None)
 
     def hear_request(self, preroll: np.ndarray, wait_s: float, timeout_s: float) -> Heard:
         """What the person asks for after the wake phrase (`preroll`: what was heard right after it): in the

@@ -117,6 +117,7 @@ class Session:
     def _practice(self, name: str, context: dict) -> None:
         result = run_practice(self.library.get(name), self.dialog, self.journal, self.emit, context,
                               safety=self.settings.safety)
+        self.dialog.settle()
         log.info("practice %s ended: %s", name, result.status)
 
 

@@ -77,21 +77,42 @@ def test_each_builtin_end_to_end(engines, library, speak, tmp_path, name, answer
         assert (entries[0].calm_before, entries[0].calm_after) == (ratings["calm_before"], ratings["calm_after"])
 
 
+def _paused(speak, first: str, rest: str, pause_s: float) -> np.ndarray:
+    """One turn: `first`, a pause, then `rest` (hibari, seed 3), with silence around."""
+    parts = (np.zeros(4800, np.int16), speak(first, seed=3), np.zeros(int(pause_s * 16000), np.int16),
+             speak(rest, seed=3), np.zeros(4 * 16000, np.int16))
+    return np.concatenate(parts)
+
+
+def _ending_early(transcriber) -> TurnJudge:
+    """A judge that ends answers early, Whisper warmed up (in simulation its time is heard as more audio)."""
+    transcriber.transcribe(np.zeros(16000, np.int16))
+    return TurnJudge(transcriber, ends_early=True)
+
+
 def test_an_answer_that_ends_early_and_goes_on_is_kept_whole(engines, library, speak, tmp_path):
-    """"My grandma called me." sounds finished: with the end-of-turn judge the answer ends at a short silence,
-    Glimmer reads it back, and the rest, said a second later (while Glimmer speaks), still joins it."""
-    settings, _, transcriber = engines
-    first, rest = speak("My grandma called me.", seed=3), speak("She just wanted to hear my voice.", seed=3)
-    gap = np.zeros(16000, np.int16)
-    answer = np.concatenate([np.zeros(4800, np.int16), first, gap, rest, np.zeros(4 * 16000, np.int16)])
-    judge = TurnJudge(transcriber, ends_early=True)
-    result, entries, events = run_spoken(engines, library, speak, tmp_path, "capture",
-                                         [answer, SILENCE], judge=judge)
+    """"My grandma called me." sounds finished: the answer ends at a short silence and Glimmer reads it back;
+    the rest, said a second after it (while Glimmer speaks), still joins it, and only the whole is kept."""
+    answer = _paused(speak, "My grandma called me.", "She just wanted to hear my voice.", 1.0)
+    result, entries, events = run_spoken(engines, library, speak, tmp_path, "capture", [answer, SILENCE],
+                                         judge=_ending_early(engines[2]))
     heard = [e for e in events if e["event"] == "heard"]
     assert heard[0].get("ended_early") and "grandma" in heard[0]["text"].lower()
-    assert heard[1].get("went_on")
+    # (on a loaded machine the judge's time can reach the rest: then the first answer heard is already whole)
+    assert "voice" in heard[0]["text"].lower() or (len(heard) > 1 and heard[1].get("went_on")), heard
     assert result.status == "finished" and len(entries) == 1
     assert words("grandma called me she just wanted to hear my voice") <= words(entries[0].text), entries
+
+
+def test_stop_said_while_an_answer_may_go_on_is_a_stop(engines, library, speak, tmp_path):
+    """A "Stop." said after an answer that ended early, before its full silence, is not more of the answer:
+    the practice ends gently and keeps the answer as it was."""
+    answer = _paused(speak, "My grandma called me.", "Stop.", 1.0)
+    result, entries, events = run_spoken(engines, library, speak, tmp_path, "capture", [answer],
+                                         judge=_ending_early(engines[2]))
+    assert any(e["event"] == "heard" and e.get("ended_early") for e in events), events
+    assert result.status == "stopped"
+    assert len(entries) == 1 and words(entries[0].text) == words("My grandma called me."), entries
 
 
 def test_stop_spoken_mid_practice_keeps_what_was_captured(engines, library, speak, tmp_path):
