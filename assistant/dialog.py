@@ -137,11 +137,14 @@ class SpokenDialog:
         audio = self.listener.listen("answer", left_s, preroll=over_voice, early=early)
         if audio is None:
             return None
+        whole_audio = np.concatenate([before, audio])
+        if early is not None:
+            early.transcript(whole_audio)   # waits for the reading under way: Whisper runs on one thread at a time
         alone = self.transcriber.transcribe(audio).text.strip()
         if parse_control(alone) is not None:   # "stop" said then is a stop, not more of the answer
             self.emit({"event": "heard", "text": alone})
             return Heard(alone)
-        whole = self._transcribe(np.concatenate([before, audio]), open_answer.purpose, early, went_on=True)
+        whole = self._transcribe(whole_audio, open_answer.purpose, early, went_on=True)
         return replace(self._keep_open(whole, open_answer.purpose), went_on=True) if whole.text else None
 
     def settle(self) -> None:
