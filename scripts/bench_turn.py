@@ -251,8 +251,6 @@ def listening(quick: bool) -> dict:
                 latency["read_ahead"].append(listened(ways["read_ahead"], whole, real_time_from=spoken_s)[0])
             latency["early"].append(listened(ways["early"], whole, real_time_from=spoken_s)[0])
             for way, judge in ways.items():
-                if way == "read_ahead" and i % 2:
-                    continue
                 tried[way] += 1
                 if listened(judge, paused)[1] < rest_starts:
                     cut[way].setdefault(name, []).append(f"{first} | ({pause} s)")

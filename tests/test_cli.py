@@ -62,6 +62,15 @@ def test_doctor_shows_the_numbers_a_person_in_distress_hears(glimmer, tmp_path):
     assert "OK  night mode: 21:30 to 07:00" in out  # written unquoted: still 21:30, not 1290
 
 
+def test_doctor_shows_how_answers_end(glimmer, tmp_path):
+    (tmp_path / "on.yaml").write_text("listen:\n  end_of_turn: true\n")
+    (tmp_path / "half.yaml").write_text("listen:\n  end_of_turn: true\n  barge_in: false\n")
+    on = glimmer("--config", "on.yaml", "doctor").stdout
+    assert "OK  end of turn: answers whose words sound finished end after 0.7 s of silence and stay open" in on
+    half = glimmer("--config", "half.yaml", "doctor").stdout
+    assert "OK  end of turn: answers end after 2.2 s of silence" in half and "half-duplex" in half
+
+
 def test_doctor_reports_what_run_would_fail_on(glimmer, tmp_path):
     (tmp_path / "noise.db").write_bytes(bytes(range(256)) * 16)
     (tmp_path / "folder.db").mkdir()

@@ -128,9 +128,12 @@ def _second_hearing(settings: Settings, detector: WakeDetector) -> str:
 
 
 def _end_of_turn_line(settings: Settings) -> tuple[bool, str]:
+    """How answers end on the live microphone (early only with barge-in, which hears an answer go on)."""
+    from assistant.audio.echo import make_echo_canceller
     from assistant.speech.turn_judge import early_end_plan
 
-    _, model, line = early_end_plan(settings.listen)
+    hears_on = settings.listen.barge_in and make_echo_canceller()[0] is not None
+    _, model, line = early_end_plan(settings.listen, hears_on)
     return model is not None or not (settings.listen.end_of_turn and settings.listen.turn_model), line
 
 
