@@ -25,7 +25,6 @@ from assistant.speech.transcript import Purpose, Transcriber
 from assistant.speech.tts import Narrator
 from assistant.speech.turn_judge import Speculation, TurnJudge
 
-
 VOICE_LEFT_S = 0.5   # an answer that went on over the voice: how soon after playback its words must go on
 
 

@@ -41,8 +41,8 @@ from pathlib import Path
 import numpy as np
 
 from assistant.audio.frames import SAMPLE_RATE, to_int16
-from assistant.audio.sources import TurnFeeder
 from assistant.audio.sinks import WavSink
+from assistant.audio.sources import TurnFeeder
 from assistant.config import ListenSettings, SttSettings
 from assistant.dialog import SpokenDialog
 from assistant.duplex import HalfDuplex
@@ -156,7 +156,8 @@ def judge(quick: bool) -> tuple[dict, dict, dict, list[float], dict]:
                 # told only the silence the model reads, it is given all SILENCE_S of it
                 fed_all.setdefault(case, []).append(model.probability(audio, MODEL_SILENCE_S))
                 offered = audio[:len(audio) - int((SILENCE_S - TAIL_S) * SAMPLE_RATE)]
-                words_done.setdefault(case, []).append(not sounds_unfinished(transcriber.transcribe(offered).text, True))
+                said = transcriber.transcribe(offered).text
+                words_done.setdefault(case, []).append(not sounds_unfinished(said, True))
     return judged, per_voice, fed_all, cpu, words_done
 
 
@@ -291,9 +292,8 @@ def run(quick: bool = False) -> dict:
     for name, row, threshold in rows:
         print(f"{name:24s} " + " ".join(
             f"{sum(p > threshold for p in row.get(c, [])):>14d}/{len(row.get(c, [])):<6d}" for c in names))
-    for way, ended in (("words", {c: words_done[c] for c in names}),
-                       ("words and model", {c: [w and p > COMPLETE_AT for w, p in zip(words_done[c], judged[c])]
-                                            for c in names})):
+    with_model = {c: [w and p > COMPLETE_AT for w, p in zip(words_done[c], judged[c], strict=True)] for c in names}
+    for way, ended in (("words", {c: words_done[c] for c in names}), ("words and model", with_model)):
         results.update({f"turn.ended_by_{way.replace(' ', '_')}.{c}.share": round(float(np.mean(v)), 3)
                         for c, v in ended.items()})
         print(f"{'ended: ' + way:24s} " + " ".join(f"{sum(ended[c]):>14d}/{len(ended[c]):<6d}" for c in names))
