@@ -4,9 +4,9 @@ Before it listens, the dialog lets `HalfDuplex` make it ready (playback really o
 With barge-in, a stop or pause said over Glimmer's voice cuts what is being said, leaves what the practice
 goes on to say unsaid, and is what the next listen or pause hears. Answers are read ahead while the
 silence that ends them runs (turn_judge.py), and may end early when they sound finished (listen.end_of_turn).
-An answer that ended early stays open until its full silence (listen.answer_silence_s after its last word)
-has passed: words the person says meanwhile, while Glimmer has begun to reply, join it, and the next listen
-or pause hears the whole answer (`went_on`), for the practice to take back to where it was asked.
+An answer that ended early stays open until listen.keep_open_s after its last word: words the person says
+meanwhile, while Glimmer has begun to reply, join it, and the next listen or pause hears the whole answer
+(`went_on`), for the practice to take back to where it was asked.
 """
 
 import time
@@ -30,11 +30,11 @@ VOICE_LEFT_S = 0.5   # an answer that went on over the voice: how soon after pla
 
 @dataclass(frozen=True)
 class OpenAnswer:
-    """An answer that ended early and may still go on, until its full silence has passed."""
+    """An answer that ended early and may still go on, until listen.keep_open_s after its last word."""
 
     heard: Heard
     purpose: Purpose | None
-    left_s: float      # how much of its full silence was still to come when it ended
+    left_s: float      # how much of its open time was still to come when it ended
     ended_at: float    # time.monotonic() then
 
 
@@ -121,14 +121,15 @@ class SpokenDialog:
         ends = self.listener.last
         if not heard.text or ends is None or not ends.judged_over:
             return heard
-        left = self.listener.silence_s("answer") - (ends.returned_s - ends.speech_end_s)
+        settings = self.listener.settings
+        left = max(settings.keep_open_s, settings.answer_silence_s) - (ends.returned_s - ends.speech_end_s)
         self._open = OpenAnswer(heard, purpose, left, time.monotonic())
         self.duplex.expect_voice(self._open.ended_at + left)
         return replace(heard, ended_early=True)
 
     def _went_on(self, open_answer: OpenAnswer, left_s: float, over_voice: np.ndarray | None = None) -> Heard | None:
-        """The whole of `open_answer` when the person goes on within `left_s` (what is left of its full
-        silence; `over_voice`: what they said on over Glimmer's reply, echo-cancelled), else None."""
+        """The whole of `open_answer` when the person goes on within `left_s` (what is left of its open
+        time; `over_voice`: what they said on over Glimmer's reply, echo-cancelled), else None."""
         before = open_answer.heard.audio
         if before is None or left_s <= 0:
             return None

@@ -9,10 +9,10 @@ With listen.end_of_turn on, at listen.turn_check_s of silence the endpointer ask
 the words do not trail off (unfinished.py) and, with listen.turn_model, pipecat's smart-turn model
 (end_of_turn.py) also calls it complete; then the turn ends, unless the person spoke again while the verdict
 was being reached. Nothing can tell an answer that pauses after a complete sentence ("My grandma called me. |
-She just wanted to hear my voice.") from a finished one, so an answer that ended early stays open until its
-full silence has passed, and words said meanwhile join it (dialog.py). The model is off by default: on the
-bench's development voices it called trailing fragments ("The smell of") finished as often as the words did
-not, and robotic voices' finished answers unfinished (scripts/bench_turn.py).
+She just wanted to hear my voice.") from a finished one, so an answer that ended early stays open until
+listen.keep_open_s after its last word, and words said meanwhile join it (dialog.py). The model is off by
+default: on the bench's development voices it called trailing fragments ("The smell of") finished as often as
+the words did not, and robotic voices' finished answers unfinished (scripts/bench_turn.py).
 """
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ def early_end_plan(settings: ListenSettings, hears_on: bool = True) -> tuple[boo
         return False, None, (f"end of turn: listen.turn_check_s {settings.turn_check_s:g} is not shorter than "
                              f"listen.answer_silence_s {settings.answer_silence_s:g}: {full}")
     early = (f"answers whose words sound finished end after {settings.turn_check_s:g} s of silence and stay "
-             f"open until {settings.answer_silence_s:g} s")
+             f"open for {settings.keep_open_s:g} s")
     if not settings.turn_model:
         return True, None, f"end of turn: {early}"
     model, line = load_end_of_turn()
