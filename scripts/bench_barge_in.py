@@ -12,7 +12,8 @@ assistant does: a Speaker, a Microphone and a BargeIn kept for the whole run (th
   acted on; latency: from the phrase's last sound (when paplay started plus the phrase's length) to the
   speaker's last sound (the acceptance: within 0.7 s).
 - False stops: the built-in practices' own passages (which say "stop" and "pause" in their prompts) played
-  with nobody speaking; false stops per hour of playback.
+  with nobody speaking; false stops per hour of playback, and how often the voice was held (a moment's
+  silence) while something heard over it that might be a stop or pause was weighed.
 - CPU: the child's CPU seconds per second of playback while listening over the voice.
 """
 
@@ -83,8 +84,10 @@ for line in sys.stdin:
     speaker.wait_done()
     print(json.dumps({"heard": word.text if word else None, "delay_s": barge_in.delay_s,
                       "seconds": time.monotonic() - began, "cpu_s": time.process_time() - cpu,
-                      "let_go": [l.split(": ", 1)[1] for l in reads.lines if l.startswith("over the voice")],
-                      "tape": [l for l in reads.lines if l.startswith("the speaker played")]}),
+                      "let_go": [l.split(": ", 1)[1] for l in reads.lines
+                                 if l.startswith("over the voice") and not l.startswith("over the voice, held")],
+                      "tape": [l for l in reads.lines if l.startswith("the speaker played")],
+                      "holds": sum(l.startswith("over the voice, held") for l in reads.lines)}),
           flush=True)
 '''
 
@@ -151,15 +154,17 @@ def run(quick: bool = False) -> dict:
         try:
             # The first passage teaches the echo's delay (once per run, as the assistant does).
             glimmer.play(voices[0], texts[0])
-            false_stops, played_s, cpu_s = [], 0.0, 0.0
+            false_stops, played_s, cpu_s, holds = [], 0.0, 0.0, 0
             if (first_result := glimmer.result())["heard"] is not None:
                 false_stops.append(_false_stop(first_result))
+            holds += first_result["holds"]
             first = 1 if quick else 0
             for number, (voice, text) in enumerate(zip(voices[first:], texts[first:], strict=True)):
                 glimmer.play(voice, text)
                 result = glimmer.result()
                 if result["heard"] is not None:
                     false_stops.append(_false_stop(result))
+                holds += result["holds"]
                 played_s, cpu_s = played_s + result["seconds"], cpu_s + result["cpu_s"]
                 if quick and number >= 3:
                     break
@@ -170,7 +175,7 @@ def run(quick: bool = False) -> dict:
                         for k, (name, said) in enumerate(sets.items())}
         finally:
             glimmer.close()
-    figures: dict = {"false_stops": len(false_stops), "played_min": round(played_s / 60, 1),
+    figures: dict = {"false_stops": len(false_stops), "played_min": round(played_s / 60, 1), "holds": holds,
                      "false_stops_per_h": round(len(false_stops) / max(played_s, 1) * 3600, 2),
                      "cpu_per_audio_s": round(cpu_s / max(played_s, 1), 3)}
     print(f"barge-in, live (loop-back {LOOPBACK_DB:.0f} dB, person at {PERSON_DBFS:.0f} dBFS):")
@@ -186,7 +191,7 @@ def run(quick: bool = False) -> dict:
         if missed:
             print(f"    missed: {', '.join(missed)}")
     print(f"  its own practices, nobody speaking: {len(false_stops)} false stop(s) in {figures['played_min']} min "
-          f"{false_stops}; "
+          f"{false_stops}, held {holds} time(s) while a likely stop or pause was weighed; "
           f"listening over the voice costs {figures['cpu_per_audio_s']} CPU-s per second of playback")
     return {f"barge_in.{key}": value for key, value in figures.items()}
 

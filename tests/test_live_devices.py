@@ -80,7 +80,8 @@ class FakeSoundDevice(types.ModuleType):
 
             def start(self):
                 self.running = True
-                threading.Thread(target=self._run, daemon=True).start()
+                self.thread = threading.Thread(target=self._run, daemon=True)
+                self.thread.start()
 
             def _run(self):
                 while self.running:
@@ -94,7 +95,10 @@ class FakeSoundDevice(types.ModuleType):
                 return self.running
 
             def abort(self):
+                # As PortAudio's: no callback comes once it returns (one late block would reach the tape).
                 self.running = False
+                if threading.current_thread() is not self.thread:
+                    self.thread.join(timeout=5)
 
             def close(self):
                 pass
@@ -169,6 +173,49 @@ def test_the_speaker_plays_at_its_own_rate_and_reports_the_real_end(fake_audio):
     played = np.concatenate(fake.played)
     loud = np.flatnonzero(np.abs(played) > 0.05)
     assert (loud[-1] - loud[0]) / 44100 == pytest.approx(0.5, abs=0.02)  # all of it, at 44.1 kHz
+    speaker.close()
+
+
+def _loud_runs(played: np.ndarray, rate: int = 44100) -> list[float]:
+    """Lengths in seconds of the runs of sound (10-ms blocks above -26 dBFS) in what the speaker played."""
+    blocks = np.abs(played[:len(played) // 441 * 441].reshape(-1, 441)).max(axis=1) > 0.05
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], blocks.astype(int), [0]])))
+    return [(end - start) * 441 / rate for start, end in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def test_a_held_voice_falls_silent_and_resumes_where_it_was(fake_audio):
+    """While a word said over the voice is read, the speaker is held: silent within its fade, nothing lost
+    but the fade itself, and it goes on afterwards to the end of the sentence."""
+    fake = fake_audio(signal=_tone(48000, 0.1))
+    speaker = Speaker()
+    speaker.play((_tone(SAMPLE_RATE, 1.0) * 32767).astype(np.int16))
+    time.sleep(0.3)
+    speaker.hold()
+    held_at = len(fake.played)
+    time.sleep(0.6)
+    assert speaker.playing
+    silent = np.concatenate(fake.played[held_at + 20:])   # after the fade (0.12 s) and a block of slack
+    assert np.abs(silent).max() == 0.0
+    speaker.resume()
+    speaker.wait_done()
+    runs = _loud_runs(np.concatenate(fake.played))
+    assert len(runs) == 2 and sum(runs) == pytest.approx(1.0, abs=0.15)   # a gap, then the rest of it
+    speaker.close()
+
+
+def test_a_stop_while_held_drops_what_was_left(fake_audio):
+    fake = fake_audio(signal=_tone(48000, 0.1))
+    speaker = Speaker()
+    speaker.play((_tone(SAMPLE_RATE, 2.0) * 32767).astype(np.int16))
+    time.sleep(0.3)
+    speaker.hold()
+    time.sleep(0.3)
+    speaker.fade_out()
+    began = time.monotonic()
+    speaker.wait_done()
+    assert time.monotonic() - began < 0.2
+    time.sleep(0.2)
+    assert sum(_loud_runs(np.concatenate(fake.played))) < 0.6    # the rest of the 2 s never played
     speaker.close()
 
 

@@ -90,7 +90,8 @@ class Speaker:
     a callback waiting on it would hang the stream's close. Underruns (the sound server or the CPU was late)
     are counted and logged; playback goes on. Only a stream that stops or vanishes is SpeakerLost.
     With a `tape` (record_playback), every sound block and sentence is handed to it as it leaves, and
-    `fade_out` stops playback within FADE_S plus the stream's latency.
+    `fade_out` stops playback within FADE_S plus the stream's latency. `hold` fades out as fast and keeps
+    what is left; `resume` fades it back in from there.
     """
 
     def __init__(self, device: str | int | None = None, max_queued_seconds: float = 120.0) -> None:
@@ -104,6 +105,8 @@ class Speaker:
         self._fades_asked = 0         # written by fade_out
         self._fades_done = 0          # written by the callback
         self._fade_at = 0             # the callback's own: samples of the fade already applied
+        self._held = False            # written by hold, resume and fade_out
+        self._gain = 1.0              # the callback's own: toward 0 while held, back to 1 after
         self.tape: PlaybackTape | None = None
         self._queued = 0              # samples queued in all (written by play)
         self._played = 0              # samples handed to the device in all (written by the callback)
@@ -126,8 +129,10 @@ class Speaker:
             self.underruns += 1
         # When this block's first sample reaches the device: the stream's own latency included.
         leaves = now + (max(0.0, when.outputBufferDacTime - when.currentTime) if when else 0.0)
+        if self._gain == 0.0 and self._fades_asked > self._fades_done:
+            self._drop_queued()       # faded out while held: nothing is left to fade
         filled = 0
-        while filled < frames:
+        while filled < frames and not (self._held and self._gain == 0.0):
             if not len(self._current):
                 try:
                     self._current, text = self._chunks.get_nowait()
@@ -142,6 +147,7 @@ class Speaker:
             filled += len(take)
         out[filled:, 0] = 0.0
         self._played += filled
+        filled = self._hold_or_resume(out[:, 0], filled)
         if self._fades_asked > self._fades_done:
             filled = self._fade(out[:, 0], filled)
         if filled:
@@ -158,6 +164,11 @@ class Speaker:
         self._fade_at = before + len(out)
         if self._fade_at < length:
             return filled
+        self._drop_queued()
+        return min(filled, length - before)
+
+    def _drop_queued(self) -> None:
+        """The fade-out is over: drop everything queued (counted as played, so wait_done returns)."""
         dropped = len(self._current)
         self._current = np.zeros(0, dtype=np.float32)
         while True:
@@ -167,7 +178,20 @@ class Speaker:
                 break
         self._played += dropped
         self._fade_at, self._fades_done = 0, self._fades_asked
-        return min(filled, length - before)
+
+    def _hold_or_resume(self, out: np.ndarray, filled: int) -> int:
+        """Ramp this block's gain toward silence while held (over FADE_S) and back after; how much of the
+        block sounds."""
+        target = 0.0 if self._held else 1.0
+        if self._gain == target == 1.0:
+            return filled
+        step = 1.0 / max(1, int(FADE_S * self._rate))
+        ramp = np.clip(self._gain + np.sign(target - self._gain) * step * np.arange(1, len(out) + 1), 0.0, 1.0)
+        out *= ramp.astype(np.float32)
+        self._gain = float(ramp[-1])
+        if self._gain > 0.0:
+            return filled
+        return min(filled, int(np.argmax(ramp == 0.0)))
 
     def play(self, samples: np.ndarray, rate: int = SAMPLE_RATE, text: str = "") -> None:
         """Queue `samples` recorded at `rate` for playback at the device's rate (`text`: the words they say)."""
@@ -187,6 +211,16 @@ class Speaker:
     def fade_out(self) -> None:
         """Stop what is playing within FADE_S (and the stream's latency), and drop what is queued."""
         self._fades_asked += 1
+        self._held = False
+
+    def hold(self) -> None:
+        """Fade out within FADE_S (and the stream's latency) and keep what is left, until resume or
+        fade_out."""
+        self._held = True
+
+    def resume(self) -> None:
+        """Go on playing what was held, fading back in."""
+        self._held = False
 
     @property
     def playing(self) -> bool:

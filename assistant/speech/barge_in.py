@@ -10,9 +10,11 @@ A short utterance of such frames (up to MAX_UTTERANCE_S) is first asked whether 
 said alone (control_confirm.py: Whisper's closed question, which hears a robotic or accented "Stop." that a
 free reading gets wrong), then read freely; only a whole utterance that is a stop or pause control counts, and
 not when it is the echo of Glimmer itself saying those words (its sentences and what the speaker really played
-are on the tape). Everything else said over its voice is ignored, except while an answer that ended early
-may still go on (`expect_voice`): then the person's voice over Glimmer's reply, VOICE_ONSET_S of it, is
-their answer going on (VoiceOver), and what the microphone hears is kept, cancelled, until playback ends.
+are on the tape). Once the question's first step finds such a phrase likely, the speaker is held while the
+rest is weighed, so that a stop is silent as soon as the word has ended, however long the weighing takes.
+Anything else resumes the voice where it was held and is ignored, except while an answer that ended early may
+still go on (`expect_voice`): then the person's voice over Glimmer's reply, VOICE_ONSET_S of it, is their
+answer going on (VoiceOver), and what the microphone hears is kept, cancelled, until playback ends.
 """
 
 from __future__ import annotations
@@ -221,11 +223,26 @@ class BargeIn:
         return self._read(audio, started, at + FRAME_S)
 
     def _read(self, audio: np.ndarray, started: float, ended: float) -> BargeInWord | None:
-        """The utterance as a stop or pause, unless it is something else or Glimmer's own words. The closed
-        question comes first; failing that, the free reading. When that reads as a stop or pause followed by
-        more words, its loud part alone is read again: the echo left over after the person's word, quieter
-        than their voice, can be read as words too ("Stop music!")."""
-        closest = self.confirmer.closest(audio, MOST_DEFICIT) if self.confirmer else None
+        """The utterance as a stop or pause, unless it is something else or Glimmer's own words. Once the
+        closed question's first step finds a stop or pause phrase likely, the speaker is held while it is
+        weighed, so that a stop is silent as soon as the word has ended; anything else resumes the voice."""
+        word = None
+        try:
+            word = self._weigh(audio, started, ended)
+            return word
+        finally:
+            if word is None:
+                self.speaker.resume()
+
+    def _weigh(self, audio: np.ndarray, started: float, ended: float) -> BargeInWord | None:
+        """The closed question comes first; failing that, the free reading. When that reads as a stop or
+        pause followed by more words, its loud part alone is read again: the echo left over after the
+        person's word, quieter than their voice, can be read as words too ("Stop music!")."""
+        likely = self.confirmer.likely(audio, MOST_DEFICIT) if self.confirmer else None
+        if likely is not None:
+            self.speaker.hold()
+            log.debug("over the voice, held: %s likely", ", ".join(phrase for phrase, _ in likely.phrases))
+        closest = self.confirmer.closest_of(likely) if self.confirmer and likely else None
         if closest is not None and closest.deficit <= MOST_DEFICIT:
             text = closest.phrase
             log.debug("over the voice, the closest phrase: %r (deficit %.1f)", text, closest.deficit)

@@ -37,6 +37,14 @@ class Closest:
     deficit: float
 
 
+@dataclass(frozen=True)
+class Likely:
+    """An encoded utterance and the phrases its first word leaves likely (with their tokens)."""
+
+    encoded: np.ndarray
+    phrases: list[tuple[str, list[int]]]
+
+
 class ControlConfirmer:
     """Scores a short int16 16 kHz utterance against PHRASES with Whisper (see the module docstring)."""
 
@@ -54,6 +62,12 @@ class ControlConfirmer:
     def closest(self, samples: np.ndarray, most: float) -> Closest:
         """The phrase of PHRASES the utterance is closest to, when its deficit may be `most` or less (else
         its deficit is inf)."""
+        likely = self.likely(samples, most)
+        return self.closest_of(likely) if likely is not None else Closest("", np.inf)
+
+    def likely(self, samples: np.ndarray, most: float) -> Likely | None:
+        """The phrases whose first word is likely enough on the utterance to be forced (within `most` of the
+        decoder's own first choice), or None when none is: one encoding and one decoder step."""
         import ctranslate2
 
         audio = to_float(np.asarray(samples, dtype=np.int16))
@@ -61,18 +75,21 @@ class ControlConfirmer:
         first = np.asarray(self._whisper.model.generate(
             ctranslate2.StorageView.from_array(encoded), [self._start], beam_size=1, max_length=2,
             return_logits_vocab=True, suppress_blank=False, suppress_tokens=[])[0].logits[0][0]).reshape(-1)
-        # only phrases whose first token is likely enough are forced on: usually none, or one word's few
-        likely = [(phrase, tokens) for phrase, tokens in self._phrases if first.max() - first[tokens[0]] <= most]
-        if not likely:
-            return Closest("", np.inf)
-        prompts = [[*self._start, *tokens, self._full_stop] for _, tokens in likely]
+        phrases = [(phrase, tokens) for phrase, tokens in self._phrases if first.max() - first[tokens[0]] <= most]
+        return Likely(encoded, phrases) if phrases else None
+
+    def closest_of(self, likely: Likely) -> Closest:
+        """The closest of the likely phrases, each forced through the decoder, and its deficit."""
+        import ctranslate2
+
+        prompts = [[*self._start, *tokens, self._full_stop] for _, tokens in likely.phrases]
         # generate() returns about max_length // 2 steps of logits for these prompts: one per forced token
         steps = self._whisper.model.generate(
-            ctranslate2.StorageView.from_array(np.repeat(encoded, len(prompts), axis=0)), prompts, beam_size=1,
-            max_length=2 * (max(map(len, prompts)) - len(self._start) + 1), return_logits_vocab=True,
+            ctranslate2.StorageView.from_array(np.repeat(likely.encoded, len(prompts), axis=0)), prompts,
+            beam_size=1, max_length=2 * (max(map(len, prompts)) - len(self._start) + 1), return_logits_vocab=True,
             suppress_blank=False, suppress_tokens=[])
         scored = []
-        for (phrase, tokens), step in zip(likely, steps, strict=True):
+        for (phrase, tokens), step in zip(likely.phrases, steps, strict=True):
             logits = [np.asarray(x).reshape(-1) for x in step.logits[0][:len(tokens) + 2]]
             words, ending, after = logits[:len(tokens)], logits[len(tokens)], logits[len(tokens) + 1]
             deficit = sum(float(x.max() - x[t]) for x, t in zip(words, tokens, strict=True))
