@@ -192,9 +192,10 @@ def test_a_held_voice_falls_silent_and_resumes_where_it_was(fake_audio):
     time.sleep(0.3)
     speaker.hold()
     held_at = len(fake.played)
-    time.sleep(0.6)
+    while len(fake.played) < held_at + 60:     # 0.6 s of blocks (fewer may come in that time on a busy machine)
+        time.sleep(0.01)
     assert speaker.playing
-    silent = np.concatenate(fake.played[held_at + 20:])   # after the fade (0.12 s) and a block of slack
+    silent = np.concatenate(fake.played[held_at + 20:])   # after the fade (0.12 s) and some slack
     assert np.abs(silent).max() == 0.0
     speaker.resume()
     speaker.wait_done()
@@ -213,7 +214,7 @@ def test_a_stop_while_held_drops_what_was_left(fake_audio):
     speaker.fade_out()
     began = time.monotonic()
     speaker.wait_done()
-    assert time.monotonic() - began < 0.2
+    assert time.monotonic() - began < 1.0     # not the 1.4 s left of the sound
     time.sleep(0.2)
     assert sum(_loud_runs(np.concatenate(fake.played))) < 0.6    # the rest of the 2 s never played
     speaker.close()
