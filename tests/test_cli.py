@@ -63,8 +63,9 @@ def test_doctor_shows_the_numbers_a_person_in_distress_hears(glimmer, tmp_path):
 
 
 def test_doctor_shows_how_answers_end(glimmer, tmp_path):
-    (tmp_path / "half.yaml").write_text("listen:\n  barge_in: false\n")
-    on = glimmer("doctor").stdout
+    (tmp_path / "on.yaml").write_text("listen:\n  end_of_turn: true\n")
+    (tmp_path / "half.yaml").write_text("listen:\n  end_of_turn: true\n  barge_in: false\n")
+    on = glimmer("--config", "on.yaml", "doctor").stdout
     assert "OK  end of turn: answers whose words sound finished end after 0.7 s of silence and stay open" in on
     half = glimmer("--config", "half.yaml", "doctor").stdout
     assert "OK  end of turn: answers end after 2.2 s of silence" in half and "half-duplex" in half

@@ -75,10 +75,10 @@ def test_a_finished_answer_ends_early_and_a_trailing_one_waits(said, model):
     assert trailing.returned_s - trailing.speech_end_s == pytest.approx(ListenSettings().answer_silence_s, abs=0.05)
 
 
-def test_answers_end_early_by_default_where_going_on_can_be_heard_and_the_model_only_when_asked():
-    ends_early, model, line = early_end_plan(ListenSettings(end_of_turn=False))
-    assert not ends_early and model is None and "read ahead" in line
+def test_answers_end_early_only_when_asked_where_going_on_can_be_heard_and_the_model_only_when_asked():
     ends_early, model, line = early_end_plan(ListenSettings())
+    assert not ends_early and model is None and "read ahead" in line
+    ends_early, model, line = early_end_plan(ListenSettings(end_of_turn=True))
     assert ends_early and model is None and "0.7 s" in line and "open for 3 s" in line
     ends_early, model, line = early_end_plan(ListenSettings(end_of_turn=True), hears_on=False)
     assert not ends_early and "half-duplex" in line
