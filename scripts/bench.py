@@ -1,5 +1,5 @@
 """Glimmer's benchmark: wake, speech in (and the tense guard) and out, memory, the echo canceller, barge-in
-and end of turn, measured on a corpus built on this machine.
+(and through stalls) and end of turn, measured on a corpus built on this machine.
 
 Prints one table per section and writes all figures as JSON (default bench.json). Sections live in
 scripts/bench_*.py, each a `run(quick) -> dict`. `--quick` uses a smaller corpus for a fast look.
@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-SECTIONS = ("speech_in", "tense", "wake", "tts", "memory", "echo", "barge_in", "turn")
+SECTIONS = ("speech_in", "tense", "wake", "tts", "memory", "echo", "barge_in", "stalls", "turn")
 
 
 def main(argv: list[str] | None = None) -> int:

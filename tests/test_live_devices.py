@@ -32,11 +32,13 @@ class FakeSoundDevice(types.ModuleType):
     class PortAudioError(Exception):
         pass
 
-    def __init__(self, signal: np.ndarray, mic_rate: int = 48000, unplug_after_s: float | None = None) -> None:
+    def __init__(self, signal: np.ndarray, mic_rate: int = 48000, unplug_after_s: float | None = None,
+                 stall: tuple[float, float] | None = None) -> None:
         super().__init__("sounddevice")
         self.signal = signal
         self.mic_rate = mic_rate
         self.unplug_after_s = unplug_after_s
+        self.stall = stall   # (after, for how long) in seconds: the microphone's callbacks are late once
         self.played: list[np.ndarray] = []
         self.default = types.SimpleNamespace(device=(0, 1))
         fake = self
@@ -59,6 +61,14 @@ class FakeSoundDevice(types.ModuleType):
                     stereo = np.stack([block, block * 0.5], axis=1).astype(np.float32)
                     self.callback(stereo, len(block), None, _Status(overflow=sent == 0))
                     sent += self.block
+                    if fake.stall and sent >= fake.stall[0] * fake.mic_rate:
+                        time.sleep(fake.stall[1])   # the process was busy: the backlog then comes at once
+                        backlog, fake.stall = int(fake.stall[1] * fake.mic_rate) // self.block, None
+                        for _ in range(backlog):
+                            block = fake.signal[sent:sent + self.block]
+                            stereo = np.stack([block, block * 0.5], axis=1).astype(np.float32)
+                            self.callback(stereo, len(block), None, _Status())
+                            sent += self.block
                     time.sleep(self.block / fake.mic_rate)  # a device delivers in real time
 
             @property
@@ -138,6 +148,19 @@ def test_a_48k_stereo_usb_microphone_gives_16k_mono_frames(fake_audio, caplog):
     assert abs(np.fft.rfftfreq(len(audio), 1 / SAMPLE_RATE)[np.argmax(spectrum)] - 440) < 5
     assert 0.3 < np.max(np.abs(audio)) / 32768 < 0.45  # the two channels averaged (0.5 and 0.25)
     assert "microphone input overflowed 1 time(s)" in caplog.text  # PortAudio's overflow flag is counted
+
+
+def test_frames_keep_their_capture_times_when_a_backlog_comes_at_once(fake_audio):
+    """After a stall every late block is stamped as it arrives; the frames are still placed by their count."""
+    fake_audio(signal=_tone(48000, 2.0), stall=(0.5, 0.4))
+    mic = Microphone()
+    stamps = []
+    for _ in range(50):
+        mic.read()
+        stamps.append(mic.frame_at)
+    mic.close()
+    steps = np.diff(stamps)
+    assert np.all(np.abs(steps - FRAME_SAMPLES / SAMPLE_RATE) < 0.03), np.round(steps, 3)
 
 
 def test_an_unplugged_microphone_raises_device_lost(fake_audio):
@@ -279,8 +302,10 @@ def test_its_own_stop_is_told_from_a_persons_by_what_the_speaker_played_then(fak
     barge_in.delay_s = 0.06
     echo_at = start + before + barge_in.delay_s           # the echo of "stop" reaches the microphone
     assert barge_in._its_own(["stop"], echo_at - 0.1, echo_at + word + 0.1)
+    assert barge_in._its_own(["stop", "it"], echo_at - 0.1, echo_at + word + 0.1)   # the echo misheard
     person_at = start + before + word + 1.5 + barge_in.delay_s   # "There is no hurry..." is playing
     assert not barge_in._its_own(["stop"], person_at, person_at + 0.5)
+    assert not barge_in._its_own(["stop", "it"], person_at, person_at + 0.5)
 
 
 def test_a_stop_followed_by_quieter_leftover_echo_is_still_a_stop(fake_audio, speak):

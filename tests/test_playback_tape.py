@@ -27,12 +27,26 @@ def test_samples_are_found_by_when_they_left_the_speaker_despite_late_callbacks(
     assert not tape.at(99.0, 480).any() and not tape.at(110.0, 480).any()   # before and after: silence
 
 
-def test_a_break_in_the_stream_starts_the_tape_afresh():
+def test_a_break_in_the_stream_starts_a_new_stretch_and_the_last_one_stays_readable():
     tape = PlaybackTape(RATE)
     _played(tape, 100.0, np.full(RATE, 0.25, np.float32))
     _played(tape, 105.0, np.full(RATE, -0.25, np.float32))   # five seconds later, not one
     tape.update()
-    assert tape.at(105.2, 100).mean() < -8000 and not tape.at(100.2, 100).any()
+    assert tape.at(105.2, 100).mean() < -8000 and tape.at(100.2, 100).mean() > 8000
+    assert not tape.at(103.0, 100).any()
+
+
+def test_after_an_underrun_the_rest_is_placed_where_it_really_played():
+    """The device ran dry for 60 ms (less than a stream that lost blocks would be off by): what follows
+    played that much later than the sample count puts it, and its echo is looked for there."""
+    tape = PlaybackTape(RATE)
+    _played(tape, 100.0, np.full(RATE, 0.25, np.float32), jitter_s=0.02)
+    tape.played(101.06, np.full(BLOCK, -0.25, np.float32), after_underrun=True)
+    _played(tape, 101.06 + BLOCK / RATE, np.full(RATE, -0.25, np.float32), jitter_s=0.02, seed=1)
+    tape.update()
+    assert tape.at(100.9, 100).mean() > 8000                  # before the underrun: as it was
+    assert not tape.at(101.01, 400).any()                     # the gap: silence
+    assert tape.at(101.07, 400).mean() < -8000                # after it: 60 ms later than counted
 
 
 def test_undrained_blocks_stop_being_kept():

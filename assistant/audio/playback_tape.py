@@ -5,8 +5,10 @@ first sample leaves the device, and marks where each spoken sentence starts and 
 SimpleQueue (no lock, see audio/sinks.py), and stops adding when nobody has drained MAX_QUEUED_S of them.
 The listening side drains the queue, resamples to 16 kHz and keeps the last HISTORY_S. Samples are placed by
 their count since the stream was first seen, on the clock reading of its earliest block (the callback can
-only be late), so the reference stays sample-exact however the callbacks jitter; a block off that count by
-more than RESYNC_S (blocks were dropped) starts the tape afresh.
+only be late), so the reference stays sample-exact however the callbacks jitter. A block that follows an
+underrun (the device fell silent, so everything after plays later than the count puts it), or is off that
+count by more than RESYNC_S (blocks were dropped), starts a new stretch of tape at its own reading; the
+stretch before stays readable, since its echo is still in the room.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ class PlaybackTape:
     """The speaker's output at 16 kHz on the time.monotonic() clock, with the sentences it spoke."""
 
     def __init__(self, device_rate: int) -> None:
-        self._blocks: SimpleQueue[tuple[float, np.ndarray]] = SimpleQueue()
+        self._blocks: SimpleQueue[tuple[float, np.ndarray, bool]] = SimpleQueue()
         self._marks: SimpleQueue[tuple[float, float, str]] = SimpleQueue()
         self._rate = device_rate
         self._max_blocks: int | None = None   # set from the first block's length
@@ -38,18 +40,20 @@ class PlaybackTape:
         self._device_count = 0                # device samples taken in since the anchor
         self._first = 0                       # 16-kHz index (since the anchor) of self._samples[0]
         self._samples = np.zeros(0, np.int16)
+        self._before: tuple[float, int, np.ndarray] | None = None   # the last stretch: (anchor, first, samples)
         self._resampler = StreamResampler(device_rate, SAMPLE_RATE)
         self.sentences: list[tuple[float, float, str]] = []   # (start, end, text), the recent ones
 
     # The speaker's callback side: queue only.
-    def played(self, when: float, block: np.ndarray) -> None:
-        """`block` (float32, device rate) started leaving the speaker at `when`."""
+    def played(self, when: float, block: np.ndarray, after_underrun: bool = False) -> None:
+        """`block` (float32, device rate) started leaving the speaker at `when`; `after_underrun`: the device
+        ran dry just before it."""
         if self._max_blocks is None:
             self._max_blocks = max(1, int(MAX_QUEUED_S * self._rate / max(len(block), 1)))
         if self._blocks.qsize() >= self._max_blocks:
             self.dropped += 1
             return
-        self._blocks.put((when, block.copy()))
+        self._blocks.put((when, block.copy(), after_underrun))
 
     def spoke(self, start: float, end: float, text: str) -> None:
         """The sentence `text` plays from `start` to `end`."""
@@ -61,12 +65,15 @@ class PlaybackTape:
         pieces = [self._samples]
         while True:
             try:
-                when, block = self._blocks.get_nowait()
+                when, block, after_underrun = self._blocks.get_nowait()
             except Empty:
                 break
             anchor, since = self._anchor, self._device_count / self._rate
-            if anchor is None or abs(when - (anchor + since)) > RESYNC_S or self.dropped != self._dropped_seen:
+            if anchor is None or after_underrun or abs(when - (anchor + since)) > RESYNC_S \
+                    or self.dropped != self._dropped_seen:
                 self._dropped_seen = self.dropped
+                if anchor is not None:
+                    self._before = (anchor, self._first, np.concatenate(pieces))
                 self._anchor, self._device_count, self._first = when, 0, 0
                 self._resampler = StreamResampler(self._rate, SAMPLE_RATE)
                 pieces = []
@@ -89,14 +96,20 @@ class PlaybackTape:
     def at(self, when: float, count: int) -> np.ndarray:
         """The `count` samples that left the speaker from `when` on (int16, zeros where none are known)."""
         out = np.zeros(count, np.int16)
-        if self._anchor is None:
-            return out
-        first = int(round((when - self._anchor) * SAMPLE_RATE)) - self._first
-        lo, hi = max(first, 0), min(first + count, len(self._samples))
-        if hi > lo:
-            out[lo - first:hi - first] = self._samples[lo:hi]
+        stretches = [self._before] if self._before else []
+        if self._anchor is not None:
+            stretches.append((self._anchor, self._first, self._samples))
+        for anchor, first, samples in stretches:   # the later stretch wins where they overlap
+            _copy_into(out, samples, int(round((when - anchor) * SAMPLE_RATE)) - first)
         return out
 
     def spoken_between(self, start: float, end: float) -> list[tuple[float, float, str]]:
         """The sentences (start, end, text) that were playing at some moment between `start` and `end`."""
         return [(first, last, text) for first, last, text in self.sentences if first <= end and last >= start]
+
+
+def _copy_into(out: np.ndarray, samples: np.ndarray, start: int) -> None:
+    """Write the part of `samples` from index `start` on that fits into `out` (negative: out starts earlier)."""
+    lo, hi = max(start, 0), min(start + len(out), len(samples))
+    if hi > lo:
+        out[lo - start:hi - start] = samples[lo:hi]

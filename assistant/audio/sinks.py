@@ -153,7 +153,7 @@ class Speaker:
         if filled:
             self._ends_at = leaves + filled / self._rate
         if self.tape is not None:
-            self.tape.played(leaves, out[:, 0])
+            self.tape.played(leaves, out[:, 0], after_underrun=bool(status.output_underflow))
         self._last_callback = now
 
     def _fade(self, out: np.ndarray, filled: int) -> int:

@@ -138,6 +138,9 @@ class Microphone:
     callback, can never hang on that). While nobody listens (Glimmer is speaking) the oldest blocks make room:
     that is by design and not counted. What is counted and logged: PortAudio's own input overflows, and blocks
     lost while listening.
+    A frame's capture time (`frame_at`) comes from its sample count since the last samples were lost, on the
+    earliest reading of the blocks' stamps: a stamp is only ever late (after a stall the backlog arrives all
+    at once, every block stamped as it arrives), never early.
     """
 
     simulated = False
@@ -152,11 +155,14 @@ class Microphone:
         self._rate = rate or info.default_rate
         self._channels = min(info.max_input_channels, 2)
         block = int(self._rate * 0.03)
-        self._queue: SimpleQueue[tuple[float, np.ndarray]] = SimpleQueue()
+        self._queue: SimpleQueue[tuple[float, np.ndarray, int, bool]] = SimpleQueue()
         self._max_blocks = int(queue_seconds / 0.03)
         self._resampler = StreamResampler(self._rate, SAMPLE_RATE)
         self._buffer = np.zeros(0, dtype=np.int16)
-        self._buffer_ends = 0.0       # when the buffer's last sample was captured
+        self._captured = 0            # the callback's own: device samples captured in all
+        self._expected = -1           # the device sample the next block read should start at (else a gap)
+        self._anchor = 0.0            # when 16-kHz sample 0 of this unbroken stretch was captured
+        self._taken = 0               # 16-kHz samples of this stretch taken into the buffer
         self.frame_at = 0.0           # when the first sample of the frame `read` last returned was captured
         self._since = 0.0             # blocks captured (time.monotonic()) before this are not heard
         self._overflows = 0           # PortAudio's input overflow flags
@@ -182,7 +188,8 @@ class Microphone:
             except Empty:
                 break
             self._dropped += 1
-        self._queue.put((now - delay, data.mean(axis=1)))
+        self._queue.put((now - delay, data.mean(axis=1), self._captured, bool(status.input_overflow)))
+        self._captured += frames
 
     def begin_turn(self) -> bool:
         """Listening starts now: what was captured before (e.g. Glimmer's own voice, still on its way
@@ -195,11 +202,13 @@ class Microphone:
     def read(self) -> np.ndarray:
         """The next 30-ms frame, waiting for the device; DeviceLost when it has gone quiet for 2 s."""
         while len(self._buffer) < FRAME_SAMPLES:
-            captured, block = self._next_block()
+            captured, block, first, overflowed = self._next_block()
             if captured >= self._since:
-                self._buffer = np.concatenate([self._buffer, to_int16(self._resampler.process(block))])
-                self._buffer_ends = captured
-        self.frame_at = self._buffer_ends - len(self._buffer) / SAMPLE_RATE
+                samples = to_int16(self._resampler.process(block))
+                self._place(captured, len(samples), gap=overflowed or first != self._expected)
+                self._expected = first + len(block)
+                self._buffer = np.concatenate([self._buffer, samples])
+        self.frame_at = self._anchor + (self._taken - len(self._buffer)) / SAMPLE_RATE
         frame, self._buffer = self._buffer[:FRAME_SAMPLES], self._buffer[FRAME_SAMPLES:]
         if self._overflows or self._dropped:
             lost, self._overflows, self._dropped = self._overflows + self._dropped, 0, 0
@@ -212,7 +221,15 @@ class Microphone:
         """How many captured blocks wait to be read (a read returns at once while any do)."""
         return self._queue.qsize()
 
-    def _next_block(self) -> tuple[float, np.ndarray]:
+    def _place(self, captured: float, count: int, gap: bool) -> None:
+        """`count` more samples were taken in, the last of them stamped `captured`; `gap`: some were lost
+        before them (the count starts afresh)."""
+        if gap:
+            self._anchor, self._taken = captured - count / SAMPLE_RATE, 0
+        self._taken += count
+        self._anchor = min(self._anchor, captured - self._taken / SAMPLE_RATE)
+
+    def _next_block(self) -> tuple[float, np.ndarray, int, bool]:
         deadline = time.monotonic() + 2.0
         while True:
             try:

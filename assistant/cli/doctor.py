@@ -34,8 +34,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.journal.health import journal_health
 
     lines = [_config_line(args)] + _device_lines() + _engine_lines() + _model_lines(settings)
-    lines += [journal_health(Path(settings.journal.path)), _barge_in_line(settings), _end_of_turn_line(settings),
-              _night_line(settings), _safety_line(settings)]
+    lines += [journal_health(Path(settings.journal.path)), *_listening_lines(settings), _night_line(settings),
+              _safety_line(settings)]
     for ok, text in lines:
         print(f"{'OK ' if ok else '-- '} {text}")
     problems = sum(1 for ok, _ in lines if not ok)
@@ -127,25 +127,22 @@ def _second_hearing(settings: Settings, detector: WakeDetector) -> str:
     return "wake second hearing: on (Whisper tiny.en checks each wake for near misses)"
 
 
-def _end_of_turn_line(settings: Settings) -> tuple[bool, str]:
-    """How answers end on the live microphone (early only with barge-in, which hears an answer go on)."""
+def _listening_lines(settings: Settings) -> list[tuple[bool, str]]:
+    """Whether stop is heard over the voice (barge-in, which needs an echo canceller), and how answers end on
+    the live microphone (early only with barge-in, which hears an answer go on)."""
     from assistant.audio.echo import make_echo_canceller
     from assistant.speech.turn_judge import early_end_plan
 
-    hears_on = settings.listen.barge_in and make_echo_canceller()[0] is not None
-    _, model, line = early_end_plan(settings.listen, hears_on)
-    return model is not None or not (settings.listen.end_of_turn and settings.listen.turn_model), line
-
-
-def _barge_in_line(settings: Settings) -> tuple[bool, str]:
-    from assistant.audio.echo import make_echo_canceller
-
-    if not settings.listen.barge_in:
-        return True, "barge-in: off (listen.barge_in: false): half-duplex, stop is heard in the pauses"
-    canceller, line = make_echo_canceller()
-    if canceller is None:
-        return False, f"barge-in: unavailable, {line}"
-    return True, f"barge-in: on, stop and pause are heard over the voice ({line})"
+    listen = settings.listen
+    canceller, canceller_line = make_echo_canceller() if listen.barge_in else (None, "")
+    if not listen.barge_in:
+        barge_in = True, "barge-in: off (listen.barge_in: false): half-duplex, stop is heard in the pauses"
+    elif canceller is None:
+        barge_in = False, f"barge-in: unavailable, {canceller_line}"
+    else:
+        barge_in = True, f"barge-in: on, stop and pause are heard over the voice ({canceller_line})"
+    _, model, turn_line = early_end_plan(listen, canceller is not None)
+    return [barge_in, (model is not None or not (listen.end_of_turn and listen.turn_model), turn_line)]
 
 
 def _night_line(settings: Settings) -> tuple[bool, str]:

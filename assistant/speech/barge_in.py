@@ -13,8 +13,9 @@ not when it is the echo of Glimmer itself saying those words (its sentences and 
 are on the tape). Once the question's first step finds such a phrase likely, the speaker is held while the
 rest is weighed, so that a stop is silent as soon as the word has ended, however long the weighing takes.
 Anything else resumes the voice where it was held and is ignored, except while an answer that ended early may
-still go on (`expect_voice`): then the person's voice over Glimmer's reply, VOICE_ONSET_S of it, is their
-answer going on (VoiceOver), and what the microphone hears is kept, cancelled, until playback ends.
+still go on (`expect_voice`): then the person's voice over Glimmer's reply, VOICE_ONSET_S of it in which
+Whisper reads words that are not Glimmer's own, is their answer going on (VoiceOver), and what the microphone
+hears is kept, cancelled, until playback ends.
 """
 
 from __future__ import annotations
@@ -54,9 +55,11 @@ FILTER_LEAD_S = 0.1       # the reference is held back this much less than the d
                           # (0.3 s) then covers the echo even when the timing is off by -0.1 to +0.2 s
 LOUD_SPAN_DB = 10.0       # a frame this close to the utterance's loudest is still the person's voice
 TAIL_FRAMES = 2           # frames kept after the loud part (a word's soft ending)
-RUN_GAP_S = 0.15          # a frame this much later than the run's count puts it (frames were dropped): a new run
+RUN_GAP_S = 0.15          # a frame this far from right after the last one heard begins a new run
 WATCHED = (Control.STOP, Control.PAUSE)
-VOICE_ONSET_S = 0.3       # this much of the person's voice over a reply, while their answer may go on: it does
+VOICE_ONSET_S = 0.3       # this much of the person's voice over a reply, while their answer may go on: it does,
+VOICE_ONSET_FRAMES = round(VOICE_ONSET_S / FRAME_S)   # if its words are not Glimmer's own (read again each time)
+OWN_SHARE = 0.5           # the share of the words heard that Glimmer's own must say for them to be its echo
 MOST_DEFICIT = 2.5        # the closed question's deficit a stop or pause phrase may have (chosen on dev voices,
                           # none of the bench's: scripts/barge_in_deficit.py)
 
@@ -96,8 +99,7 @@ class BargeIn:
         self._residual_db = -20.0          # output over reference, where the reference is audible
         self._recent_reference: deque[float] = deque(maxlen=REVERB_FRAMES)
         self._finder = DelayFinder()           # until the delay is known
-        self._run_start: float | None = None   # when the first frame of this unbroken run was captured
-        self._run_frames = 0
+        self._last_at: float | None = None     # when the last frame heard was captured
         self._voice_until: float | None = None   # an answer may go on: a voice starting before then does
         self._voice: VoiceOver | None = None
         self._reset_utterance()
@@ -109,7 +111,7 @@ class BargeIn:
     def microphone_changed(self) -> None:
         """A reopened (perhaps another) microphone: its echo comes back with a delay of its own, found anew."""
         self.delay_s = None
-        self._run_start = None
+        self._last_at = None
         self._finder = DelayFinder()
         self._reset_utterance()
 
@@ -117,6 +119,7 @@ class BargeIn:
         self._lead: deque[np.ndarray] = deque(maxlen=max(1, round(LEAD_S / FRAME_S)))
         self._utterance: list[np.ndarray] = []
         self._near_frames = 0
+        self._next_voice_check = VOICE_ONSET_FRAMES   # near frames after which a voice going on is read
         self._lead_frames = 0
         self._started_at = 0.0
         self._quiet = 0
@@ -146,7 +149,7 @@ class BargeIn:
         """One microphone frame stamped `at`: a stop or pause when an utterance ending here is one; the
         VoiceOver when the person's answer goes on from here."""
         self.tape.update()
-        at = self._when(at)
+        self._follow(at)
         if self.delay_s is None:
             self._learn_delay(frame, self.tape.at(at, FRAME_SAMPLES))
             return None
@@ -158,19 +161,14 @@ class BargeIn:
         near = self._is_person(frame, clean, reference)
         return self._segment(clean, near, at)
 
-    def _when(self, stamped: float) -> float:
-        """When the frame was captured, by its count in an unbroken run of frames: a frame's stamp is late by
-        up to 50 ms (the callbacks come in bursts), never early, so the run starts at its earliest reading."""
-        start, count = self._run_start, self._run_frames
-        if start is None or stamped - (start + count * FRAME_S) > RUN_GAP_S:
+    def _follow(self, at: float) -> None:
+        """A frame captured at `at`: one not right after the last one this heard (others were read between,
+        or samples were lost) begins a new run, with no utterance carried over from before."""
+        if self._last_at is None or abs(at - self._last_at - FRAME_S) > RUN_GAP_S:
             log.debug("listening over the voice: a new run of frames")
-            start, count = stamped, 0
             self._finder = DelayFinder()
             self._reset_utterance()
-        else:
-            start = min(start, stamped - count * FRAME_S)
-        self._run_start, self._run_frames = start, count + 1
-        return start + count * FRAME_S
+        self._last_at = at
 
     def _learn_delay(self, frame: np.ndarray, reference: np.ndarray) -> None:
         """Gather microphone and reference until the echo's delay is found (audio/echo_delay.DelayFinder)."""
@@ -205,10 +203,12 @@ class BargeIn:
         self._quiet = 0 if near else self._quiet + 1
         self._near_frames += near
         if self._voice_until is not None and self._started_at <= self._voice_until \
-                and self._near_frames * FRAME_S >= VOICE_ONSET_S:
-            self._voice = VoiceOver(list(self._utterance))
-            self._reset_utterance()
-            return self._voice
+                and self._near_frames >= self._next_voice_check:
+            if self._a_person_goes_on(np.concatenate(self._utterance), self._started_at, at + FRAME_S):
+                self._voice = VoiceOver(list(self._utterance))
+                self._reset_utterance()
+                return self._voice
+            self._next_voice_check += VOICE_ONSET_FRAMES
         length = len(self._utterance) * FRAME_S
         if length > MAX_UTTERANCE_S + LEAD_S + HANGOVER_FRAMES * FRAME_S:
             self._reset_utterance()          # too long to be a stop word: an answer or a conversation
@@ -221,6 +221,18 @@ class BargeIn:
         if spoken < MIN_UTTERANCE_S:
             return None
         return self._read(audio, started, at + FRAME_S)
+
+    def _a_person_goes_on(self, audio: np.ndarray, started: float, ended: float) -> bool:
+        """Whether the voice heard over the reply is the person's answer going on: Whisper reads words in it,
+        and most are not Glimmer's own (the echo left over, loud enough to be read, is its own sentence, often
+        misheard: "don't hurry" for "no hurry"). A person's words that happen to be its own are read again,
+        with more of them, after the next VOICE_ONSET_S."""
+        words = normalise(self.transcriber.transcribe(audio).text).split()
+        if not words or self._its_own(words, started, ended):
+            log.debug("over the voice, not an answer going on: %r", " ".join(words))
+            return False
+        log.debug("over the voice, the answer goes on: %r", " ".join(words))
+        return True
 
     def _read(self, audio: np.ndarray, started: float, ended: float) -> BargeInWord | None:
         """The utterance as a stop or pause, unless it is something else or Glimmer's own words. Once the
@@ -269,21 +281,22 @@ class BargeIn:
 
     def _its_own(self, words: list[str], started: float, ended: float) -> bool:
         """Whether the utterance is the echo of Glimmer itself saying `words`: a sentence playing within
-        OWN_WORDS_MARGIN_S of it says them all, and so does what the speaker really played at the moment the
-        echo came from (the tape, read by Whisper, OWN_READ_MARGIN_S either side). The tape, not the word's
-        place in the sentence's text: an underrun or a voice that lingers on a word moves it from there. So a
-        person's "stop" said while Glimmer's sentence mentions stop elsewhere is still theirs."""
+        OWN_WORDS_MARGIN_S of it says at least OWN_SHARE of them (the echo is misheard too: "Stop it." for
+        "...to stop at any point"), and so does what the speaker really played at the moment the echo came
+        from (the tape, read by Whisper, OWN_READ_MARGIN_S either side). The tape, not the word's place in
+        the sentence's text: an underrun or a voice that lingers on a word moves it from there. So a person's
+        "stop" said while Glimmer's sentence mentions stop elsewhere is still theirs."""
         delay = self.delay_s or 0.0
         lo, hi = started - delay - OWN_WORDS_MARGIN_S, ended - delay + OWN_WORDS_MARGIN_S
         near = {word for _, _, sentence in self.tape.spoken_between(lo, hi)
                 for word in re.findall(r"[a-z0-9']+", normalise(sentence))}
-        if not words or not set(words) <= near:
+        if not words or _share_in(words, near) < OWN_SHARE:
             return False
         span = ended - started + 2 * OWN_READ_MARGIN_S
         played = self.tape.at(started - delay - OWN_READ_MARGIN_S, int(span * SAMPLE_RATE))
         said = set(normalise(self.transcriber.transcribe(played).text).split())
         log.debug("the speaker played %r there", " ".join(sorted(said)))
-        return set(words) <= said
+        return _share_in(words, said) >= OWN_SHARE
 
 
 def make_barge_in(sink: AudioSink, source: AudioSource, transcriber: LazyTranscriber, enabled: bool = True,
@@ -315,6 +328,11 @@ def _loud_part(audio: np.ndarray) -> np.ndarray:
         return audio
     last = max(i for i, level in enumerate(levels) if level >= max(levels) - LOUD_SPAN_DB)
     return audio[:(last + 1 + TAIL_FRAMES) * FRAME_SAMPLES]
+
+
+def _share_in(words: list[str], known: set[str]) -> float:
+    """The share of `words` that are in `known`."""
+    return sum(word in known for word in words) / len(words)
 
 
 def _dbfs(samples: np.ndarray) -> float:
