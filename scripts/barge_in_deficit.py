@@ -25,7 +25,7 @@ from scripts.live_room import Room
 
 DEV_VOICES = (("flite", "kal"), ("festival", "voice_kal_diphone"), ("espeak", "en+m5"), ("espeak", "en-us+f2"),
               ("espeak", "en-gb-scotland+m1"), ("kokoro", "jf_gongitsune"), ("kokoro", "jf_tebukuro"),
-              ("kokoro", "mix:0,0.5,0,0.5,0"), ("kokoro", "mix:0.3,0,0.7,0,0"), ("flite", "kal16"))
+              ("kokoro", "mix:0,0.5,0,0.5,0"), ("kokoro", "mix:0.3,0,0.7,0,0"), ("espeak", "en-us+f4"))
 STOPS = ("Stop.", "Pause.", "Wait.", "Be quiet.", "Stop, please.", "Stop it.", "Hold on.", "Wait a moment.")
 OTHERS = ("Yes.", "Okay.", "Thank you.", "That's nice.", "The bus stop.", "I stopped.", "Hmm.", "I like that.",
           "Wait for me.", "Stop sign.", "Top.", "Shop.", "Paws.", "Hey.", "Bye.", "Start.", "Weight.", "Please.",
@@ -61,17 +61,20 @@ def collect(out: Path) -> None:
             for voice, text in zip(voices, texts, strict=True):
                 first = saved()
                 glimmer.play(voice, text)
-                glimmer.result()
-                log.write(json.dumps({"kind": "own", "first": first, "last": saved()}) + "\n")
+                result = glimmer.result()
+                log.write(json.dumps({"kind": "own", "first": first, "last": saved(), "read": result["let_go"]})
+                          + "\n")
             for number, (phrase, family, voice) in enumerate(trials):
                 wav = bench.person(phrase, family, voice, folder, 500 + number)
                 played, first = voices[number % len(voices)], saved()
                 glimmer.play(played, texts[number % len(texts)])
                 time.sleep(rng.uniform(*bench.STOP_AT) * len(np.load(played)) / 24000)
                 room.say(wav)
-                heard = glimmer.result()["heard"]
+                result = glimmer.result()
+                heard = result["heard"]
                 log.write(json.dumps({"kind": "stop" if phrase in STOPS else "other", "phrase": phrase,
-                                      "voice": f"{family} {voice}", "first": first, "last": saved()}) + "\n")
+                                      "voice": f"{family} {voice}", "first": first, "last": saved(),
+                                      "heard": heard, "read": result["let_go"]}) + "\n")
                 if heard:
                     time.sleep(bench.SETTLE_S)
         finally:

@@ -1,6 +1,6 @@
 """Barge-in bench, live: "stop" said over Glimmer's own voice through a real sound server.
 
-    python -m scripts.bench_barge_in [--quick]
+    python -m scripts.bench_barge_in [--quick]          (BENCH_LOG=FILE keeps Glimmer's side's debug log)
 
 The room is scripts/live_room.py (PulseAudio null sinks, the speaker looped back into the microphone at
 LOOPBACK_DB, a -70 dBFS hiss). Glimmer's side runs in a child process on the room's devices, as the
@@ -48,7 +48,10 @@ NATURAL_VOICES = (("kokoro", "jf_alpha"), ("kokoro", "jm_kumo"), ("kokoro", "mix
 SETTLE_S = 2.0               # after a stop: the speaker's last sound is looked for this long after the word
 
 CHILD = r'''
-import json, logging, sys, time
+import json, logging, os, sys, time
+if os.environ.get('BENCH_LOG'):   # the child's debug log, for looking into a run
+    logging.basicConfig(filename=os.environ['BENCH_LOG'], level=logging.DEBUG,
+                        format='%(relativeCreated)d %(name)s %(message)s')
 import numpy as np
 from assistant.audio.echo import SpeexCanceller
 from assistant.audio.sinks import Speaker

@@ -1,6 +1,6 @@
 """Stalls bench, live: Glimmer's own voice through a real sound server while the process stalls.
 
-    python -m scripts.bench_stalls [--quick]
+    python -m scripts.bench_stalls [--quick]            (BENCH_LOG=FILE keeps Glimmer's side's debug log)
 
 The child process is Glimmer's listening side, as in scripts/bench_barge_in.py, with an answer allowed to go
 on for the whole passage (as for keep_open_s after an answer that ended early). A moment into each of its own
@@ -29,7 +29,10 @@ PASSAGES = ("You can say stop, pause or skip whenever you like. There is no hurr
             "own pace. Notice one sound in the room, near or far, without needing to name it.")
 
 CHILD = r'''
-import json, sys, time
+import json, logging, os, sys, time
+if os.environ.get('BENCH_LOG'):   # the child's debug log, for looking into a run
+    logging.basicConfig(filename=os.environ['BENCH_LOG'], level=logging.DEBUG,
+                        format='%(relativeCreated)d %(name)s %(message)s')
 import numpy as np
 from assistant.audio.echo import SpeexCanceller
 from assistant.audio.sinks import Speaker

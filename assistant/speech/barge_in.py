@@ -6,7 +6,9 @@ ESTIMATE_SPAN_S of audible playback (audio/echo_delay.py); until then nothing is
 half-duplex. A frame is the person's when the VAD hears a voice in it after cancellation, it is above the
 room's floor, and, while the reference is audible, the canceller kept most of what the microphone heard
 (KEPT_DB: the echo alone loses 15 dB or more) and it stands NEAR_DB above the echo that is usually left.
-A short utterance of such frames (up to MAX_UTTERANCE_S) is first asked whether it is a stop or pause phrase
+An utterance that a fresh fit of what the speaker played around it explains far better than the canceller did
+is its own echo, left over where the canceller fell behind (audio/echo_match.py): it is let go unread. Any other
+short utterance of such frames (up to MAX_UTTERANCE_S) is first asked whether it is a stop or pause phrase
 said alone (control_confirm.py: Whisper's closed question, which hears a robotic or accented "Stop." that a
 free reading gets wrong), then read freely; only a whole utterance that is a stop or pause control counts, and
 not when it is the echo of Glimmer itself saying those words (its sentences and what the speaker really played
@@ -29,6 +31,7 @@ import numpy as np
 
 from assistant.audio.echo import EchoCanceller, make_echo_canceller
 from assistant.audio.echo_delay import DelayFinder
+from assistant.audio.echo_match import echo_left_db
 from assistant.audio.frames import FRAME_SAMPLES, SAMPLE_RATE
 from assistant.audio.sinks import AudioSink, Speaker
 from assistant.audio.sources import AudioSource, Microphone
@@ -60,6 +63,9 @@ WATCHED = (Control.STOP, Control.PAUSE)
 VOICE_ONSET_S = 0.3       # this much of the person's voice over a reply, while their answer may go on: it does,
 VOICE_ONSET_FRAMES = round(VOICE_ONSET_S / FRAME_S)   # if its words are not Glimmer's own (read again each time)
 OWN_SHARE = 0.5           # the share of the words heard that Glimmer's own must say for them to be its echo
+ECHO_SEARCH_S = 0.5       # an utterance's echo is looked for this far either side of where the delay puts it
+OWN_ECHO_DB = -10.0       # a fresh fit of the speaker's output leaving this much less than the canceller did:
+                          # what was heard is the echo the canceller fell behind on
 MOST_DEFICIT = 2.5        # the closed question's deficit a stop or pause phrase may have (chosen on dev voices,
                           # none of the bench's: scripts/barge_in_deficit.py)
 
@@ -116,8 +122,9 @@ class BargeIn:
         self._reset_utterance()
 
     def _reset_utterance(self) -> None:
-        self._lead: deque[np.ndarray] = deque(maxlen=max(1, round(LEAD_S / FRAME_S)))
-        self._utterance: list[np.ndarray] = []
+        self._lead: deque[tuple[np.ndarray, np.ndarray]] = deque(maxlen=max(1, round(LEAD_S / FRAME_S)))
+        self._utterance: list[np.ndarray] = []   # cancelled
+        self._heard: list[np.ndarray] = []       # the same frames as the microphone heard them
         self._near_frames = 0
         self._next_voice_check = VOICE_ONSET_FRAMES   # near frames after which a voice going on is read
         self._lead_frames = 0
@@ -159,7 +166,7 @@ class BargeIn:
             self._voice.frames.append(clean)
             return None
         near = self._is_person(frame, clean, reference)
-        return self._segment(clean, near, at)
+        return self._segment(frame, clean, near, at)
 
     def _follow(self, at: float) -> None:
         """A frame captured at `at`: one not right after the last one this heard (others were read between,
@@ -189,22 +196,27 @@ class BargeIn:
             self._residual_db += 0.05 * (np.clip(clean_db - loudest, -40.0, 0.0) - self._residual_db)
         return near
 
-    def _segment(self, clean: np.ndarray, near: bool, at: float) -> BargeInWord | VoiceOver | None:
-        """Gather the person's frames into an utterance; read it once it has ended. While an answer may go
-        on, one that began in time is that answer going on once VOICE_ONSET_S of it is the person's."""
+    def _segment(self, heard: np.ndarray, clean: np.ndarray, near: bool, at: float
+                 ) -> BargeInWord | VoiceOver | None:
+        """Gather the person's frames (as heard, and cancelled) into an utterance; read it once it has ended.
+        While an answer may go on, one that began in time is that answer going on once VOICE_ONSET_S of it
+        is the person's."""
         if not self._utterance:
             if near:
-                self._utterance, self._started_at = [*self._lead, clean], at
-                self._lead_frames, self._near_frames = len(self._lead), 1
+                self._utterance = [*(c for _, c in self._lead), clean]
+                self._heard = [*(h for h, _ in self._lead), heard]
+                self._started_at, self._lead_frames, self._near_frames = at, len(self._lead), 1
             else:
-                self._lead.append(clean)
+                self._lead.append((heard, clean))
             return None
         self._utterance.append(clean)
+        self._heard.append(heard)
         self._quiet = 0 if near else self._quiet + 1
         self._near_frames += near
         if self._voice_until is not None and self._started_at <= self._voice_until \
                 and self._near_frames >= self._next_voice_check:
-            if self._a_person_goes_on(np.concatenate(self._utterance), self._started_at, at + FRAME_S):
+            if not self._echo_left_over() and \
+                    self._a_person_goes_on(np.concatenate(self._utterance), self._started_at, at + FRAME_S):
                 self._voice = VoiceOver(list(self._utterance))
                 self._reset_utterance()
                 return self._voice
@@ -217,10 +229,26 @@ class BargeIn:
             return None
         audio, started = np.concatenate(self._utterance), self._started_at
         spoken = length - (self._lead_frames + HANGOVER_FRAMES) * FRAME_S
+        echo = spoken >= MIN_UTTERANCE_S and self._echo_left_over()
         self._reset_utterance()
-        if spoken < MIN_UTTERANCE_S:
+        if spoken < MIN_UTTERANCE_S or echo:
             return None
         return self._read(audio, started, at + FRAME_S)
+
+    def _echo_left_over(self) -> bool:
+        """Whether the utterance so far is Glimmer's own echo that the canceller fell behind on (after a
+        stall, or while it re-adapts): what the speaker played around that moment, fitted afresh, explains
+        far more of what the microphone heard than the canceller took out (audio/echo_match.py)."""
+        heard = np.concatenate(self._heard)
+        began = self._started_at - self._lead_frames * FRAME_S - (self.delay_s or 0.0)
+        search = int(ECHO_SEARCH_S * SAMPLE_RATE)
+        played = self.tape.at(began - ECHO_SEARCH_S, len(heard) + 2 * search)
+        left = echo_left_db(heard, np.concatenate(self._utterance), played, search)
+        if left <= OWN_ECHO_DB:
+            log.debug("over the voice, its own echo: a fresh fit leaves %.1f dB of what the canceller did", left)
+            return True
+        log.debug("over the voice, not only its echo: a fresh fit leaves %+.1f dB", left)
+        return False
 
     def _a_person_goes_on(self, audio: np.ndarray, started: float, ended: float) -> bool:
         """Whether the voice heard over the reply is the person's answer going on: Whisper reads words in it,
