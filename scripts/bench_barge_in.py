@@ -47,7 +47,8 @@ NATURAL_VOICES = (("kokoro", "jf_alpha"), ("kokoro", "jm_kumo"), ("kokoro", "mix
                   ("kokoro", "jf_nezumi"), ("kokoro", "mix:0,0.3,0,0.3,0.4"))
 SETTLE_S = 2.0               # after a stop: the speaker's last sound is looked for this long after the word
 
-CHILD = r'''
+# Glimmer's listening side, as the assistant sets it up; the benches add what each trial does.
+CHILD_SETUP = r'''
 import json, logging, os, sys, time
 if os.environ.get('BENCH_LOG'):   # the child's debug log, for looking into a run
     logging.basicConfig(filename=os.environ['BENCH_LOG'], level=logging.DEBUG,
@@ -77,6 +78,8 @@ speaker, microphone = Speaker(None), Microphone(None)
 transcriber = make_transcriber(SttSettings())
 barge_in = BargeIn(speaker, transcriber, SpeexCanceller(), confirmer=load_control_confirmer(transcriber.choice.model))
 print(json.dumps({"ready": True}), flush=True)
+'''
+CHILD = CHILD_SETUP + r'''
 for line in sys.stdin:
     request = json.loads(line)
     voice = np.load(request["voice"])

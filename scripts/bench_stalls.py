@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from scripts.bench_barge_in import LOOPBACK_DB, Glimmer, glimmer_voice
+from scripts.bench_barge_in import CHILD_SETUP, LOOPBACK_DB, Glimmer, glimmer_voice
 from scripts.live_room import Room
 
 STALL_AT_S = 2.5
@@ -28,25 +28,9 @@ PASSAGES = ("You can say stop, pause or skip whenever you like. There is no hurr
             "If you would like to stop at any point, just say so. Take a slow breath in, and let it go at its "
             "own pace. Notice one sound in the room, near or far, without needing to name it.")
 
-CHILD = r'''
-import json, logging, os, sys, time
-if os.environ.get('BENCH_LOG'):   # the child's debug log, for looking into a run
-    logging.basicConfig(filename=os.environ['BENCH_LOG'], level=logging.DEBUG,
-                        format='%(relativeCreated)d %(name)s %(message)s')
-import numpy as np
-from assistant.audio.echo import SpeexCanceller
-from assistant.audio.sinks import Speaker
-from assistant.audio.sources import Microphone
-from assistant.config import SttSettings
-from assistant.speech.barge_in import BargeIn, VoiceOver
-from assistant.speech.control_confirm import load_control_confirmer
-from assistant.speech.transcribe import make_transcriber
+CHILD = CHILD_SETUP + r'''
+from assistant.speech.barge_in import VoiceOver
 
-speaker, microphone = Speaker(None), Microphone(None)
-transcriber = make_transcriber(SttSettings())
-confirmer = load_control_confirmer(transcriber.choice.model)
-barge_in = BargeIn(speaker, transcriber, SpeexCanceller(), confirmer=confirmer)
-print(json.dumps({"ready": True}), flush=True)
 for line in sys.stdin:
     request = json.loads(line)
     underruns = speaker.underruns

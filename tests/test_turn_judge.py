@@ -76,9 +76,9 @@ def test_a_finished_answer_ends_early_and_a_trailing_one_waits(said, model):
 
 
 def test_answers_end_early_only_when_asked_where_going_on_can_be_heard_and_the_model_only_when_asked():
-    ends_early, model, line = early_end_plan(ListenSettings())
+    ends_early, model, line = early_end_plan(ListenSettings(end_of_turn=False))
     assert not ends_early and model is None and "read ahead" in line
-    ends_early, model, line = early_end_plan(ListenSettings(end_of_turn=True))
+    ends_early, model, line = early_end_plan(ListenSettings())    # on by default
     assert ends_early and model is None and "0.7 s" in line and "open for 3 s" in line
     ends_early, model, line = early_end_plan(ListenSettings(end_of_turn=True), hears_on=False)
     assert not ends_early and "half-duplex" in line

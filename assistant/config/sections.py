@@ -52,7 +52,7 @@ class ListenSettings:
 
     command_silence_s: float = _opt(0.8, "silence that ends a short command", low=0.2, high=5.0)
     answer_silence_s: float = _opt(2.2, "silence that ends a glimmer or an answer", low=0.5, high=10.0)
-    end_of_turn: bool = _opt(False, "after turn_check_s of silence, end an answer whose words sound finished; "
+    end_of_turn: bool = _opt(True, "after turn_check_s of silence, end an answer whose words sound finished; "
                                     "words said within keep_open_s join it (needs barge-in when live)")
     turn_check_s: float = _opt(0.7, "silence after which the end-of-turn judge decides", low=0.3, high=5.0)
     keep_open_s: float = _opt(3.0, "how long after its last word an answer that ended early may still go on",
