@@ -1,6 +1,7 @@
 """Barge-in bench, live: "stop" said over Glimmer's own voice through a real sound server.
 
     python -m scripts.bench_barge_in [--quick]          (BENCH_LOG=FILE keeps Glimmer's side's debug log)
+    python -m scripts.bench_barge_in --own-minutes 60   (false stops only: its own practices for an hour)
 
 The room is scripts/live_room.py (PulseAudio null sinks, the speaker looped back into the microphone at
 LOOPBACK_DB, a -70 dBFS hiss). Glimmer's side runs in a child process on the room's devices, as the
@@ -20,6 +21,7 @@ assistant does: a Speaker, a Microphone and a BargeIn kept for the whole run (th
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import subprocess
 import sys
@@ -148,8 +150,9 @@ class Glimmer:
         self.proc.wait(timeout=30)
 
 
-def run(quick: bool = False) -> dict:
-    """Measure, print a table, return {"barge_in.<metric>": value}."""
+def run(quick: bool = False, own_minutes: float | None = None) -> dict:
+    """Measure, print a table, return {"barge_in.<metric>": value}. `own_minutes`: only its own practices,
+    played over and over until they have played this long (no stops said)."""
     rng = np.random.default_rng(11)
     texts = passages()
     trials = 8 if quick else 40
@@ -165,7 +168,10 @@ def run(quick: bool = False) -> dict:
                 false_stops.append(_false_stop(first_result))
             holds += first_result["holds"]
             first = 1 if quick else 0
-            for number, (voice, text) in enumerate(zip(voices[first:], texts[first:], strict=True)):
+            own = list(zip(voices[first:], texts[first:], strict=True))
+            for number, (voice, text) in enumerate(itertools.cycle(own) if own_minutes else own):
+                if own_minutes and played_s >= 60 * own_minutes:
+                    break
                 glimmer.play(voice, text)
                 result = glimmer.result()
                 if result["heard"] is not None:
@@ -174,9 +180,10 @@ def run(quick: bool = False) -> dict:
                 played_s, cpu_s = played_s + result["seconds"], cpu_s + result["cpu_s"]
                 if quick and number >= 3:
                     break
-            sets = {"robotic": [(PHRASES[n % len(PHRASES)], *VOICES[n % len(VOICES)]) for n in range(trials)],
-                    "natural": [(PHRASES[n % len(PHRASES)], *NATURAL_VOICES[n % len(NATURAL_VOICES)])
-                                for n in range(trials // 2)]}
+            sets = {} if own_minutes else {
+                "robotic": [(PHRASES[n % len(PHRASES)], *VOICES[n % len(VOICES)]) for n in range(trials)],
+                "natural": [(PHRASES[n % len(PHRASES)], *NATURAL_VOICES[n % len(NATURAL_VOICES)])
+                            for n in range(trials // 2)]}
             outcomes = {name: _stops(room, glimmer, folder, rng, voices, texts, said, 1000 * k)
                         for k, (name, said) in enumerate(sets.items())}
         finally:
@@ -234,4 +241,6 @@ def _stops(room: Room, glimmer: Glimmer, folder: Path, rng: np.random.Generator,
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="8 stops and four passages instead of 40 and all")
-    run(parser.parse_args().quick)
+    parser.add_argument("--own-minutes", type=float, help="only its own practices, over and over, this long")
+    args = parser.parse_args()
+    run(args.quick, args.own_minutes)

@@ -16,9 +16,10 @@ import numpy as np
 
 from assistant.audio.echo_delay import echo_delay
 
-WINDOW = 1024           # 32 ms short-time frames at 16 kHz
+WINDOW = 1024          # 64-ms short-time frames at 16 kHz, 32 ms apart
 HOP = WINDOW // 2
-TAPS = 6               # played frames (the aligned one and the two before it) that predict each microphone frame
+TAPS = 6               # played frames (the aligned one and the five before it, about 0.2 s of playback) that
+                       # predict each microphone frame
 RIDGE = 1e-3           # keeps the fit steady where the played audio is quiet (relative to its mean power)
 
 
