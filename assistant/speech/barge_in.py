@@ -215,8 +215,8 @@ class BargeIn:
         self._near_frames += near
         if self._voice_until is not None and self._started_at <= self._voice_until \
                 and self._near_frames >= self._next_voice_check:
-            if not self._echo_left_over() and \
-                    self._a_person_goes_on(np.concatenate(self._utterance), self._started_at, at + FRAME_S):
+            audio = np.concatenate(self._utterance)
+            if not self._echo_left_over(audio) and self._a_person_goes_on(audio, self._started_at, at + FRAME_S):
                 self._voice = VoiceOver(list(self._utterance))
                 self._reset_utterance()
                 return self._voice
@@ -229,21 +229,22 @@ class BargeIn:
             return None
         audio, started = np.concatenate(self._utterance), self._started_at
         spoken = length - (self._lead_frames + HANGOVER_FRAMES) * FRAME_S
-        echo = spoken >= MIN_UTTERANCE_S and self._echo_left_over()
+        echo = spoken >= MIN_UTTERANCE_S and self._echo_left_over(audio)
         self._reset_utterance()
         if spoken < MIN_UTTERANCE_S or echo:
             return None
         return self._read(audio, started, at + FRAME_S)
 
-    def _echo_left_over(self) -> bool:
-        """Whether the utterance so far is Glimmer's own echo that the canceller fell behind on (after a
-        stall, or while it re-adapts): what the speaker played around that moment, fitted afresh, explains
-        far more of what the microphone heard than the canceller took out (audio/echo_match.py)."""
+    def _echo_left_over(self, cancelled: np.ndarray) -> bool:
+        """Whether the utterance so far (`cancelled`: its frames as the canceller left them) is Glimmer's own
+        echo that the canceller fell behind on (after a stall, or while it re-adapts): what the speaker played
+        around that moment, fitted afresh, explains far more of what the microphone heard than the canceller
+        took out (audio/echo_match.py)."""
         heard = np.concatenate(self._heard)
         began = self._started_at - self._lead_frames * FRAME_S - (self.delay_s or 0.0)
         search = int(ECHO_SEARCH_S * SAMPLE_RATE)
         played = self.tape.at(began - ECHO_SEARCH_S, len(heard) + 2 * search)
-        left = echo_left_db(heard, np.concatenate(self._utterance), played, search)
+        left = echo_left_db(heard, cancelled, played, search)
         if left <= OWN_ECHO_DB:
             log.debug("over the voice, its own echo: a fresh fit leaves %.1f dB of what the canceller did", left)
             return True
