@@ -18,11 +18,12 @@ class Control(enum.Enum):
 
 
 _PHRASES: dict[Control, tuple[str, ...]] = {
-    Control.STOP: ("stop", "stops", "stop it", "stop now", "stop this", "stop the practice", "stop here", "end",
-                   "end it here", "end the practice", "finish", "i want to stop", "i'd like to stop",
-                   "i would like to stop", "let's stop", "can we stop", "that's enough", "enough", "quit",
-                   "cancel", "stop that", "no more", "i'm done", "done"),
-    Control.PAUSE: ("pause", "pause it", "pause please", "wait", "hold on", "hang on", "one moment",
+    Control.STOP: ("stop", "stops", "stop it", "stop now", "stop this", "stop the practice", "stop here",
+                   "stop there", "end", "end it here", "end the practice", "finish", "i want to stop",
+                   "i'd like to stop", "i would like to stop", "let's stop", "can we stop", "that's enough",
+                   "enough", "quit", "cancel", "stop that", "no more", "i'm done", "done"),
+    Control.PAUSE: ("pause", "pause it", "pause please", "pause here", "pause there", "let's pause", "can we pause",
+                    "i need a pause", "i need a moment", "wait", "hold on", "hang on", "one moment",
                     "just a moment", "a moment", "give me a moment", "give me a minute", "one minute",
                     "one second", "just a second", "wait a moment", "wait a minute", "hold on a moment", "be quiet",
                     "quiet", "shush", "hush"),

@@ -13,12 +13,14 @@ from assistant.practices.correction import Correction, parse_correction
     ("Glimmer, stop.", Control.STOP),
     ("Pause.", Control.PAUSE), ("Hold on.", Control.PAUSE), ("Give me a moment.", Control.PAUSE),
     ("Be quiet, please.", Control.PAUSE), ("Wait.", Control.PAUSE), ("be quiet for a moment", Control.PAUSE),
+    ("Pause here.", Control.PAUSE), ("Can we pause?", Control.PAUSE), ("I need a moment.", Control.PAUSE),
     ("Continue.", Control.CONTINUE), ("Go on.", Control.CONTINUE), ("I'm ready", Control.CONTINUE),
     ("Repeat.", Control.REPEAT), ("Can you repeat that?", Control.REPEAT), ("Sorry?", Control.REPEAT),
     ("Slower.", Control.SLOWER), ("Slow down, please.", Control.SLOWER), ("Skip.", Control.SKIP),
     ("Skip this one.", Control.SKIP), ("Next.", Control.SKIP),
     ("the bus stop in the sun", None), ("I had to wait for the kettle", None), ("no", None),
     ("okay", None), ("the next door cat", None), ("a slower morning", None), ("a quiet street", None),
+    ("a pause here by the window", None),
 ])
 def test_controls_are_whole_utterances(text, control):
     assert parse_control(text) is control
