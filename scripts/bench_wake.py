@@ -41,7 +41,15 @@ from assistant.audio.resample import resample
 from assistant.audio.rooms import add_noise, noise, reverberant
 from assistant.audio.wav import write_wav
 from assistant.config import WakeSettings
-from assistant.speech.wake import CONFIRM_AFTER_S, CONFIRM_SPAN_S, HITS_NEEDED, MODEL_PATH, RETRY_AFTER_S, WakeDetector
+from assistant.speech.wake import (
+    CONFIRM_AFTER_S,
+    CONFIRM_SPAN_S,
+    HITS_NEEDED,
+    MODEL_PATH,
+    RETRY_AFTER_S,
+    WakeDetector,
+    verdict,
+)
 from assistant.speech.wake_confirm import confirmed
 from assistant.speech.wake_enroll import score_try, template_windows
 from assistant.speech.wake_features import EMB_HOP_SAMPLES, embeddings, end_sample
@@ -257,39 +265,41 @@ def false_wakes(detector: WakeDetector, neg_emb: dict[str, list[np.ndarray]],
             ver = np.mean([v.scores(wins) for v in m.verifiers], axis=0)
             own = np.array([detector.profile_similarity(w) for w in wins])
             candidate = (spot >= m.spot_threshold) | (own >= WakeProfile.CANDIDATE)
-            heard = functools.partial(_heard_again_unless_own, detector, audio, own)
-            count += _wakes(candidate, WakeProfile.fuse(ver, own), detector.threshold, heard)
+            heard = functools.partial(_heard_again, detector, audio)
+            count += _wakes(candidate, WakeProfile.fuse(ver, own), own, detector.threshold,
+                            heard if detector.confirmer() else None)
         out[kind] = count
     return out
 
 
-def _wakes(candidate: np.ndarray, score: np.ndarray, threshold: float, heard: Callable[[int], bool]) -> int:
-    """How often the detector wakes along consecutive windows: HITS_NEEDED candidates in a row whose mean score
-    passes the threshold and which `heard` (the second hearing) confirms; then the refractory period, or after
-    a refusal only the wait until the next candidate may come (the detector's CONFIRM_AFTER_S + RETRY_AFTER_S)."""
+def _wakes(candidate: np.ndarray, score: np.ndarray, own: np.ndarray, threshold: float,
+           heard: Callable[[int], bool] | None) -> int:
+    """How often the detector wakes along consecutive windows: HITS_NEEDED candidates in a row that the
+    detector's `verdict` accepts, and which `heard` (the second hearing, None when there is none) confirms when
+    the verdict asks for it; then the refractory period, or after a refusal only the wait until the next
+    candidate may come (the detector's CONFIRM_AFTER_S + RETRY_AFTER_S)."""
     hop_s = EMB_HOP_SAMPLES / SR
     refractory, retry = round(WakeSettings().refractory_s / hop_s), round((CONFIRM_AFTER_S + RETRY_AFTER_S) / hop_s)
     count, run, quiet_until = 0, 0, -1
     for i in range(len(score)):
         run = run + 1 if candidate[i] and i >= quiet_until else 0
-        if run >= HITS_NEEDED and score[i - HITS_NEEDED + 1: i + 1].mean() >= threshold:
-            run = 0
-            woke = heard(i)
-            count += woke
-            quiet_until = i + (refractory if woke else retry)
+        if run < HITS_NEEDED:
+            continue
+        hits = [(float(score[j]), float(own[j])) for j in range(i - HITS_NEEDED + 1, i + 1)]
+        decided = verdict(hits, threshold, heard is not None)
+        if decided is None:
+            continue
+        run = 0
+        woke = decided == "wake" or (heard is not None and heard(end_sample(i)))
+        count += woke
+        quiet_until = i + (refractory if woke else retry)
     return count
 
 
-def _heard_again_unless_own(detector: WakeDetector, audio: np.ndarray, own: np.ndarray, k: int) -> bool:
-    """The owner's enrolled voice (a profile candidate) skips the second hearing, as in the detector."""
-    return bool(own[k] >= WakeProfile.CANDIDATE) or _heard_again(detector, audio, end_sample(k))
-
-
 def _heard_again(detector: WakeDetector, audio: np.ndarray, end: int) -> bool:
-    """Whether the second hearing (if the detector has one) confirms a wake whose window ends at `end`."""
+    """Whether the second hearing confirms a wake whose window ends at `end`."""
     confirmer = detector.confirmer()
-    if confirmer is None or detector.confirm_margins is None:
-        return True
+    assert confirmer is not None and detector.confirm_margins is not None
     stop = end + int(CONFIRM_AFTER_S * SR)
     return confirmed(confirmer.margins(audio[max(0, stop - int(CONFIRM_SPAN_S * SR)): stop]), detector.confirm_margins)
 

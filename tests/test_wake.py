@@ -270,6 +270,38 @@ def test_the_owners_similarity_only_ever_raises_the_score():
     assert WakeProfile.fuse(0.3, 1.0) > 0.99                                      # the owner, clearly
 
 
+def test_the_owners_phrase_the_verifiers_miss_is_left_to_the_second_hearing():
+    """A profile never wakes Glimmer on its own: the verifiers accept, or the second hearing decides."""
+    from assistant.speech.wake import verdict
+    from assistant.speech.wake_profile import WakeProfile
+
+    owner, stranger = WakeProfile.CANDIDATE + 0.1, 0.0
+    assert verdict([(0.9, stranger), (0.8, stranger)], 0.5, can_confirm=True) == "confirm"
+    assert verdict([(0.9, owner), (0.8, owner)], 0.5, can_confirm=True) == "wake"       # the owner, heard
+    assert verdict([(0.1, owner), (0.05, owner)], 0.5, can_confirm=True) == "confirm"   # the owner, unheard
+    assert verdict([(0.1, owner), (0.05, owner)], 0.5, can_confirm=False) is None
+    assert verdict([(0.1, owner), (0.05, stranger)], 0.5, can_confirm=True) is None    # like the owner once only
+    assert verdict([(0.9, owner)], 0.5, can_confirm=True) is None                       # one candidate is not enough
+    assert verdict([(0.9, stranger), (0.8, stranger)], 0.5, can_confirm=False) == "wake"
+
+
+def test_the_owner_is_known_inside_running_speech(owner_clips):
+    """The profile compares the phrase itself, not what came before it: said right after a sentence, the
+    owner's phrase is as close to the templates (taken between silences) as one said alone."""
+    from assistant.speech.wake_enroll import score_try, template_windows
+    from assistant.speech.wake_profile import WakeProfile
+    from scripts.wake_voices import speak as speak_family
+
+    plain = WakeDetector(WakeSettings())
+    windows = [w for c in owner_clips[:3] for w in template_windows(plain, c, score_try(plain, c))]
+    enrolled = WakeDetector(WakeSettings(), profile=WakeProfile.from_windows(windows, "hey glimmer"))
+    before = to_int16(speak_family("flite", "awb", "It was a long day, and I could not settle.", 1.0))
+    said = np.concatenate([before, _gap(0.2), trimmed(owner_clips[3]), _gap(0.6)])
+    heard = embeddings(said, lead=WINDOW - 1)
+    similarity = max(enrolled.profile_similarity(heard[k: k + WINDOW]) for k in range(len(heard) - WINDOW + 1))
+    assert similarity >= WakeProfile.CANDIDATE
+
+
 def test_a_profile_never_makes_others_harder_to_wake(owner_clips, phrase, confusables):
     """The profile only adds: another voice's phrase scores the same, confusables stay silent."""
     from assistant.speech.wake_enroll import score_try

@@ -129,5 +129,8 @@ def run_test(args: argparse.Namespace, settings) -> int:
             continue
         attempt = score_try(detector, audio)
         failed += not attempt.wakes
-        print(f"{name}: score {attempt.score:.2f} -> {'wakes' if attempt.wakes else 'does not wake'}", flush=True)
+        outcome = "does not wake"
+        if attempt.wakes:
+            outcome = "wakes" if attempt.score >= detector.threshold else "wakes (your profile knew it; heard again)"
+        print(f"{name}: score {attempt.score:.2f} -> {outcome}", flush=True)
     return 1 if failed else 0

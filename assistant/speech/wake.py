@@ -7,7 +7,9 @@ date; a small spotter scores the last WINDOW of them, and only when it (or the o
 proposes a candidate do the verifiers take a second look. The phrase is accepted when HITS_NEEDED
 candidates in a row have a mean verified score above the threshold, and (with `wake.confirm`) when Whisper,
 hearing the moment again CONFIRM_AFTER_S later, hears "hey" rather than another first word and "glimmer"
-after it (wake_confirm.py); the owner's enrolled voice needs no second hearing.
+after it (wake_confirm.py). The owner's enrolled voice needs no second hearing when the verifiers accept it;
+when only the owner's profile recognises the phrase (a voice unlike any the verifiers trained on), the second
+hearing decides.
 Everything is a function of the frames fed, so files (`glimmer listen`) and the microphone take the same
 path and the chunking of the input does not matter.
 """
@@ -95,6 +97,23 @@ def threshold_for(model: WakeModel, sensitivity: float) -> float:
     return 1 / (1 + math.exp(-(math.log(t / (1 - t)) - 6.0 * (sensitivity - 0.5))))
 
 
+def verdict(hits: list[tuple[float, float]], threshold: float, can_confirm: bool) -> str | None:
+    """What the last HITS_NEEDED candidates, as (verified score raised by the owner's profile, owner similarity),
+    call for: "wake" at once, "confirm" (wake if the second hearing agrees), or None (not the phrase).
+
+    The verifiers accept when the candidates' mean score passes the threshold; the owner's enrolled voice then
+    needs no second hearing. A phrase that sounds like the owner's in every candidate but that the verifiers
+    do not hear, even raised by the profile (a voice unlike any they trained on), is left to the second
+    hearing; without one it is not accepted."""
+    recent = hits[-HITS_NEEDED:]
+    if len(recent) < HITS_NEEDED:
+        return None
+    owner = min(similarity for _, similarity in recent) >= WakeProfile.CANDIDATE
+    if np.mean([score for score, _ in recent]) >= threshold:
+        return "wake" if owner or not can_confirm else "confirm"
+    return "confirm" if owner and can_confirm else None
+
+
 class WakeDetector:
     """Streaming two-stage wake phrase detector; `feed` any int16 chunk, get a Detection when it fires."""
 
@@ -169,7 +188,7 @@ class WakeDetector:
         self._filled = 0                                    # embeddings in the window that follow each other
         self._next_k: int | None = None                     # the embedding that would continue the window
         self._active_until = -1
-        self._hits: list[float] = []
+        self._hits: list[tuple[float, float]] = []      # (fused score, owner similarity) of each candidate
         self._candidate_from: int | None = None
         self._accepted: tuple[int, float] | None = None     # (confirm when this much is fed, verified score)
 
@@ -213,18 +232,19 @@ class WakeDetector:
         if self._candidate_from is None:
             self._candidate_from = end - EMB_HOP_SAMPLES
         verified = float(np.mean([v.score(self._window) for v in self.model.verifiers]))
-        self._hits = [*self._hits[1 - HITS_NEEDED:], float(WakeProfile.fuse(verified, own))]
-        if len(self._hits) < HITS_NEEDED or np.mean(self._hits[-HITS_NEEDED:]) < self.threshold:
+        self._hits = [*self._hits[1 - HITS_NEEDED:], (float(WakeProfile.fuse(verified, own)), own)]
+        confirmer = self.confirmer()
+        decided = verdict(self._hits, self.threshold, confirmer is not None)
+        if decided is None:
             log.debug("wake candidate at %.2f s: spotter %.3f verifier %.3f profile %.3f",
                       end / SAMPLE_RATE, spot, verified, own)
             return None
-        score = float(np.mean(self._hits[-HITS_NEEDED:]))
+        score = float(np.mean([fused for fused, _ in self._hits]))
         self._hits.clear()
         self._refractory_until = end + int(self._settings.refractory_s * SAMPLE_RATE)
         self._tail_from = self._candidate_from
         self._candidate_from = None
-        confirmer = self.confirmer()
-        if confirmer is None or own >= WakeProfile.CANDIDATE:
+        if decided == "wake":
             return self._detected(score, None)
         self._accepted = (self._fed + int(CONFIRM_AFTER_S * SAMPLE_RATE), score)
         return None

@@ -22,6 +22,7 @@ QUIET_DBFS = -45.0            # a try whose loudest moment is below this is too 
 CLIP_SHARE = 0.002            # share of samples at full scale that makes a try clipped
 PAD_S = 0.5                   # digital silence put around a try
 FAR_PEAK_DBFS, FAR_HISS_DBFS = -38.0, -75.0   # the template copy of a try said far from the microphone
+ROOMS_RT60 = (0.35, 0.6)      # reverberation times of the template copies in a room: a furnished bedroom, a bare one
 
 
 @dataclass(frozen=True)
@@ -72,13 +73,14 @@ def score_try(detector: WakeDetector, samples: np.ndarray) -> Try:
 
 def template_windows(detector: WakeDetector, samples: np.ndarray, best: Try) -> list[np.ndarray]:
     """The profile's templates from one try: its best window, and the window at the same moment of copies
-    made here in noise, in a reverberant room and far from the microphone (quiet, over a hiss), so the
+    made here in noise (a fan's hum too), in two rooms and far from the microphone (quiet, over a hiss), so the
     owner stays known when the bedroom is not quiet. The same moment, not each copy's best-scoring one:
     for a voice the model hardly hears, that one can be anywhere in a noisy copy."""
     rng = np.random.default_rng(len(samples))
     x = to_float(samples)
-    copies = [add_noise(x, kind, snr, rng, speech_above=0.05) for snr, kind in ((10.0, "pink"), (5.0, "white"))]
-    copies.append(reverberant(rng, x, rt60=0.6))
+    copies = [add_noise(x, kind, snr, rng, speech_above=0.05)
+              for snr, kind in ((10.0, "pink"), (5.0, "white"), (5.0, "brown"))]
+    copies += [reverberant(rng, x, rt60=rt60) for rt60 in ROOMS_RT60]
     far = x * (10 ** (FAR_PEAK_DBFS / 20) / max(1e-6, float(np.max(np.abs(x)))))
     copies.append(far + noise("pink", x.size, rng) * 10 ** (FAR_HISS_DBFS / 20))
     windows = [best.window] + [_windows(to_int16(np.clip(copy, -1, 1)))[1][best.index] for copy in copies]
