@@ -129,7 +129,9 @@ class WakeDetector:
         self.threshold = threshold_for(self.model, settings.sensitivity)
         self.vad = vad or Vad()   # the assistant's, shared with the endpointer
         self.confirm_margins = confirm_margins or self.model.confirm_margins
-        self.confirmer()          # loaded now, while little else is: not on the first wake, and a lower peak
+        # the second hearing, loaded now while little else is (not on the first wake, and a lower peak)
+        self._confirmer = (load_confirmer(embedded_whisper())
+                           if settings.confirm and self.confirm_margins is not None else None)
         self._stream = EmbeddingStream(WINDOW)
         self._muted = False
         self.reset()
@@ -251,9 +253,7 @@ class WakeDetector:
 
     def confirmer(self) -> WakeConfirmer | None:
         """The second hearing, when `wake.confirm` is on and the model has margins for it."""
-        if not self._settings.confirm or self.confirm_margins is None:
-            return None
-        return load_confirmer(embedded_whisper())
+        return self._confirmer
 
     def _confirm(self, score: float) -> Detection | None:
         """The second hearing of an accepted candidate, CONFIRM_AFTER_S after it."""
