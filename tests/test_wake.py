@@ -244,20 +244,30 @@ def test_enrollment_round_trips(glimmer, tmp_path, owner_clips):
     assert [json.loads(x)["event"] for x in heard.stdout.splitlines()] == ["wake"]
 
 
-def test_an_enrolled_owner_far_from_the_microphone_is_still_known(owner_clips):
-    """The profile keeps the phrase as it sounds quiet over a hiss, taken at the moment it ends in the clean try."""
-    from assistant.audio.rooms import noise
+@pytest.fixture(scope="module")
+def enrolled(owner_clips) -> WakeDetector:
+    """A detector with the owner's profile, made from the first three recordings as `glimmer wake enroll` does."""
     from assistant.speech.wake_enroll import score_try, template_windows
     from assistant.speech.wake_profile import WakeProfile
 
     plain = WakeDetector(WakeSettings())
     windows = [w for c in owner_clips[:3] for w in template_windows(plain, c, score_try(plain, c))]
-    enrolled = WakeDetector(WakeSettings(), profile=WakeProfile.from_windows(windows, "hey glimmer"))
+    return WakeDetector(WakeSettings(), profile=WakeProfile.from_windows(windows, "hey glimmer"))
+
+
+def _closest_to_owner(detector: WakeDetector, audio: np.ndarray) -> float:
+    """The highest profile similarity over every embedding window of `audio`."""
+    heard = embeddings(audio, lead=WINDOW - 1)
+    return max(detector.profile_similarity(heard[k: k + WINDOW]) for k in range(len(heard) - WINDOW + 1))
+
+
+def test_an_enrolled_owner_far_from_the_microphone_is_still_known(owner_clips, enrolled):
+    """The profile keeps the phrase as it sounds quiet over a hiss, taken at the moment it ends in the clean try."""
+    from assistant.audio.rooms import noise
+
     x = owner_clips[3].astype(np.float32) / 32768
     far = x * 10 ** (-40 / 20) / np.abs(x).max() + noise("pink", x.size, 1) * 10 ** (-72 / 20)
-    heard = embeddings(to_int16(np.clip(far, -1, 1)), lead=WINDOW - 1)
-    similarity = max(enrolled.profile_similarity(heard[k: k + WINDOW]) for k in range(len(heard) - WINDOW + 1))
-    assert similarity >= 0.9
+    assert _closest_to_owner(enrolled, to_int16(np.clip(far, -1, 1))) >= 0.9
 
 
 def test_the_owners_similarity_only_ever_raises_the_score():
@@ -271,7 +281,8 @@ def test_the_owners_similarity_only_ever_raises_the_score():
 
 
 def test_the_owners_phrase_the_verifiers_miss_is_left_to_the_second_hearing():
-    """A profile never wakes Glimmer on its own: the verifiers accept, or the second hearing decides."""
+    """The verifiers' score (raised by the profile) accepts, or, for a phrase only the profile knows, the second
+    hearing decides; without a second hearing such a phrase is not accepted."""
     from assistant.speech.wake import verdict
     from assistant.speech.wake_profile import WakeProfile
 
@@ -285,21 +296,15 @@ def test_the_owners_phrase_the_verifiers_miss_is_left_to_the_second_hearing():
     assert verdict([(0.9, stranger), (0.8, stranger)], 0.5, can_confirm=False) == "wake"
 
 
-def test_the_owner_is_known_inside_running_speech(owner_clips):
+def test_the_owner_is_known_inside_running_speech(owner_clips, enrolled):
     """The profile compares the phrase itself, not what came before it: said right after a sentence, the
-    owner's phrase is as close to the templates (taken between silences) as one said alone."""
-    from assistant.speech.wake_enroll import score_try, template_windows
+    owner's phrase still reaches the similarity that makes it a candidate (templates taken between silences)."""
     from assistant.speech.wake_profile import WakeProfile
     from scripts.wake_voices import speak as speak_family
 
-    plain = WakeDetector(WakeSettings())
-    windows = [w for c in owner_clips[:3] for w in template_windows(plain, c, score_try(plain, c))]
-    enrolled = WakeDetector(WakeSettings(), profile=WakeProfile.from_windows(windows, "hey glimmer"))
     before = to_int16(speak_family("flite", "awb", "It was a long day, and I could not settle.", 1.0))
     said = np.concatenate([before, _gap(0.2), trimmed(owner_clips[3]), _gap(0.6)])
-    heard = embeddings(said, lead=WINDOW - 1)
-    similarity = max(enrolled.profile_similarity(heard[k: k + WINDOW]) for k in range(len(heard) - WINDOW + 1))
-    assert similarity >= WakeProfile.CANDIDATE
+    assert _closest_to_owner(enrolled, said) >= WakeProfile.CANDIDATE
 
 
 def test_a_profile_never_makes_others_harder_to_wake(owner_clips, phrase, confusables):
