@@ -27,8 +27,10 @@ if TYPE_CHECKING:
     from assistant.speech.barge_in import BargeIn, BargeInWord, VoiceOver
     from assistant.speech.wake import WakeDetector
 
-# A bedroom's echo of the last syllable or earcon has faded by then; an answer that starts right after
-# the earcon keeps its first word. (The wake path mutes itself longer: wake.mute_tail_s.)
+# A bedroom's echo of the last syllable or earcon has faded this long after it reaches the microphone; an
+# answer that starts right after the earcon keeps its first word. (The wake path mutes itself longer:
+# wake.mute_tail_s.) When barge-in has measured the echo's delay (a Bluetooth speaker, a sound server's
+# buffers: measured up to 1.9 s), the echo reaches the microphone that much later, and the tail waits for it.
 ECHO_TAIL_S = 0.15
 TURN_GRACE_S = 1.5  # after a simulated turn's audio, how long the wake path keeps listening
 
@@ -97,11 +99,17 @@ class HalfDuplex:
         if isinstance(word, VoiceOver):   # the person is speaking now: nothing is dropped
             return word
         if not self.source.simulated:
-            time.sleep(ECHO_TAIL_S)
+            time.sleep(self.echo_tail_s())
             self.source.begin_turn()
         elif new_turn:
             self.source.begin_turn()
         return word
+
+    def echo_tail_s(self) -> float:
+        """How long after playback has left the device the microphone may still hear it: ECHO_TAIL_S past
+        the echo's delay, when barge-in has measured it."""
+        delay = self.barge_in.delay_s if self.barge_in is not None else None
+        return ECHO_TAIL_S + (delay or 0.0)
 
     def prompt_played(self) -> None:
         """The listening chime was queued while listening went on: a simulated turn that is over gives way

@@ -259,8 +259,8 @@ def record_duplex(reference: Path, out: Path) -> None:
 
 
 def measure_live(voice: np.ndarray, loopback_db: float = LOOPBACK_DB) -> dict:
-    """Play `voice` (int16, 16 kHz) through a looped-back room; {"delay_ms", "erle_aligned_db",
-    "erle_unaligned_db", "seconds"}."""
+    """Play `voice` (int16, 16 kHz) through a looped-back room; {"delay_ms" (the last measured),
+    "erle_aligned_db", "erle_unaligned_db", "realigned" (how often the delay moved), "seconds"}."""
     lead = np.zeros(int(LIVE_LEAD_S * SAMPLE_RATE), np.int16)
     played = np.concatenate([lead, voice, lead])
     with tempfile.TemporaryDirectory() as folder, \
@@ -275,7 +275,8 @@ def measure_live(voice: np.ndarray, loopback_db: float = LOOPBACK_DB) -> dict:
     aligned = AlignedCanceller()
     out = cancel(aligned, mic, played)[0]
     if aligned.delay is None:
-        return {"delay_ms": None, "erle_aligned_db": None, "erle_unaligned_db": None, "seconds": n / SAMPLE_RATE}
+        return {"delay_ms": None, "erle_aligned_db": None, "erle_unaligned_db": None, "realigned": 0,
+                "seconds": n / SAMPLE_RATE}
     mic_power = frame_power(to_float(mic))
     settled = np.arange(len(mic_power)) * FRAME_SAMPLES >= aligned.found_at + SETTLED_S * SAMPLE_RATE
     keep = settled & (mic_power > 10 ** (AUDIBLE_DBFS / 10))
@@ -283,7 +284,7 @@ def measure_live(voice: np.ndarray, loopback_db: float = LOOPBACK_DB) -> dict:
     return {"delay_ms": round(1000 * aligned.delay / SAMPLE_RATE, 1),
             "erle_aligned_db": round(erle(mic_power, frame_power(out), keep), 1),
             "erle_unaligned_db": round(erle(mic_power, frame_power(unaligned), keep), 1),
-            "seconds": n / SAMPLE_RATE}
+            "realigned": aligned.realigned, "seconds": n / SAMPLE_RATE}
 
 
 def _print(results: dict, far: np.ndarray, echo_dbfs: float) -> None:

@@ -90,6 +90,19 @@ def test_an_echo_later_than_the_filter_reaches_is_found_and_cancelled(canceller_
     assert erle > 20 > 5 > plain, (erle, plain)
 
 
+def test_when_the_echo_slips_to_a_new_delay_the_canceller_follows_it(canceller_or_skip, room):
+    """An overrun or a sound server's rate nudge moves the echo: here it comes 0.4 s earlier from 12 s on."""
+    far = np.concatenate([room["far"]] * 4)
+    late, hiss = echo_scene(far, delay_ms=1300)
+    cut = 12 * SAMPLE_RATE
+    echo = np.concatenate([late[:cut], echo_scene(far, delay_ms=900)[0][cut:]])
+    aligned = AlignedCanceller()
+    out = cancelled(far, echo + hiss, aligned)
+    assert aligned.realigned >= 1 and abs(aligned.delay - int(0.9 * SAMPLE_RATE)) <= 2, aligned.delay
+    last = len(far) - 8 * SAMPLE_RATE
+    assert erle_db(echo[last:], out[last:], after_s=0) > 20
+
+
 def test_no_delay_is_claimed_from_silence_or_from_a_microphone_that_does_not_hear_the_speaker(room):
     far = np.concatenate([room["far"], room["far"]])
     deaf = AlignedCanceller()

@@ -29,8 +29,15 @@ def room():
         yield live
 
 
-@pytest.fixture
-def converse(room, synth, tmp_path):
+@pytest.fixture(scope="module")
+def far_room():
+    """A room whose echo reaches the microphone 1.5 s late (a Bluetooth speaker, a sound server's buffers)."""
+    with Room(hiss_dbfs=-70) as live:
+        live.loop_back(-10, latency_ms=1500)
+        yield live
+
+
+def _conversation(room: Room, synth, tmp_path: Path):
     """converse([(sentences, cue) per turn], after_s=1.8, config="", stop_at="idle") -> (Session, journal
     entries). SIGTERM comes at the first `stop_at` event after the last turn: where what is checked is done."""
     def run(turns: list[tuple[list[str], str | None]], after_s: float = 1.8, config: str = "",
@@ -48,6 +55,16 @@ def converse(room, synth, tmp_path):
             entries = store.list(oldest_first=True)
         return session, entries
     return run
+
+
+@pytest.fixture
+def converse(room, synth, tmp_path):
+    return _conversation(room, synth, tmp_path)
+
+
+@pytest.fixture
+def converse_far(far_room, synth, tmp_path):
+    return _conversation(far_room, synth, tmp_path)
 
 
 def _healthy(session: Session) -> None:
@@ -77,7 +94,18 @@ def test_capture(converse):
                                  ([GLIMMER], "moment like that")], stop_at="journal")
     _healthy(session)
     assert _intent(session) == "capture"
-    assert len(entries) == 1 and word_error_rate(GLIMMER, entries[0].text) <= 0.35, entries
+    assert len(entries) == 1 and word_error_rate(GLIMMER, entries[0].text) <= 0.35, (entries, session.log[-3000:])
+
+
+def test_its_own_echo_arriving_late_is_not_taken_for_the_answer(converse_far):
+    # The echo of "…what's one small moment like that?" reaches the microphone 1.5 s after it was played:
+    # once journalled as the person's glimmer ("all moment like that.").
+    session, entries = converse_far([(["Hey glimmer."], None), (["I have a glimmer."], None),
+                                     ([GLIMMER], "moment like that")], stop_at="journal")
+    _healthy(session)
+    delay = re.search(r"echo delay (\d+) ms", session.log)
+    assert delay and 1300 <= int(delay.group(1)) <= 1800, session.log[-3000:]
+    assert len(entries) == 1 and word_error_rate(GLIMMER, entries[0].text) <= 0.35, (entries, session.log[-3000:])
 
 
 def test_one_shot(converse):

@@ -22,6 +22,7 @@ ESTIMATE_SPAN_S = 2.0    # the played audio the estimate compares with the micro
 CLEAR_PEAK = 20.0        # a lag counts when its peak stands this many standard deviations above the rest
 AUDIBLE_RMS = 100.0      # int16 RMS of the reference span below which there is nothing to estimate from
 RETRY_S = 0.5            # an unclear or silent span: the next try starts this much later
+REALIGN_MS = 2.0         # a measured delay that moved further than this is taken on (speexdsp follows less)
 
 
 def echo_delay(mic: np.ndarray, reference: np.ndarray, max_delay: int) -> tuple[int, float]:
@@ -64,40 +65,49 @@ class DelayFinder:
         self._mic, self._reference = self._mic[self._retry:], self._reference[self._retry:]
         return None
 
-    def reference_tail(self, samples: int) -> np.ndarray:
-        """The last `samples` of the reference fed."""
-        return self._reference[len(self._reference) - samples:]
-
 
 class AlignedCanceller:
     """An echo canceller fed with the reference held back by the echo's measured delay.
 
     Feed it the microphone and the samples sent to the speaker at the same moments, as one continuous
     stream. Until the delay is known (it needs ESTIMATE_SPAN_S of audible playback and MAX_DELAY_S more of
-    microphone) the microphone passes through unchanged; then the canceller starts, aligned."""
+    microphone) the microphone passes through unchanged; then the canceller starts, aligned. The delay keeps
+    being measured: when the stream slips (samples lost in an overrun, a sound server that nudges its rate)
+    by more than REALIGN_MS, the reference is held back by the new delay and the canceller starts afresh."""
 
     def __init__(self, make: type[EchoCanceller] = SpeexCanceller, max_delay_s: float = MAX_DELAY_S) -> None:
         self._make = make
-        self._finder: DelayFinder | None = DelayFinder(max_delay_s)
-        self._reference = np.zeros(0, np.int16)   # played, not yet echoed (once the delay is known)
+        self._max_delay = int(max_delay_s * SAMPLE_RATE)
+        self._finder = DelayFinder(max_delay_s)   # the first estimate, then each check
+        self._played = np.zeros(0, np.int16)      # the last samples sent to the speaker, at least the delay's
         self._canceller: EchoCanceller | None = None
         self.delay: int | None = None      # samples, once found
-        self.found_at: int | None = None   # how many microphone samples had been fed when it was found
+        self.found_at: int | None = None   # how many microphone samples had been fed when it was first found
+        self.realigned = 0                 # how often a changed delay was taken on
         self._fed = 0
 
     def process(self, mic: np.ndarray, reference: np.ndarray) -> np.ndarray:
         """`mic` with the echo of the reference removed once the delay is known (int16, same length)."""
         mic, reference = to_int16(np.asarray(mic)), to_int16(np.asarray(reference))
         self._fed += len(mic)
-        if self._canceller is not None:
-            self._reference = np.concatenate([self._reference, reference])
-            held, self._reference = self._reference[:len(mic)], self._reference[len(mic):]
-            return self._canceller.process(mic, held)
-        assert self._finder is not None
+        self._played = np.concatenate([self._played, reference])[-(self._max_delay + len(mic)):]
         lag = self._finder.feed(mic, reference)
         if lag is not None:
-            # the next microphone samples echo the last `lag` samples played
-            self.delay, self.found_at = lag, self._fed
-            self._reference = self._finder.reference_tail(lag)
-            self._canceller, self._finder = self._make(), None
-        return mic
+            self._finder = DelayFinder(self._max_delay / SAMPLE_RATE)
+            self._take(lag)
+        if self._canceller is None or self.delay is None:
+            return mic
+        end = len(self._played) - self.delay
+        held = self._played[max(0, end - len(mic)):max(0, end)]
+        held = np.concatenate([np.zeros(len(mic) - len(held), np.int16), held])
+        return self._canceller.process(mic, held)
+
+    def _take(self, lag: int) -> None:
+        """A measured delay: the first starts the canceller; a later one that differs restarts it, realigned."""
+        if self.delay is None:
+            self.found_at = self._fed
+        elif abs(lag - self.delay) * 1000 <= REALIGN_MS * SAMPLE_RATE:
+            return
+        else:
+            self.realigned += 1
+        self.delay, self._canceller = lag, self._make()
