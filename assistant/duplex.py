@@ -105,11 +105,14 @@ class HalfDuplex:
             self.source.begin_turn()
         return word
 
-    def echo_tail_s(self) -> float:
-        """How long after playback has left the device the microphone may still hear it: ECHO_TAIL_S past
-        the echo's delay, when barge-in has measured it."""
+    def echo_delay_s(self) -> float:
+        """How late the speaker's echo reaches the microphone, as barge-in measured it (0 until it has)."""
         delay = self.barge_in.delay_s if self.barge_in is not None else None
-        return ECHO_TAIL_S + (delay or 0.0)
+        return delay or 0.0
+
+    def echo_tail_s(self) -> float:
+        """How long after playback has left the device the microphone may still hear it."""
+        return ECHO_TAIL_S + self.echo_delay_s()
 
     def prompt_played(self) -> None:
         """The listening chime was queued while listening went on: a simulated turn that is over gives way

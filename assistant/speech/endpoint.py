@@ -48,10 +48,12 @@ class Endpoints:
 
 @dataclass(frozen=True)
 class Prompt:
-    """Something to play (e.g. the listening chime) once `after_s` of quiet has been heard, listening on."""
+    """Something to play (e.g. the listening chime) once `after_s` of quiet has been heard, listening on;
+    its sound reaches the microphone for `sound_s` after it is played (more where the echo comes late)."""
 
     after_s: float
     play: Callable[[], None]
+    sound_s: float = PROMPT_ECHO_S
 
 
 class EarlyEnd(Protocol):
@@ -86,7 +88,7 @@ class Endpointer:
     """One listen() as a state machine fed frame by frame: ask `due()` what is next, `feed()` each frame."""
 
     def __init__(self, vad: Vad, settings: ListenSettings, silence_s: float, timeout_s: float,
-                 given_frames: int = 0, prompt_after_s: float | None = None,
+                 given_frames: int = 0, prompt: Prompt | None = None,
                  early: EarlyEnd | None = None) -> None:
         self.vad = vad
         self.state = State.QUIET
@@ -97,7 +99,8 @@ class Endpointer:
         self._end_frames = max(1, round(silence_s / FRAME_S))
         self._max_frames = int(settings.max_utterance_s / FRAME_S)
         self._wait_frames = int(timeout_s / FRAME_S)
-        self._prompt_at = None if prompt_after_s is None else round(prompt_after_s / FRAME_S)
+        self._prompt_at = None if prompt is None else round(prompt.after_s / FRAME_S)
+        self._prompt_frames = round((prompt.sound_s if prompt else PROMPT_ECHO_S) / FRAME_S)
         self._deaf_until = 0     # frames of the prompt's own sound: heard and kept, but they start nothing
         self._heard = 0
         self._ended = False
@@ -138,9 +141,9 @@ class Endpointer:
             self._collect(frame)
 
     def _prompt_played(self) -> None:
-        """All heard since the prompt is kept; its sound (PROMPT_ECHO_S) cannot start an utterance."""
+        """All heard since the prompt is kept; its sound cannot start an utterance."""
         self._prompt_at = None
-        self._deaf_until = self._heard + round(PROMPT_ECHO_S / FRAME_S)
+        self._deaf_until = self._heard + self._prompt_frames
         self._keep = max(self._keep, self._preroll_frames + 1) + self._deaf_until - self._heard
         self._ring = deque(self._ring, maxlen=self._keep + START_WINDOW)
 
@@ -247,7 +250,7 @@ class Listener:
         `early`: may end an answer before its full silence (commands keep theirs)."""
         given = deque(frames_of(preroll)) if preroll is not None and len(preroll) else deque()
         endpointer = Endpointer(self.vad, self.settings, self.silence_s(kind), timeout_s, len(given),
-                                prompt.after_s if prompt else None, early if kind == "answer" else None)
+                                prompt, early if kind == "answer" else None)
         while (due := endpointer.due()) is not Due.END:
             if due is Due.PROMPT and prompt is not None:
                 prompt.play()
