@@ -121,9 +121,9 @@ class HalfDuplex:
             self.source.begin_turn()
 
     def session_ends(self) -> None:
-        """Back to idle once the last sound has left the device; the wake path's mute tail (wake.mute_tail_s)
-        is measured from then."""
+        """Back to idle once the last sound has left the device; the wake path's mute tail (wake.mute_tail_s,
+        past the echo's delay) is measured from then."""
         with suppress(GlimmerError):
             self.sink.wait_done()
         if self.wake is not None:
-            self.wake.mute(False)
+            self.wake.mute(False, self.echo_delay_s())

@@ -122,6 +122,19 @@ def test_muted_while_speaking_and_for_the_tail(phrase):
     assert len([d for d in map(det.feed, frames_of(audio)) if d]) == 1
 
 
+def test_a_late_echo_of_its_own_voice_falls_in_the_tail(phrase):
+    # Its own voice saying the phrase, ending 1.8 s after playback ended: it wakes Glimmer unless the tail
+    # waits out an echo that comes 1.5 s late.
+    audio, end = phrase
+    heard = []
+    for echo_delay_s in (0.0, 1.5):
+        det = WakeDetector(WakeSettings())
+        det.mute(True)
+        det.mute(False, echo_delay_s)
+        heard.append(len([d for d in map(det.feed, frames_of(audio)) if d]))
+    assert end < WakeSettings().mute_tail_s + 1.5 and heard == [1, 0], heard
+
+
 def test_tail_holds_what_followed_the_phrase(phrase):
     audio, end = phrase
     det = WakeDetector(WakeSettings())

@@ -147,13 +147,14 @@ class WakeDetector:
         self._tail_from = 0
         self._forget()
 
-    def mute(self, muted: bool) -> None:
-        """Half-duplex: while muted (and settings.mute_tail_s of audio after unmuting) nothing can wake it."""
+    def mute(self, muted: bool, echo_delay_s: float = 0.0) -> None:
+        """Half-duplex: while muted (and settings.mute_tail_s of audio after unmuting, past the echo's delay:
+        its own voice still on its way back) nothing can wake it."""
         if muted:
             self._muted = True
         elif self._muted:
             self._muted = False
-            self._unmute_at = self._fed + int(self._settings.mute_tail_s * SAMPLE_RATE)
+            self._unmute_at = self._fed + int((self._settings.mute_tail_s + echo_delay_s) * SAMPLE_RATE)
         self._forget()
 
     @property
