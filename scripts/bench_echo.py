@@ -323,7 +323,7 @@ def run(quick: bool = False) -> dict:
     live = measure_live(far, LOOPBACK_DB)
     print(f"  through PulseAudio, the speaker looped back at {LOOPBACK_DB:.0f} dB (scripts/live_room.py): echo "
           f"{live['delay_ms']} ms late; speex aligned to it removes {live['erle_aligned_db']} dB, "
-          f"unaligned {live['erle_unaligned_db']} dB")
+          f"unaligned {live['erle_unaligned_db']} dB; the delay moved {live['realigned']} time(s)")
     flat.update({f"echo.live.{key}": value for key, value in live.items()})
     return flat
 
