@@ -19,7 +19,7 @@ from assistant.duplex import HalfDuplex
 from assistant.events import Emit
 from assistant.practices.ports import Heard
 from assistant.speech.barge_in import BargeInWord, VoiceOver
-from assistant.speech.endpoint import PROMPT_ECHO_S, Listener, Prompt
+from assistant.speech.endpoint import Listener, Prompt
 from assistant.speech.pacing import Tempo
 from assistant.speech.transcript import Purpose, Transcriber
 from assistant.speech.tts import Narrator
@@ -159,8 +159,7 @@ class SpokenDialog:
         just before it is heard whole."""
         early = self._early(None, may_end=False)
         audio = self.listener.listen("answer", wait_s + timeout_s, preroll=preroll,
-                                     prompt=Prompt(wait_s, self._go_on, PROMPT_ECHO_S + self.duplex.echo_delay_s()),
-                                     early=early)
+                                     prompt=Prompt(wait_s, self._go_on, self.duplex.echo_delay_s()), early=early)
         return self._transcribe(audio, None, early)
 
     def _early(self, purpose: Purpose | None, before: np.ndarray | None = None,

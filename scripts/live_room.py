@@ -37,7 +37,8 @@ def install() -> None:
 class Room:
     """A running private PulseAudio server with the room and speaker devices (a context manager)."""
 
-    def __init__(self, loopback_db: float | None = None, hiss_dbfs: float | None = None, record: bool = True) -> None:
+    def __init__(self, loopback_db: float | None = None, hiss_dbfs: float | None = None, record: bool = True,
+                 loopback_ms: int = 60) -> None:
         install()
         self.dir = Path(tempfile.mkdtemp(prefix="glimmer-room-"))
         self.socket = self.dir / "native"
@@ -55,7 +56,7 @@ class Room:
         self.ear = Ear(self, record)
         self._hiss = Hiss(self, hiss_dbfs) if hiss_dbfs is not None else None
         if loopback_db is not None:
-            self.loop_back(loopback_db)
+            self.loop_back(loopback_db, loopback_ms)
 
     def _wait_ready(self) -> None:
         for _ in range(100):

@@ -10,7 +10,7 @@ from assistant.audio.frames import SAMPLE_RATE, frames_of, silence
 from assistant.audio.rooms import noise
 from assistant.audio.sources import TurnFeeder
 from assistant.config import ListenSettings, SttSettings
-from assistant.speech.endpoint import FRAME_S, PROMPT_ECHO_S, TAIL_S, Due, Endpointer, Listener, Prompt, State
+from assistant.speech.endpoint import FRAME_S, TAIL_S, Due, Endpointer, Listener, Prompt, State
 from assistant.speech.transcribe import make_transcriber
 from assistant.speech.vad import Vad
 from scripts.corpus import mix_at_snr
@@ -135,15 +135,14 @@ def test_the_chime_s_own_sound_is_dropped_unless_someone_spoke_over_it(answer, s
 @pytest.mark.parametrize("late_s", [0.0, 1.5])
 def test_a_chime_whose_echo_comes_late_is_still_its_own_sound(late_s):
     # Queued after 1.0 s of quiet; its echo reaches the microphone 0.25 s + `late_s` later. Told of the late
-    # echo (the prompt's sound lasts that much longer), the listener hears nobody; not told, it took the
-    # chime for the start of an answer.
+    # echo, the listener hears nobody; not told, it took the chime for the start of an answer.
     chime = _chime_echo()
     turn = silence(8.0)
     turn[int((1.25 + late_s) * SAMPLE_RATE):][:len(chime)] += chime
-    for sound_s, told in ((PROMPT_ECHO_S + late_s, True), (PROMPT_ECHO_S, late_s == 0.0)):
+    for echo_delay_s, told in ((late_s, True), (0.0, late_s == 0.0)):
         listener = listener_for(turn)
-        heard = listener.listen("answer", timeout_s=6.0, prompt=Prompt(1.0, lambda: None, sound_s))
-        assert (heard is None) == told, (sound_s, late_s)
+        heard = listener.listen("answer", timeout_s=6.0, prompt=Prompt(1.0, lambda: None, echo_delay_s))
+        assert (heard is None) == told, (echo_delay_s, late_s)
 
 
 def test_the_endpointer_goes_quiet_starting_speaking_stopping_and_ends_at_the_silence(answer):

@@ -97,10 +97,8 @@ class AlignedCanceller:
             self._take(lag)
         if self._canceller is None or self.delay is None:
             return mic
-        end = len(self._played) - self.delay
-        held = self._played[max(0, end - len(mic)):max(0, end)]
-        held = np.concatenate([np.zeros(len(mic) - len(held), np.int16), held])
-        return self._canceller.process(mic, held)
+        end = len(self._played) - self.delay   # the history holds more than the delay: `end` > len(mic)
+        return self._canceller.process(mic, self._played[end - len(mic):end])
 
     def _take(self, lag: int) -> None:
         """A measured delay: the first starts the canceller; a later one that differs restarts it, realigned."""

@@ -49,11 +49,11 @@ class Endpoints:
 @dataclass(frozen=True)
 class Prompt:
     """Something to play (e.g. the listening chime) once `after_s` of quiet has been heard, listening on;
-    its sound reaches the microphone for `sound_s` after it is played (more where the echo comes late)."""
+    its echo reaches the microphone `echo_delay_s` late, so its sound is heard that much longer."""
 
     after_s: float
     play: Callable[[], None]
-    sound_s: float = PROMPT_ECHO_S
+    echo_delay_s: float = 0.0
 
 
 class EarlyEnd(Protocol):
@@ -100,7 +100,7 @@ class Endpointer:
         self._max_frames = int(settings.max_utterance_s / FRAME_S)
         self._wait_frames = int(timeout_s / FRAME_S)
         self._prompt_at = None if prompt is None else round(prompt.after_s / FRAME_S)
-        self._prompt_frames = round((prompt.sound_s if prompt else PROMPT_ECHO_S) / FRAME_S)
+        self._prompt_frames = round((PROMPT_ECHO_S + (prompt.echo_delay_s if prompt else 0.0)) / FRAME_S)
         self._deaf_until = 0     # frames of the prompt's own sound: heard and kept, but they start nothing
         self._heard = 0
         self._ended = False
