@@ -91,6 +91,7 @@ for line in sys.stdin:
     word = barge_in.watch(microphone, until_done=True)
     speaker.wait_done()
     print(json.dumps({"heard": word.text if word else None, "delay_s": barge_in.delay_s,
+                      "delay_moves": barge_in.delay_moves,
                       "seconds": time.monotonic() - began, "cpu_s": time.process_time() - cpu,
                       "let_go": [l.split(": ", 1)[1] for l in reads.lines
                                  if l.startswith("over the voice") and not l.startswith("over the voice, held")],
@@ -137,13 +138,15 @@ class Glimmer:
         self.proc = subprocess.Popen([sys.executable, "-c", child], cwd=REPO, env=room.env, text=True,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         assert json.loads(self.proc.stdout.readline())["ready"]
+        self.last: dict = {}        # the last result
 
     def play(self, voice: Path, text: str) -> None:
         self.proc.stdin.write(json.dumps({"voice": str(voice), "text": text}) + "\n")
         self.proc.stdin.flush()
 
     def result(self) -> dict:
-        return json.loads(self.proc.stdout.readline())
+        self.last = json.loads(self.proc.stdout.readline())
+        return self.last
 
     def close(self) -> None:
         self.proc.stdin.close()
@@ -186,9 +189,12 @@ def run(quick: bool = False, own_minutes: float | None = None) -> dict:
                             for n in range(trials // 2)]}
             outcomes = {name: _stops(room, glimmer, folder, rng, voices, texts, said, 1000 * k)
                         for k, (name, said) in enumerate(sets.items())}
+            delay_s, delay_moves = glimmer.last["delay_s"], glimmer.last["delay_moves"]
         finally:
             glimmer.close()
     figures: dict = {"false_stops": len(false_stops), "played_min": round(played_s / 60, 1), "holds": holds,
+                     "echo_delay_ms": round(1000 * delay_s) if delay_s is not None else None,
+                     "echo_delay_moves": delay_moves,
                      "false_stops_per_h": round(len(false_stops) / max(played_s, 1) * 3600, 2),
                      "cpu_per_audio_s": round(cpu_s / max(played_s, 1), 3)}
     print(f"barge-in, live (loop-back {LOOPBACK_DB:.0f} dB, person at {PERSON_DBFS:.0f} dBFS):")
@@ -206,6 +212,7 @@ def run(quick: bool = False, own_minutes: float | None = None) -> dict:
     print(f"  its own practices, nobody speaking: {len(false_stops)} false stop(s) in {figures['played_min']} min "
           f"{false_stops}, held {holds} time(s) while a likely stop or pause was weighed; "
           f"listening over the voice costs {figures['cpu_per_audio_s']} CPU-s per second of playback")
+    print(f"  the echo came {figures['echo_delay_ms']} ms late at the end; its delay moved {delay_moves} time(s)")
     return {f"barge_in.{key}": value for key, value in figures.items()}
 
 

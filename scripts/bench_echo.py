@@ -128,7 +128,11 @@ class WebRtcCanceller:
         from livekit import rtc
 
         self._frame = rtc.AudioFrame
-        self._apm = rtc.AudioProcessingModule(echo_cancellation=True, high_pass_filter=True)
+        self._rtc = rtc
+        self.reset()
+
+    def reset(self) -> None:
+        self._apm = self._rtc.AudioProcessingModule(echo_cancellation=True, high_pass_filter=True)
         self._apm.set_stream_delay_ms(0)  # AEC3 finds the delay itself
 
     def process(self, mic: np.ndarray, reference: np.ndarray) -> np.ndarray:

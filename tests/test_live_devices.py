@@ -443,3 +443,52 @@ def test_its_own_voice_the_canceller_fell_behind_on_is_let_go_unread_and_a_stop_
     assert over_the_reply(with_person=False) == [] and transcriber.calls == 0
     heard = over_the_reply(with_person=True)
     assert [word.control for word in heard] == [Control.STOP], heard
+
+
+def test_an_echo_delay_that_moves_while_it_speaks_is_followed_and_a_stop_after_it_is_heard(fake_audio, speak):
+    """The speaker reconnects mid-passage (a Bluetooth speaker): its echo, 0.06 s late until then, comes back
+    0.9 s late after a moment's gap, far beyond the canceller's filter. The delay is measured again while
+    Glimmer speaks and taken on, the canceller adapts afresh, its own voice is never read as a person's, and a
+    "stop" said over the voice after the move is heard."""
+    from assistant.config import SttSettings
+    from assistant.controls import Control
+    from assistant.speech.transcribe import make_transcriber
+
+    reply = np.concatenate([speak(text, seed=3) for text in (
+        "You can say stop or pause whenever you like. There is no hurry, and nothing you need to get right.",
+        "Let your shoulders soften, and notice where your body meets the bed. Notice the weight of the blanket.",
+        "If a sound reaches you from outside, you might let it be there too. Nothing needs to change.",
+        "When you are ready, you might notice one small thing that feels safe, or simply rest here.")])
+    person = speak("Stop.", seed=5)
+    before, after, moved_at, person_at = 0.06, 0.9, 8.0, 19.0
+    assert len(reply) / SAMPLE_RATE > person_at + 2.0
+    barge_in = _barge_in_with_its_speaker_closed(fake_audio, make_transcriber(SttSettings()))
+    echo = reply * 10 ** (-10 / 20)
+    mic = np.random.default_rng(1).normal(0, 10, len(reply) + int(after * SAMPLE_RATE))
+    cut = int(moved_at * SAMPLE_RATE)
+    mic[int(before * SAMPLE_RATE):cut] += echo[:cut - int(before * SAMPLE_RATE)]
+    resumed = cut - int(before * SAMPLE_RATE)              # where the echo had got to when the speaker went
+    mic[resumed + int(after * SAMPLE_RATE):] += echo[resumed:]
+    lo = int(person_at * SAMPLE_RATE)
+    mic[lo:lo + len(person)] += person
+    heard = _played_and_heard(barge_in, reply, mic)
+    assert barge_in.delay_s is not None and abs(barge_in.delay_s - after) < 0.005, barge_in.delay_s
+    assert [word.control for word in heard] == [Control.STOP], heard
+
+
+def _played_and_heard(barge_in, reply: np.ndarray, mic: np.ndarray, rate: int = 44100) -> list:
+    """`reply` (16 kHz int16) played by the stand-in speaker while the barge-in hears `mic` (float, int16
+    scale), both as they happen: each microphone frame comes after the blocks played up to its moment (a tape
+    keeps only its last seconds). What the barge-in hears."""
+    start = time.monotonic() - len(mic) / SAMPLE_RATE - 1.0
+    played = resample(reply.astype(np.float32) / 32768, SAMPLE_RATE, rate)
+    mic = np.clip(mic, -32768, 32767).astype(np.int16)
+    heard, at = [], 0
+    for i in range(0, len(mic) - FRAME_SAMPLES + 1, FRAME_SAMPLES):
+        now = start + i / SAMPLE_RATE
+        while at < len(played) and at / rate <= i / SAMPLE_RATE + 0.1:
+            barge_in.tape.played(start + at / rate, played[at:at + 441])
+            at += 441
+        if (word := barge_in._hear(mic[i:i + FRAME_SAMPLES], now)) is not None:
+            heard.append(word)
+    return heard

@@ -39,6 +39,9 @@ class EchoCanceller(Protocol):
     def process(self, mic: np.ndarray, reference: np.ndarray) -> np.ndarray:
         """`mic` with the echo of `reference` removed (int16, same length)."""
 
+    def reset(self) -> None:
+        """Forget the echo path learned so far (it has moved): adapt afresh from the next block."""
+
 
 def blocks_of(mic: np.ndarray, reference: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Both streams as int16 arrays of shape (blocks, BLOCK); ValueError if they do not fit."""
@@ -64,6 +67,7 @@ def _load_speexdsp() -> ctypes.CDLL:
             ("speex_echo_state_init", void_p, [c_int, c_int]),
             ("speex_echo_ctl", c_int, [void_p, c_int, void_p]),
             ("speex_echo_cancellation", None, [void_p, _INT16_P, _INT16_P, _INT16_P]),
+            ("speex_echo_state_reset", None, [void_p]),
             ("speex_echo_state_destroy", None, [void_p]),
             ("speex_preprocess_state_init", void_p, [c_int, c_int]),
             ("speex_preprocess_ctl", c_int, [void_p, c_int, void_p]),
@@ -107,6 +111,10 @@ class SpeexCanceller:
                                               references[row].ctypes.data_as(_INT16_P), pointer)
             self._lib.speex_preprocess_run(self._pre, pointer)
         return out.ravel()
+
+    def reset(self) -> None:
+        """Forget the echo path learned so far (it has moved): adapt afresh from the next block."""
+        self._lib.speex_echo_state_reset(self._echo)
 
     def __del__(self) -> None:
         if getattr(self, "_pre", None):

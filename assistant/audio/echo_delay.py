@@ -40,12 +40,13 @@ def echo_delay(mic: np.ndarray, reference: np.ndarray, max_delay: int) -> tuple[
 class DelayFinder:
     """Finds the echo's delay in microphone and reference samples fed side by side, as they were captured and
     played: on ESTIMATE_SPAN_S of audible reference with MAX_DELAY_S of microphone after it, tried again
-    RETRY_S later until the peak is clear. The span is the earliest one fed (the first playback heard)."""
+    `retry_s` later (RETRY_S) until the peak is clear. The span is the earliest one fed (the first playback
+    heard)."""
 
-    def __init__(self, max_delay_s: float = MAX_DELAY_S) -> None:
+    def __init__(self, max_delay_s: float = MAX_DELAY_S, retry_s: float = RETRY_S) -> None:
         self._max_delay = int(max_delay_s * SAMPLE_RATE)
         self._span = int(ESTIMATE_SPAN_S * SAMPLE_RATE)
-        self._retry = int(RETRY_S * SAMPLE_RATE)
+        self._retry = int(retry_s * SAMPLE_RATE)
         self._mic = np.zeros(0, np.int16)
         self._reference = np.zeros(0, np.int16)
         self.clarity = 0.0   # of the last try

@@ -1,11 +1,13 @@
 """Hearing "stop" while Glimmer speaks: the microphone, echo-cancelled against what the speaker plays.
 
 Each microphone frame is paired with the samples that left the speaker at the same moment (the speaker's
-PlaybackTape), held back by the echo's delay. The delay is found once per run by GCC-PHAT on the first
-ESTIMATE_SPAN_S of audible playback (audio/echo_delay.py); until then nothing is heard over the voice, as in
-half-duplex. A frame is the person's when the VAD hears a voice in it after cancellation, it is above the
-room's floor, and, while the reference is audible, the canceller kept most of what the microphone heard
-(KEPT_DB: the echo alone loses 15 dB or more) and it stands NEAR_DB above the echo that is usually left.
+PlaybackTape), held back by the echo's delay. The delay is found by GCC-PHAT on the first ESTIMATE_SPAN_S
+of audible playback (audio/echo_delay.py); until then nothing is heard over the voice, as in half-duplex. It
+keeps being measured while Glimmer speaks: a delay that moves (a Bluetooth speaker that reconnected, a sound
+server that rebuilt its buffers) is taken on and the canceller adapts afresh. A frame is the person's when
+the VAD hears a voice in it after cancellation, it is above the room's floor, and, while the reference is
+audible, the canceller kept most of what the microphone heard (KEPT_DB: the echo alone loses 15 dB or more)
+and it stands NEAR_DB above the echo that is usually left.
 An utterance that a fresh fit of what the speaker played around it explains far better than the canceller did
 is its own echo, left over where the canceller fell behind (audio/echo_match.py): it is let go unread. Any other
 short utterance of such frames (up to MAX_UTTERANCE_S) is first asked whether it is a stop or pause phrase
@@ -66,6 +68,9 @@ OWN_SHARE = 0.5           # the share of the words heard that Glimmer's own must
 ECHO_SEARCH_S = 0.5       # an utterance's echo is looked for this far either side of where the delay puts it
 OWN_ECHO_DB = -10.0       # a fresh fit of the speaker's output leaving this much less than the canceller did:
                           # what was heard is the echo the canceller fell behind on
+TRACK_RETRY_S = 2.0       # once the delay is known, an unclear measurement of it is tried again this much later
+MOVED_S = 0.02            # a delay measured again that moved further than this is taken on (speexdsp's filter
+                          # follows smaller moves itself)
 MOST_DEFICIT = 2.5        # the closed question's deficit a stop or pause phrase may have (chosen on dev voices,
                           # none of the bench's: scripts/barge_in_deficit.py)
 
@@ -100,11 +105,12 @@ class BargeIn:
         self.confirmer = confirmer
         self.tape = speaker.record_playback()
         self.delay_s: float | None = None
+        self.delay_moves = 0                   # how often a measured delay that had moved was taken on
         self._canceller = canceller
         self._vad = Vad(vad_aggressiveness)
         self._residual_db = -20.0          # output over reference, where the reference is audible
         self._recent_reference: deque[float] = deque(maxlen=REVERB_FRAMES)
-        self._finder = DelayFinder()           # until the delay is known
+        self._finder = DelayFinder()           # measures the delay, then measures it again
         self._last_at: float | None = None     # when the last frame heard was captured
         self._voice_until: float | None = None   # an answer may go on: a voice starting before then does
         self._voice: VoiceOver | None = None
@@ -157,8 +163,8 @@ class BargeIn:
         VoiceOver when the person's answer goes on from here."""
         self.tape.update()
         self._follow(at)
+        self._measure_delay(frame, at)
         if self.delay_s is None:
-            self._learn_delay(frame, self.tape.at(at, FRAME_SAMPLES))
             return None
         reference = self.tape.at(at - self.delay_s + FILTER_LEAD_S, FRAME_SAMPLES)
         clean = self._canceller.process(frame, reference)
@@ -173,16 +179,34 @@ class BargeIn:
         or samples were lost) begins a new run, with no utterance carried over from before."""
         if self._last_at is None or abs(at - self._last_at - FRAME_S) > RUN_GAP_S:
             log.debug("listening over the voice: a new run of frames")
-            self._finder = DelayFinder()
+            self._finder = self._delay_finder()
             self._reset_utterance()
         self._last_at = at
 
-    def _learn_delay(self, frame: np.ndarray, reference: np.ndarray) -> None:
-        """Gather microphone and reference until the echo's delay is found (audio/echo_delay.DelayFinder)."""
-        lag = self._finder.feed(frame, reference)
-        if lag is not None:
-            self.delay_s = lag / SAMPLE_RATE
-            log.info("echo delay %.0f ms: listening over the voice from now on", 1000 * self.delay_s)
+    def _delay_finder(self) -> DelayFinder:
+        """A fresh measurement of the echo's delay: tried again sooner while it is not yet known."""
+        return DelayFinder() if self.delay_s is None else DelayFinder(retry_s=TRACK_RETRY_S)
+
+    def _measure_delay(self, frame: np.ndarray, at: float) -> None:
+        """Measure the echo's delay from the microphone and what was played at the same moments
+        (audio/echo_delay.DelayFinder), again and again: the first measurement starts listening over the voice;
+        a later one that moved by more than MOVED_S is taken on, and the canceller adapts afresh."""
+        lag = self._finder.feed(frame, self.tape.at(at, FRAME_SAMPLES))
+        if lag is None:
+            return
+        delay, before = lag / SAMPLE_RATE, self.delay_s
+        self._finder = DelayFinder(retry_s=TRACK_RETRY_S)     # the delay is known from here on
+        if before is None:
+            log.info("echo delay %.0f ms: listening over the voice from now on", 1000 * delay)
+        elif abs(delay - before) > MOVED_S:
+            log.info("echo delay moved from %.0f to %.0f ms: the canceller adapts afresh", 1000 * before,
+                     1000 * delay)
+            self._canceller.reset()
+            self._reset_utterance()
+            self.delay_moves += 1
+        else:
+            return
+        self.delay_s = delay
 
     def _is_person(self, mic: np.ndarray, clean: np.ndarray, reference: np.ndarray) -> bool:
         """Whether the person, not the echo left over, is in this cancelled frame."""
