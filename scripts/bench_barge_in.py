@@ -5,7 +5,7 @@
 
 The room is scripts/live_room.py (PulseAudio null sinks, the speaker looped back into the microphone at
 LOOPBACK_DB, a -70 dBFS hiss). Glimmer's side runs in a child process on the room's devices, as the
-assistant does: a Speaker, a Microphone and a BargeIn kept for the whole run (the echo's delay is found once).
+assistant does: a Speaker, a Microphone and a BargeIn kept for the whole run (it keeps the echo's delay).
 - Stops: each trial plays a practice passage (hibari, the shipped voice) and, STOP_AT of the way into it, a
   person says a stop or pause phrase into the room at a normal level (PERSON_DBFS), in a voice of another
   engine: 40 trials in robotic and diphone voices (VOICES: flite, espeak-ng, festival), then 20 in natural
@@ -164,7 +164,7 @@ def run(quick: bool = False, own_minutes: float | None = None) -> dict:
         voices = [glimmer_voice(text, folder, n) for n, text in enumerate(texts)]
         glimmer = Glimmer(room)
         try:
-            # The first passage teaches the echo's delay (once per run, as the assistant does).
+            # The first passage teaches the echo's delay (it is measured again while the voice plays).
             glimmer.play(voices[0], texts[0])
             false_stops, played_s, cpu_s, holds = [], 0.0, 0.0, 0
             if (first_result := glimmer.result())["heard"] is not None:
