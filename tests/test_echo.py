@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from assistant.audio.echo import BLOCK, make_echo_canceller
-from assistant.audio.echo_delay import AlignedCanceller
+from assistant.audio.echo_delay import AlignedCanceller, DelayTracker
 from assistant.audio.echo_match import echo_left_db
 from assistant.audio.frames import FRAME_SAMPLES, SAMPLE_RATE, to_float, to_int16
 from assistant.config import SttSettings
@@ -171,3 +171,25 @@ def test_a_fresh_fit_tells_the_echo_a_canceller_let_through_from_a_person_over_i
         assert echo_left_db(to_int16(mic[lo:hi]), out[lo:hi], far[lo - search:hi + search], search) > OWN_ECHO_DB + 3
     quiet = to_int16(echo[:span] + hiss[:span])
     assert echo_left_db(quiet, quiet, np.zeros(span + 2 * search, np.int16), search) > OWN_ECHO_DB
+
+
+def _fed(tracker: DelayTracker, far: np.ndarray, mic: np.ndarray) -> list[int]:
+    """Feed both streams frame by frame, as they happen; the delays the tracker reported (found or moved)."""
+    reported = []
+    for start in range(0, len(far) - FRAME_SAMPLES + 1, FRAME_SAMPLES):
+        lag = tracker.feed(mic[start:start + FRAME_SAMPLES], far[start:start + FRAME_SAMPLES])
+        reported += [] if lag is None else [lag]
+    return reported
+
+
+def test_the_delay_tracker_reports_a_delay_once_keeps_it_through_a_gap_and_forgets_it_for_a_new_microphone(room):
+    far = np.concatenate([room["far"], room["far"]])
+    tracker = DelayTracker(moved_s=0.02)
+    echo, hiss = echo_scene(far, delay_ms=300)
+    assert _fed(tracker, far, echo + hiss) == [tracker.delay] and abs(tracker.delay - int(0.3 * SAMPLE_RATE)) <= 2
+    nudged, _ = echo_scene(far, delay_ms=310)        # a 10-ms nudge: the canceller's filter follows it itself
+    tracker.restart()
+    assert _fed(tracker, far, nudged + hiss) == [] and tracker.moves == 0
+    tracker.forget()
+    assert tracker.delay is None
+    assert _fed(tracker, far, nudged + hiss) != [] and abs(tracker.delay - int(0.31 * SAMPLE_RATE)) <= 2

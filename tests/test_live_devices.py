@@ -257,7 +257,7 @@ def test_a_reopened_microphone_has_its_echo_delay_found_anew(fake_audio):
     speaker, first = Speaker(), Microphone()
     barge_in = BargeIn(speaker, make_transcriber(SttSettings()), canceller)
     duplex = HalfDuplex(first, speaker, barge_in=barge_in)
-    barge_in.delay_s = 0.06   # found through the first microphone
+    barge_in.echo_delay.delay = round(0.06 * SAMPLE_RATE)   # found through the first microphone
     first.close()
     second = Microphone()
     duplex.reopened(second)
@@ -299,7 +299,7 @@ def test_its_own_stop_is_told_from_a_persons_by_what_the_speaker_played_then(fak
     tape.spoke(start, start + len(played) / rate, "Take your time. Whenever you like, you can say stop. "
                                                   "There is no hurry at all, and nothing you need to do.")
     tape.update()
-    barge_in.delay_s = 0.06
+    barge_in.echo_delay.delay = round(0.06 * SAMPLE_RATE)
     echo_at = start + before + barge_in.delay_s           # the echo of "stop" reaches the microphone
     assert barge_in._its_own(["stop"], echo_at - 0.1, echo_at + word + 0.1)
     assert barge_in._its_own(["stop", "it"], echo_at - 0.1, echo_at + word + 0.1)   # the echo misheard
@@ -388,7 +388,7 @@ def test_an_answer_going_on_over_the_reply_is_heard_and_the_echo_alone_is_not(fa
     def over_the_reply(with_person: bool, may_go_on: bool) -> list:
         barge_in = _barge_in_with_its_speaker_closed(fake_audio, transcriber)
         start = _played_a_moment_ago(barge_in, reply)
-        barge_in.delay_s = delay
+        barge_in.echo_delay.delay = round(delay * SAMPLE_RATE)
         barge_in.expect_voice(start + 2.0 if may_go_on else None)
         mic = np.zeros(len(reply) + int(delay * SAMPLE_RATE), np.float64)
         mic[int(delay * SAMPLE_RATE):] += reply * 10 ** (-10 / 20)
@@ -431,7 +431,7 @@ def test_its_own_voice_the_canceller_fell_behind_on_is_let_go_unread_and_a_stop_
     def over_the_reply(with_person: bool) -> list:
         barge_in = _barge_in_with_its_speaker_closed(fake_audio, transcriber)
         start = _played_a_moment_ago(barge_in, reply)
-        barge_in.delay_s = delay
+        barge_in.echo_delay.delay = round(delay * SAMPLE_RATE)
         lag = int((delay + late) * SAMPLE_RATE)
         mic = np.random.default_rng(1).normal(0, 10, len(reply) + lag)
         mic[lag:] += reply * 10 ** (-10 / 20)

@@ -67,6 +67,48 @@ class DelayFinder:
         return None
 
 
+class DelayTracker:
+    """The echo's delay, measured and then measured again, one DelayFinder after another: the first clear
+    measurement is the delay; a later one that moved by more than `moved_s` replaces it (a canceller's
+    adaptive filter follows smaller moves itself). Once the delay is known, an unclear try is repeated
+    `tracking_retry_s` later."""
+
+    def __init__(self, max_delay_s: float = MAX_DELAY_S, moved_s: float = REALIGN_MS / 1000,
+                 tracking_retry_s: float = RETRY_S) -> None:
+        self._max_delay_s = max_delay_s
+        self._moved = moved_s * SAMPLE_RATE
+        self._tracking_retry_s = tracking_retry_s
+        self.delay: int | None = None   # samples, once found
+        self.moves = 0                  # how often a delay that had moved was taken on
+        self._finder = self._next_finder()
+
+    def feed(self, mic: np.ndarray, reference: np.ndarray) -> int | None:
+        """More of both streams, side by side; the delay (samples) when it was just found or just moved, else
+        None."""
+        lag = self._finder.feed(mic, reference)
+        if lag is None:
+            return None
+        self._finder = DelayFinder(self._max_delay_s, self._tracking_retry_s)
+        if self.delay is not None and abs(lag - self.delay) <= self._moved:
+            return None
+        self.moves += self.delay is not None
+        self.delay = lag
+        return lag
+
+    def restart(self) -> None:
+        """Begin the measurement in progress again (the streams had a gap), keeping the delay known."""
+        self._finder = self._next_finder()
+
+    def forget(self) -> None:
+        """Find the delay anew (another microphone has its own)."""
+        self.delay = None
+        self._finder = self._next_finder()
+
+    def _next_finder(self) -> DelayFinder:
+        retry_s = RETRY_S if self.delay is None else self._tracking_retry_s
+        return DelayFinder(self._max_delay_s, retry_s)
+
+
 class AlignedCanceller:
     """An echo canceller fed with the reference held back by the echo's measured delay.
 
@@ -79,34 +121,31 @@ class AlignedCanceller:
     def __init__(self, make: type[EchoCanceller] = SpeexCanceller, max_delay_s: float = MAX_DELAY_S) -> None:
         self._make = make
         self._max_delay = int(max_delay_s * SAMPLE_RATE)
-        self._finder = DelayFinder(max_delay_s)   # the first estimate, then each check
+        self._tracker = DelayTracker(max_delay_s)
         self._played = np.zeros(0, np.int16)      # the last samples sent to the speaker, at least the delay's
         self._canceller: EchoCanceller | None = None
-        self.delay: int | None = None      # samples, once found
         self.found_at: int | None = None   # how many microphone samples had been fed when it was first found
-        self.realigned = 0                 # how often a changed delay was taken on
         self._fed = 0
+
+    @property
+    def delay(self) -> int | None:
+        """The echo's delay in samples, once found."""
+        return self._tracker.delay
+
+    @property
+    def realigned(self) -> int:
+        """How often a changed delay was taken on."""
+        return self._tracker.moves
 
     def process(self, mic: np.ndarray, reference: np.ndarray) -> np.ndarray:
         """`mic` with the echo of the reference removed once the delay is known (int16, same length)."""
         mic, reference = to_int16(np.asarray(mic)), to_int16(np.asarray(reference))
         self._fed += len(mic)
         self._played = np.concatenate([self._played, reference])[-(self._max_delay + len(mic)):]
-        lag = self._finder.feed(mic, reference)
-        if lag is not None:
-            self._finder = DelayFinder(self._max_delay / SAMPLE_RATE)
-            self._take(lag)
+        if self._tracker.feed(mic, reference) is not None:   # found, or moved: the canceller starts afresh, aligned
+            self.found_at = self._fed if self.found_at is None else self.found_at
+            self._canceller = self._make()
         if self._canceller is None or self.delay is None:
             return mic
         end = len(self._played) - self.delay   # the history holds more than the delay: `end` > len(mic)
         return self._canceller.process(mic, self._played[end - len(mic):end])
-
-    def _take(self, lag: int) -> None:
-        """A measured delay: the first starts the canceller; a later one that differs restarts it, realigned."""
-        if self.delay is None:
-            self.found_at = self._fed
-        elif abs(lag - self.delay) * 1000 <= REALIGN_MS * SAMPLE_RATE:
-            return
-        else:
-            self.realigned += 1
-        self.delay, self._canceller = lag, self._make()

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.audio.echo import EchoCanceller, make_echo_canceller
-from assistant.audio.echo_delay import DelayFinder
+from assistant.audio.echo_delay import DelayTracker
 from assistant.audio.echo_match import echo_left_db
 from assistant.audio.frames import FRAME_SAMPLES, SAMPLE_RATE
 from assistant.audio.sinks import AudioSink, Speaker
@@ -104,17 +104,26 @@ class BargeIn:
         self.transcriber = transcriber
         self.confirmer = confirmer
         self.tape = speaker.record_playback()
-        self.delay_s: float | None = None
-        self.delay_moves = 0                   # how often a measured delay that had moved was taken on
+        self.echo_delay = DelayTracker(moved_s=MOVED_S, tracking_retry_s=TRACK_RETRY_S)
         self._canceller = canceller
         self._vad = Vad(vad_aggressiveness)
         self._residual_db = -20.0          # output over reference, where the reference is audible
         self._recent_reference: deque[float] = deque(maxlen=REVERB_FRAMES)
-        self._finder = DelayFinder()           # measures the delay, then measures it again
         self._last_at: float | None = None     # when the last frame heard was captured
         self._voice_until: float | None = None   # an answer may go on: a voice starting before then does
         self._voice: VoiceOver | None = None
         self._reset_utterance()
+
+    @property
+    def delay_s(self) -> float | None:
+        """How late the speaker's echo reaches the microphone, once measured."""
+        delay = self.echo_delay.delay
+        return None if delay is None else delay / SAMPLE_RATE
+
+    @property
+    def delay_moves(self) -> int:
+        """How often a measured delay that had moved was taken on."""
+        return self.echo_delay.moves
 
     def expect_voice(self, until: float | None) -> None:
         """An answer that ended early may go on until `until` (time.monotonic()); None: no answer may."""
@@ -122,9 +131,8 @@ class BargeIn:
 
     def microphone_changed(self) -> None:
         """A reopened (perhaps another) microphone: its echo comes back with a delay of its own, found anew."""
-        self.delay_s = None
+        self.echo_delay.forget()
         self._last_at = None
-        self._finder = DelayFinder()
         self._reset_utterance()
 
     def _reset_utterance(self) -> None:
@@ -179,34 +187,25 @@ class BargeIn:
         or samples were lost) begins a new run, with no utterance carried over from before."""
         if self._last_at is None or abs(at - self._last_at - FRAME_S) > RUN_GAP_S:
             log.debug("listening over the voice: a new run of frames")
-            self._finder = self._delay_finder()
+            self.echo_delay.restart()
             self._reset_utterance()
         self._last_at = at
 
-    def _delay_finder(self) -> DelayFinder:
-        """A fresh measurement of the echo's delay: tried again sooner while it is not yet known."""
-        return DelayFinder() if self.delay_s is None else DelayFinder(retry_s=TRACK_RETRY_S)
-
     def _measure_delay(self, frame: np.ndarray, at: float) -> None:
         """Measure the echo's delay from the microphone and what was played at the same moments
-        (audio/echo_delay.DelayFinder), again and again: the first measurement starts listening over the voice;
-        a later one that moved by more than MOVED_S is taken on, and the canceller adapts afresh."""
-        lag = self._finder.feed(frame, self.tape.at(at, FRAME_SAMPLES))
+        (audio/echo_delay.DelayTracker), again and again: the first measurement starts listening over the
+        voice; a later one that moved by more than MOVED_S is taken on, and the canceller adapts afresh."""
+        before = self.delay_s
+        lag = self.echo_delay.feed(frame, self.tape.at(at, FRAME_SAMPLES))
         if lag is None:
             return
-        delay, before = lag / SAMPLE_RATE, self.delay_s
-        self._finder = DelayFinder(retry_s=TRACK_RETRY_S)     # the delay is known from here on
         if before is None:
-            log.info("echo delay %.0f ms: listening over the voice from now on", 1000 * delay)
-        elif abs(delay - before) > MOVED_S:
-            log.info("echo delay moved from %.0f to %.0f ms: the canceller adapts afresh", 1000 * before,
-                     1000 * delay)
-            self._canceller.reset()
-            self._reset_utterance()
-            self.delay_moves += 1
-        else:
+            log.info("echo delay %.0f ms: listening over the voice from now on", 1000 * lag / SAMPLE_RATE)
             return
-        self.delay_s = delay
+        log.info("echo delay moved from %.0f to %.0f ms: the canceller adapts afresh", 1000 * before,
+                 1000 * lag / SAMPLE_RATE)
+        self._canceller.reset()
+        self._reset_utterance()
 
     def _is_person(self, mic: np.ndarray, clean: np.ndarray, reference: np.ndarray) -> bool:
         """Whether the person, not the echo left over, is in this cancelled frame."""
