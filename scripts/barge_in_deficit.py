@@ -1,12 +1,14 @@
-"""Choose barge_in.MOST_DEFICIT on dev voices, live: none of the barge-in bench's voices.
+"""Choose barge_in.MOST_DEFICIT and WIDEN_S on dev voices, live: none of the barge-in bench's voices.
 
     python -m scripts.barge_in_deficit [--out DIR [--scored]]
 
 In the bench's room (scripts/live_room.py, the speaker looped back at -10 dB), Glimmer plays its practices'
 passages while people in DEV_VOICES say stop and pause phrases (STOPS) and everyday words and sound-alikes
-(OTHERS) over it; every utterance the barge-in reads is saved. Each is then scored by the closed question
-(speech/control_confirm.py) and read freely, and the table shows, for each deficit allowed, how many stops are
-heard and how many other phrases and stretches of Glimmer's own practices would be taken for one.
+(OTHERS) over it; every utterance the barge-in reads is saved, with what it heard before it. Each is then
+scored by the closed question (speech/control_confirm.py) and read freely, and the table shows, for each deficit
+allowed, how many stops are heard and how many other phrases and stretches of Glimmer's own practices would be
+taken for one; a second table, the same at MOST_DEFICIT when an utterance the question does not find is asked
+again with WIDENINGS seconds of what came before it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.audio.frames import SAMPLE_RATE
 from scripts import bench_barge_in as bench
 from scripts.live_room import Room
 
@@ -31,13 +34,21 @@ OTHERS = ("Yes.", "Okay.", "Thank you.", "That's nice.", "The bus stop.", "I sto
           "Wait for me.", "Stop sign.", "Top.", "Shop.", "Paws.", "Hey.", "Bye.", "Start.", "Weight.", "Please.",
           "Quite.", "Oh, wow.", "Sorry.", "No.", "Stuff.", "First.", "Boss.")
 DEFICITS = (1.0, 1.5, 2.0, 2.5, 3.0, 4.0)
+WIDENINGS = (0.5, 0.8, 1.0)
 SAVING = '''
-import itertools
+import collections, itertools
 _count = itertools.count()
 class SavingBargeIn(BargeIn):
-    def _read(self, audio, started, ended):
-        np.save(f"{OUT}/u{next(_count):05d}.npy", audio)
-        return super()._read(audio, started, ended)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._kept = collections.deque(maxlen=100)   # the last 3 s of cancelled frames
+    def _segment(self, heard, clean, near, at):
+        self._kept.append(clean)
+        return super()._segment(heard, clean, near, at)
+    def _read(self, audio, widened, started, ended):
+        before = np.concatenate(self._kept)[:-audio.size]
+        np.savez(f"{OUT}/u{next(_count):05d}.npz", utterance=audio, before=before)
+        return super()._read(audio, widened, started, ended)
 BargeIn = SavingBargeIn
 '''
 
@@ -51,7 +62,7 @@ def collect(out: Path) -> None:
              [(p, *DEV_VOICES[(3 * i) % len(DEV_VOICES)]) for i, p in enumerate(OTHERS * 2)]
     rng = np.random.default_rng(5)
     texts = bench.passages()
-    saved = lambda: len(list(out.glob("u*.npy")))  # noqa: E731
+    saved = lambda: len(list(out.glob("u*.npz")))  # noqa: E731
     with open(out / "trials.jsonl", "w") as log, tempfile.TemporaryDirectory() as name, \
             Room(loopback_db=bench.LOOPBACK_DB, hiss_dbfs=bench.HISS_DBFS) as room:
         folder = Path(name)
@@ -82,33 +93,45 @@ def collect(out: Path) -> None:
 
 
 def table(out: Path) -> None:
-    """Score the saved utterances and print, per deficit allowed, what would be taken for a stop or pause."""
+    """Score the saved utterances and print, per deficit allowed and per widening, what would be taken for a
+    stop or pause."""
     from assistant.config import SttSettings
     from assistant.controls import parse_control
-    from assistant.speech.barge_in import WATCHED
+    from assistant.speech.barge_in import MOST_DEFICIT, WATCHED
     from assistant.speech.control_confirm import load_control_confirmer
     from assistant.speech.transcribe import make_transcriber
 
     transcriber = make_transcriber(SttSettings())
     confirmer = load_control_confirmer(transcriber.choice.model)
     trials = [json.loads(line) for line in (out / "trials.jsonl").read_text().splitlines()]
-    scored = []
+    scored = []       # per trial: its kind, then per utterance (deficit, deficit per widening, read as a control)
     for trial in trials:
-        utterances = [np.load(out / f"u{i:05d}.npy") for i in range(trial["first"], trial["last"])]
-        scored.append((trial["kind"], [confirmer.closest(u, max(DEFICITS)).deficit for u in utterances],
-                       any(parse_control(transcriber.transcribe(u).text) in WATCHED for u in utterances)))
+        utterances = []
+        for i in range(trial["first"], trial["last"]):
+            with np.load(out / f"u{i:05d}.npz") as saved:
+                audio, before = saved["utterance"], saved["before"]
+            widened = [np.concatenate([before[-int(w * SAMPLE_RATE):], audio]) for w in WIDENINGS]
+            utterances.append((confirmer.closest(audio, max(DEFICITS)).deficit,
+                               [confirmer.closest(wide, MOST_DEFICIT).deficit for wide in widened],
+                               parse_control(transcriber.transcribe(audio).text) in WATCHED))
+        scored.append((trial["kind"], utterances))
     kinds = {"stop": "stops heard", "other": "other phrases taken", "own": "own passages stopped"}
-    counts = {kind: sum(k == kind for k, _, _ in scored) for kind in kinds}
-    print("deficit  " + "  ".join(f"{label} (of {counts[kind]})" for kind, label in kinds.items()))
-    for most in DEFICITS:
+    counts = {kind: sum(k == kind for k, _ in scored) for kind in kinds}
+    header = "  ".join(f"{label} (of {counts[kind]})" for kind, label in kinds.items())
+
+    def row(first: str, taken_by) -> None:
         taken = defaultdict(int)
-        for kind, deficits, free in scored:
-            taken[kind] += free or any(d <= most for d in deficits)
-        print(f"{most:7.1f}  " + "  ".join(f"{taken[kind]:>{len(label) + 6}}" for kind, label in kinds.items()))
-    free = defaultdict(int)
-    for kind, _, read in scored:
-        free[kind] += read
-    print("free reading alone: " + ", ".join(f"{kinds[k]} {free[k]}" for k in kinds))
+        for kind, utterances in scored:
+            taken[kind] += any(taken_by(*u) for u in utterances)
+        print(f"{first:>7}  " + "  ".join(f"{taken[kind]:>{len(label) + 6}}" for kind, label in kinds.items()))
+
+    print("deficit  " + header)
+    for most in DEFICITS:
+        row(f"{most:.1f}", lambda deficit, _, free, most=most: deficit <= most or free)
+    row("free", lambda _, __, free: free)
+    print(f"widened  {header}   (deficit {MOST_DEFICIT}; the utterance first, then widened, then read freely)")
+    for n, w in enumerate(WIDENINGS):
+        row(f"{w:.1f} s", lambda deficit, wide, free, n=n: deficit <= MOST_DEFICIT or wide[n] <= MOST_DEFICIT or free)
 
 
 if __name__ == "__main__":

@@ -321,9 +321,9 @@ def test_a_stop_followed_by_quieter_leftover_echo_is_still_a_stop(fake_audio, sp
     quiet = np.concatenate([stop, (rest * 10 ** (-14 / 20)).astype(np.int16)])
     assert parse_control(transcriber.transcribe(quiet).text) is None     # read whole, it is not a stop
     now = time.monotonic()
-    heard = barge_in._read(quiet, now - 2.0, now)
+    heard = barge_in._read(quiet, None, now - 2.0, now)
     assert heard is not None and heard.control is Control.STOP
-    assert barge_in._read(np.concatenate([stop, rest]), now - 2.0, now) is None
+    assert barge_in._read(np.concatenate([stop, rest]), None, now - 2.0, now) is None
 
 
 def test_a_robotic_pause_the_free_reading_mishears_is_heard_by_the_closed_question(fake_audio, synth):
@@ -346,9 +346,31 @@ def test_a_robotic_pause_the_free_reading_mishears_is_heard_by_the_closed_questi
         hiss = np.random.default_rng(seed).normal(0, 10 ** (-50 / 20) * 32768, voice_said.size + 2 * quiet.size)
         utterance = (np.concatenate([quiet, voice_said, quiet]) + hiss).astype(np.int16)
         for name, barge_in in (("plain", plain), ("asking", asking)):
-            word = barge_in._read(utterance, now - 1.0, now)
+            word = barge_in._read(utterance, None, now - 1.0, now)
             heard[name] += word is not None and word.control is Control.PAUSE
     assert heard["plain"] <= 3 and heard["asking"] >= 7, heard
+
+
+def test_a_stop_split_in_two_at_its_closure_is_heard_whole_with_what_came_before_it(fake_audio, speak):
+    """A word the segmenter splits at the silence inside it ("St-" ended one utterance, "-op" begins the next)
+    reads alone as "Up.", far from every phrase: asked again with what was heard before it, it is a stop."""
+    from assistant.config import SttSettings
+    from assistant.controls import Control
+    from assistant.speech.barge_in import WIDEN_S
+    from assistant.speech.control_confirm import load_control_confirmer
+    from assistant.speech.transcribe import make_transcriber
+
+    transcriber = make_transcriber(SttSettings())
+    barge_in = _barge_in_with_its_speaker_closed(fake_audio, transcriber,
+                                                 load_control_confirmer(transcriber.choice.model))
+    word, cut = trimmed(speak("Stop.", seed=4)), int(0.17 * SAMPLE_RATE)    # "-op": after the /t/'s closure
+    quiet = np.zeros(int(0.15 * SAMPLE_RATE), np.int16)
+    tail = np.concatenate([quiet, word[cut:], quiet])                     # its lead: the closure, drawn out
+    widened = np.concatenate([np.zeros(int(WIDEN_S * SAMPLE_RATE) - cut, np.int16), word[:cut], tail])
+    now = time.monotonic()
+    assert barge_in._read(tail, None, now - 1.0, now) is None
+    heard = barge_in._read(tail, widened, now - 1.0, now)
+    assert heard is not None and heard.control is Control.STOP
 
 
 def _played_a_moment_ago(barge_in, reply: np.ndarray, rate: int = 44100) -> float:
