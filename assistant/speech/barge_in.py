@@ -76,8 +76,8 @@ MOVED_S = 0.02            # a delay measured again that moved further than this 
 WIDEN_S = 0.8             # a phrase the closed question does not find is asked again with this much more of what
                           # was heard before the utterance: a word split in two at its closure ("I st-" "-opped"),
                           # or begun under the echo's remains, is then whole. Chosen on dev voices, none of the
-                          # bench's (scripts/barge_in_deficit.py): stops heard 33 -> 37, 39, 38 of 40 at 0.5, 0.8,
-                          # 1.0 s; other phrases taken 6 -> 6, 7, 6 of 50; its own passages 0 of 39 throughout
+                          # bench's (scripts/barge_in_deficit.py): stops heard 33 -> 37, 38, 38 of 40 at 0.5, 0.8,
+                          # 1.0 s; other phrases taken 6 -> 6, 6, 7 of 50; its own passages 0 of 39 throughout
 WIDEN_FRAMES = round(WIDEN_S / FRAME_S)
 MOST_DEFICIT = 2.5        # the closed question's deficit a stop or pause phrase may have (chosen on dev voices,
                           # none of the bench's: scripts/barge_in_deficit.py)
