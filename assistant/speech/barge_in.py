@@ -121,7 +121,7 @@ class BargeIn:
         self._voice_until: float | None = None   # an answer may go on: a voice starting before then does
         self._voice: VoiceOver | None = None
         self._recent: deque[np.ndarray] = deque(maxlen=WIDEN_FRAMES + round(
-            (LEAD_S + MAX_UTTERANCE_S) / FRAME_S) + 2 * HANGOVER_FRAMES)   # cancelled frames, the last first
+            (LEAD_S + MAX_UTTERANCE_S) / FRAME_S) + 2 * HANGOVER_FRAMES)   # the cancelled frames, oldest first
         self._reset_utterance()
 
     @property
@@ -329,9 +329,8 @@ class BargeIn:
         pause followed by more words, its loud part alone is read again: the echo left over after the
         person's word, quieter than their voice, can be read as words too ("Stop music!")."""
         closest = self._ask(audio)
-        if closest is None and widened is not None:
-            closest = self._ask(widened)
-            started -= (widened.size - audio.size) / SAMPLE_RATE
+        if closest is None and widened is not None and (closest := self._ask(widened)) is not None:
+            started -= (widened.size - audio.size) / SAMPLE_RATE     # its words began up to WIDEN_S earlier
         text = closest.phrase if closest is not None else self._read_freely(audio)
         control = parse_control(text)
         if control not in WATCHED:
