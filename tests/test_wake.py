@@ -179,6 +179,16 @@ def test_glimmer_listen_prints_one_json_line_per_detection(glimmer, tmp_path, ph
     assert end - EARLY_S <= events[0]["t"] <= end + 0.6
 
 
+def test_glimmer_listen_hears_a_phrase_at_the_very_end_of_a_file(glimmer, tmp_path, phrase):
+    """A recording stopped right after the last sound of "hey glimmer" (the detector decides a moment after it)."""
+    audio, end = phrase
+    write_wav(tmp_path / "cut.wav", audio[: int(end * SAMPLE_RATE)])
+    result = glimmer("listen", "cut.wav")
+    assert result.returncode == 0, result.stderr
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(events) == 1 and end - EARLY_S <= events[0]["t"] <= end + 0.6, events
+
+
 # --- voices from a family the model never trained on, digital silence, enrollment --------------------------
 DATA = Path(__file__).with_name("data")
 HELD_OUT_MODEL = DATA / "wake-without-kokoro.npz"
