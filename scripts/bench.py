@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-SECTIONS = ("speech_in", "tense", "wake", "tts", "memory", "echo", "barge_in", "stalls", "turn")
+SECTIONS = ("speech_in", "tense", "wake", "wake_unseen", "tts", "memory", "echo", "barge_in", "stalls", "turn")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -339,8 +339,7 @@ def enrollment(family: str, model: Path, neg: dict, neg_emb: dict, hours: float,
         clips = [z[k] for k in sorted(z.files)]
     plain = WakeDetector(WakeSettings(), model_path=model)
     recordings = [np.concatenate([np.zeros(SR // 2, np.int16), c, np.zeros(SR // 2, np.int16)]) for c in clips[:3]]
-    profile = WakeProfile.from_windows([w for r in recordings for w in template_windows(plain, r, score_try(plain, r))],
-                                       "hey glimmer")
+    profile = enrolled_profile(plain, recordings)
     rng = np.random.default_rng(6)
     speech = [a for a, _, _ in wd.clips(family, "speech", "test")]
     test = {}
@@ -357,6 +356,12 @@ def enrollment(family: str, model: Path, neg: dict, neg_emb: dict, hours: float,
             "by_condition_after": after, "false_wakes": sum(fa.values()),
             "hours": hours, "others_before": others_before,
             "others_after": others_after}
+
+
+def enrolled_profile(plain: WakeDetector, recordings: list[np.ndarray]) -> WakeProfile:
+    """The profile `glimmer wake enroll` keeps for these recordings (each with silence around the phrase)."""
+    return WakeProfile.from_windows([w for r in recordings for w in template_windows(plain, r, score_try(plain, r))],
+                                    "hey glimmer")
 
 
 def _mean(by_cond: dict[str, float], clips: dict[str, list]) -> float:

