@@ -155,6 +155,12 @@ class BargeIn:
         self._started_at = 0.0
         self._quiet = 0
 
+    def _start_afresh(self) -> None:
+        """No utterance, and nothing heard before now to widen one with (the frames before are of another run,
+        or were cancelled against an echo path that has since moved)."""
+        self._reset_utterance()
+        self._recent.clear()
+
     def watch(self, microphone: Microphone, until_done: bool) -> BargeInWord | VoiceOver | None:
         """Listen over the voice: until playback has ended (`until_done`), else only through the frames
         captured so far. The stop or pause heard, or the person's answer going on (playback is then faded
@@ -199,8 +205,7 @@ class BargeIn:
         if self._last_at is None or abs(at - self._last_at - FRAME_S) > RUN_GAP_S:
             log.debug("listening over the voice: a new run of frames")
             self.echo_delay.restart()
-            self._reset_utterance()
-            self._recent.clear()
+            self._start_afresh()
         self._last_at = at
 
     def _measure_delay(self, frame: np.ndarray, at: float) -> None:
@@ -217,8 +222,7 @@ class BargeIn:
         log.info("echo delay moved from %.0f to %.0f ms: the canceller adapts afresh", 1000 * before,
                  1000 * lag / SAMPLE_RATE)
         self._canceller.reset()
-        self._reset_utterance()
-        self._recent.clear()
+        self._start_afresh()
 
     def _is_person(self, mic: np.ndarray, clean: np.ndarray, reference: np.ndarray) -> bool:
         """Whether the person, not the echo left over, is in this cancelled frame."""
