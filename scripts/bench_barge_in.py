@@ -10,8 +10,8 @@ assistant does: a Speaker, a Microphone and a BargeIn kept for the whole run (it
   person says a stop or pause phrase into the room at a normal level (PERSON_DBFS), in a voice of another
   engine: 40 trials in robotic and diphone voices (VOICES: flite, espeak-ng, festival), then 20 in natural
   neural voices (NATURAL_VOICES: Kokoro's, and mixes of them), counted apart. Recall: trials whose phrase was
-  acted on; latency: from the phrase's last sound (when paplay started plus the phrase's length) to the
-  speaker's last sound (the acceptance: within 0.7 s).
+  acted on; latency: from the phrase's last sound (where its waveform ends in what the microphone heard) to
+  the speaker's last sound (the acceptance: within 0.7 s).
 - False stops: the built-in practices' own passages (which say "stop" and "pause" in their prompts) played
   with nobody speaking; false stops per hour of playback, and how often the voice was held (a moment's
   silence) while something heard over it that might be a stop or pause was weighed.
@@ -34,7 +34,7 @@ import yaml
 
 from assistant.audio.frames import SAMPLE_RATE, to_int16
 from assistant.audio.wav import read_wav, write_wav
-from scripts.live_room import Room
+from scripts.live_room import Ear, Room
 from scripts.wake_voices import speak
 
 REPO = Path(__file__).resolve().parent.parent
@@ -187,8 +187,11 @@ def run(quick: bool = False, own_minutes: float | None = None) -> dict:
                 "robotic": [(PHRASES[n % len(PHRASES)], *VOICES[n % len(VOICES)]) for n in range(trials)],
                 "natural": [(PHRASES[n % len(PHRASES)], *NATURAL_VOICES[n % len(NATURAL_VOICES)])
                             for n in range(trials // 2)]}
-            outcomes = {name: _stops(room, glimmer, folder, rng, voices, texts, said, 1000 * k)
+            microphone = Ear(room, device="room.monitor", rate=SAMPLE_RATE) if sets else None
+            outcomes = {name: _stops(room, microphone, glimmer, folder, rng, voices, texts, said, 1000 * k)
                         for k, (name, said) in enumerate(sets.items())}
+            if microphone:
+                microphone.close()
             delay_s, delay_moves = glimmer.last["delay_s"], glimmer.last["delay_moves"]
         finally:
             glimmer.close()
@@ -198,15 +201,17 @@ def run(quick: bool = False, own_minutes: float | None = None) -> dict:
                      "false_stops_per_h": round(len(false_stops) / max(played_s, 1) * 3600, 2),
                      "cpu_per_audio_s": round(cpu_s / max(played_s, 1), 3)}
     print(f"barge-in, live (loop-back {LOOPBACK_DB:.0f} dB, person at {PERSON_DBFS:.0f} dBFS):")
-    for name, (heard, latencies, missed) in outcomes.items():
+    for name, (heard, latencies, missed, late) in outcomes.items():
         prefix = "" if name == "robotic" else f"{name}_"
         figures |= {f"{prefix}stops_heard": heard, f"{prefix}stops_tried": len(sets[name]),
+                    f"{prefix}person_start_ms": round(1000 * float(np.median(late))) if late else None,
                     f"{prefix}latency_median_s": round(float(np.median(latencies)), 2) if latencies else None,
                     f"{prefix}latency_max_s": round(float(np.max(latencies)), 2) if latencies else None,
                     f"{prefix}within_0_7_s": sum(latency <= 0.7 for latency in latencies)}
         print(f"  {name} voices: {heard}/{len(sets[name])} stops acted on, silent after the word's end: median "
               f"{figures[prefix + 'latency_median_s']} s, max {figures[prefix + 'latency_max_s']} s, "
-              f"{figures[prefix + 'within_0_7_s']} within 0.7 s")
+              f"{figures[prefix + 'within_0_7_s']} within 0.7 s (the word reached the microphone "
+              f"{figures[prefix + 'person_start_ms']} ms after paplay started, median)")
         if missed:
             print(f"    missed: {', '.join(missed)}")
     print(f"  its own practices, nobody speaking: {len(false_stops)} false stop(s) in {figures['played_min']} min "
@@ -221,11 +226,13 @@ def _false_stop(result: dict) -> str:
     return f"{result['heard']} {result['tape']}" if result["tape"] else result["heard"]
 
 
-def _stops(room: Room, glimmer: Glimmer, folder: Path, rng: np.random.Generator, voices: list[Path],
-           texts: list[str], said: list[tuple[str, str, str]], first: int) -> tuple[int, list[float], list[str]]:
+def _stops(room: Room, microphone: Ear, glimmer: Glimmer, folder: Path, rng: np.random.Generator,
+           voices: list[Path], texts: list[str], said: list[tuple[str, str, str]],
+           first: int) -> tuple[int, list[float], list[str], list[float]]:
     """Each (phrase, family, voice) said into the room over a passage (numbered from `first`, which seeds the
-    voice): (stops acted on, latencies, misses)."""
-    heard, latencies, missed = 0, [], []
+    voice): (stops acted on, latencies, misses, how long after paplay started each word reached the
+    microphone). A word ends where its waveform, found in what the microphone heard, ends."""
+    heard, latencies, missed, late = 0, [], [], []
     for number, (phrase, family, voice) in enumerate(said):
         wav = person(phrase, family, voice, folder, first + number)
         voice_path = voices[number % len(voices)]
@@ -233,7 +240,11 @@ def _stops(room: Room, glimmer: Glimmer, folder: Path, rng: np.random.Generator,
         time.sleep(rng.uniform(*STOP_AT) * len(np.load(voice_path)) / 24000)
         started = time.monotonic()
         room.say(wav)   # returns when the server says it has drained, which may be later than heard
-        word_ends = started + len(read_wav(wav)) / SAMPLE_RATE
+        word = read_wav(wav)
+        time.sleep(0.1)  # until the microphone's recording holds the whole word
+        began = microphone.onset(word, after=started, within_s=1.0)
+        late += [began - started] if began is not None else []
+        word_ends = (began if began is not None else started) + len(word) / SAMPLE_RATE
         result = glimmer.result()
         if result["heard"] is None:
             missed.append(f"{phrase} ({family} {voice}: read {result['let_go']})")
@@ -242,7 +253,7 @@ def _stops(room: Room, glimmer: Glimmer, folder: Path, rng: np.random.Generator,
         time.sleep(SETTLE_S)   # nothing plays now until the next trial
         last = max((t for t in list(room.ear.loud) if t <= word_ends + SETTLE_S), default=word_ends)
         latencies.append(max(0.0, last - word_ends))
-    return heard, latencies, missed
+    return heard, latencies, missed, late
 
 
 if __name__ == "__main__":

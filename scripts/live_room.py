@@ -102,15 +102,21 @@ class Room:
 
 
 class Ear:
-    """Records the speaker's monitor in real time and knows when it last made a sound."""
+    """Records a monitor (the speaker's by default) in real time and knows when it last made a sound.
 
-    def __init__(self, room: Room, record: bool = True) -> None:
-        self._record = record
+    Times are time.monotonic() of a sample's moment in the stream: the stream's start is the earliest that
+    every block's arrival allows (a block is read at once or late, never early), so a late read does not
+    move them."""
+
+    def __init__(self, room: Room, record: bool = True, device: str = "speaker.monitor", rate: int = EAR_RATE) -> None:
+        self._record, self.rate = record, rate
         self._proc = subprocess.Popen(
-            ["parec", "--device=speaker.monitor", "--raw", "--format=s16le", "--channels=1",
-             f"--rate={EAR_RATE}", "--latency-msec=10"], env=room.env, stdout=subprocess.PIPE)
+            ["parec", f"--device={device}", "--raw", "--format=s16le", "--channels=1",
+             f"--rate={rate}", "--latency-msec=10"], env=room.env, stdout=subprocess.PIPE)
         self._chunks: list[np.ndarray] = []
         self._lock = threading.Lock()
+        self.started = np.inf      # time.monotonic() of the stream's first sample
+        self.samples = 0
         self.last_sound = 0.0      # time.monotonic() of the end of the last loud block
         self.loud: list[float] = []   # time.monotonic() of the end of every loud block
         self.sounding_s = 0.0      # how long the speaker has made sound, in all
@@ -118,18 +124,35 @@ class Ear:
         self._thread.start()
 
     def _run(self) -> None:
-        size = int(EAR_RATE * EAR_BLOCK_S) * 2
+        size = int(self.rate * EAR_BLOCK_S) * 2
         threshold = 32768 * 10 ** (SOUND_DBFS / 20)
         while data := self._proc.stdout.read(size):
             block = np.frombuffer(data, dtype=np.int16)
             now = time.monotonic()
             with self._lock:
+                self.samples += block.size
+                self.started = min(self.started, now - self.samples / self.rate)
                 if self._record:
                     self._chunks.append(block)
                 if np.sqrt(np.mean(block.astype(np.float64) ** 2)) > threshold:
-                    self.last_sound = now
-                    self.loud.append(now)
+                    self.last_sound = self.started + self.samples / self.rate
+                    self.loud.append(self.last_sound)
                     self.sounding_s += EAR_BLOCK_S
+
+    def onset(self, sound: np.ndarray, after: float, within_s: float) -> float | None:
+        """When `sound` (int16 at this Ear's rate) began in the recording, looking from time `after` for up
+        to `within_s` seconds (the best match of its waveform), or None when not even one `sound` has been
+        recorded since `after`."""
+        with self._lock:
+            start = max(0, int((after - self.started) * self.rate))
+            stop = min(start + int(within_s * self.rate) + sound.size, self.samples)
+            if not self._record or stop - start < sound.size:
+                return None
+            heard = np.concatenate(self._chunks)[start:stop].astype(np.float64)
+        n = heard.size + sound.size
+        match = np.fft.irfft(np.fft.rfft(heard, n) * np.conj(np.fft.rfft(sound.astype(np.float64), n)), n)
+        lag = int(np.argmax(match[: heard.size - sound.size + 1]))
+        return self.started + (start + lag) / self.rate
 
     def wait_for_silence(self, after: float, quiet_s: float, timeout_s: float) -> bool:
         """Wait until the speaker has sounded after `after` and then been quiet for `quiet_s`."""
