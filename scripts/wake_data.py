@@ -2,10 +2,11 @@
 
     python scripts/wake_data.py [--families hibari,kokoro,...]     (builds the caches; train_wake.py calls it)
 
-Step 1, voices: for each family of scripts/wake_voices.py, the phrase and negative texts (everyday and
-glimmer sentences, confusables, near misses, commands, Glimmer's own prompts) are synthesized once and kept
-as 16 kHz clips. TRAIN and TEST use different sentence templates, seeds, speeds and speakers (kokoro mixes,
-espeak variants), and every family is in both, so a family can be held out of training whole.
+Step 1, voices: for each family in COUNTS (scripts/wake_voices.py has these and piper, which only the bench
+uses), the phrase and negative texts (everyday and glimmer sentences, confusables, near misses, commands,
+Glimmer's own prompts) are synthesized once and kept as 16 kHz clips. TRAIN and TEST use different sentence
+templates, seeds, speeds and speakers (kokoro mixes, espeak variants), and every family is in both, so a family
+can be held out of training whole.
 Step 2, scenes: each clip is placed in a scene (silence, digital silence, other speech before and after,
 a command after the phrase), coloured like a real microphone (noise 0-30 dB, rooms, levels from -40 to
 -1 dBFS, a hiss floor, band limits, DC offset, a 44.1/48 kHz capture, a pseudo-speaker with shifted pitch

@@ -39,7 +39,6 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "piper": ("joe",),  # bench only: `seed` varies its delivery (VITS noise)
 }
 NATURAL = ("hibari", "kokoro", "flite", "festival")
-UNSEEN = ("piper",)  # natural voices no model ever trains on
 ROBOTIC = ("espeak",)
 TIMEOUT_S = 60
 
@@ -184,19 +183,20 @@ def _synthesize(family: str, voice: str, text: str, speed: float, seed: int) -> 
         return _hibari(text, seed=seed, speed=speed)
     if family == "kokoro":
         return _kokoro_speak(voice, text, speed)
-    if family == "piper":
-        return _piper_speak(text, speed, seed)
     if family == "espeak":
         return to_float(Synthesizer.espeak(text, voice, words_per_minute=int(round(160 * speed))))
     if voice not in FAMILIES[family]:
         raise ValueError(f"{family} voice must be one of {FAMILIES[family]}: {voice!r}")
+    if family == "piper":
+        return _piper_speak(text, speed, seed)
     with tempfile.TemporaryDirectory(prefix="wake_voices.") as tmp:
         return (_flite_speak if family == "flite" else _festival_speak)(voice, text, speed, Path(tmp))
 
 
 def speak(family: str, voice: str, text: str, speed: float = 1.0, seed: int = 0) -> np.ndarray:
     """`text` said by `voice` of `family` at `speed` (1 = the voice's own pace): float32 16 kHz mono in
-    [-1, 1] without leading/trailing silence. `seed` varies hibari's and piper's delivery; the others are
+    [-1, 1] without leading/trailing silence. `seed` varies hibari's and piper's delivery (piper also draws
+    noise of its own inside the model, so it never says a thing exactly the same twice); the others are
     deterministic."""
     x = _synthesize(family, voice, text, speed, seed)
     return np.clip(trim(x, SAMPLE_RATE), -1.0, 1.0).astype(np.float32)
