@@ -144,9 +144,11 @@ class Ear:
         to `within_s` seconds (the best match of its waveform), or None when not even one `sound` has been
         recorded since `after`."""
         with self._lock:
+            if not self._record or not self.samples:
+                return None
             start = max(0, int((after - self.started) * self.rate))
             stop = min(start + int(within_s * self.rate) + sound.size, self.samples)
-            if not self._record or stop - start < sound.size:
+            if stop - start < sound.size:
                 return None
             heard = np.concatenate(self._chunks)[start:stop].astype(np.float64)
         n = heard.size + sound.size
