@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import closing, nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -96,7 +97,8 @@ for line in sys.stdin:
                       "let_go": [l.split(": ", 1)[1] for l in reads.lines
                                  if l.startswith("over the voice") and not l.startswith("over the voice, held")],
                       "tape": [l for l in reads.lines if l.startswith("the speaker played")],
-                      "holds": sum(l.startswith("over the voice, held") for l in reads.lines)}),
+                      "holds": sum(l.startswith("over the voice, held") for l in reads.lines),
+                      "overflows": microphone.overflows}),
           flush=True)
 '''
 
@@ -187,17 +189,15 @@ def run(quick: bool = False, own_minutes: float | None = None) -> dict:
                 "robotic": [(PHRASES[n % len(PHRASES)], *VOICES[n % len(VOICES)]) for n in range(trials)],
                 "natural": [(PHRASES[n % len(PHRASES)], *NATURAL_VOICES[n % len(NATURAL_VOICES)])
                             for n in range(trials // 2)]}
-            microphone = Ear(room, device="room.monitor", rate=SAMPLE_RATE) if sets else None
-            outcomes = {name: _stops(room, microphone, glimmer, folder, rng, voices, texts, said, 1000 * k)
-                        for k, (name, said) in enumerate(sets.items())}
-            if microphone:
-                microphone.close()
-            delay_s, delay_moves = glimmer.last["delay_s"], glimmer.last["delay_moves"]
+            with closing(Ear(room, device="room.monitor", rate=SAMPLE_RATE)) if sets else nullcontext() as ear:
+                outcomes = {name: _stops(room, ear, glimmer, folder, rng, voices, texts, said, 1000 * k)
+                            for k, (name, said) in enumerate(sets.items())}
+            delay_s, delay_moves, overflows = (glimmer.last[key] for key in ("delay_s", "delay_moves", "overflows"))
         finally:
             glimmer.close()
     figures: dict = {"false_stops": len(false_stops), "played_min": round(played_s / 60, 1), "holds": holds,
                      "echo_delay_ms": round(1000 * delay_s) if delay_s is not None else None,
-                     "echo_delay_moves": delay_moves,
+                     "echo_delay_moves": delay_moves, "microphone_overflows": overflows,
                      "false_stops_per_h": round(len(false_stops) / max(played_s, 1) * 3600, 2),
                      "cpu_per_audio_s": round(cpu_s / max(played_s, 1), 3)}
     print(f"barge-in, live (loop-back {LOOPBACK_DB:.0f} dB, person at {PERSON_DBFS:.0f} dBFS):")
@@ -217,7 +217,8 @@ def run(quick: bool = False, own_minutes: float | None = None) -> dict:
     print(f"  its own practices, nobody speaking: {len(false_stops)} false stop(s) in {figures['played_min']} min "
           f"{false_stops}, held {holds} time(s) while a likely stop or pause was weighed; "
           f"listening over the voice costs {figures['cpu_per_audio_s']} CPU-s per second of playback")
-    print(f"  the echo came {figures['echo_delay_ms']} ms late at the end; its delay moved {delay_moves} time(s)")
+    print(f"  the echo came {figures['echo_delay_ms']} ms late at the end; its delay moved {delay_moves} time(s); "
+          f"the microphone overflowed {overflows} time(s) (samples lost: its figures are doubtful when not 0)")
     return {f"barge_in.{key}": value for key, value in figures.items()}
 
 
