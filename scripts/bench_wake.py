@@ -229,7 +229,8 @@ def cpu_per_audio_second(detector: WakeDetector, neg: dict[str, list[np.ndarray]
     return out
 
 
-def _embed(audio: np.ndarray) -> np.ndarray:
+def embed_clip(audio: np.ndarray) -> np.ndarray:
+    """A whole clip's speech embeddings (float16), as if digital silence came before it."""
     return embeddings(audio, lead=WINDOW - 1).astype(np.float16)
 
 
@@ -239,7 +240,7 @@ def negative_embeddings(neg: dict[str, list[np.ndarray]], quick: bool) -> dict[s
     if not path.exists():
         keys = [f"{k}:{i:04d}" for k, v in neg.items() for i in range(len(v))]
         with mp.Pool(2) as pool:
-            embs = pool.map(_embed, [a for v in neg.values() for a in v], chunksize=4)
+            embs = pool.map(embed_clip, [a for v in neg.values() for a in v], chunksize=4)
         np.savez(path, **dict(zip(keys, embs, strict=True)))
     out: dict[str, list[np.ndarray]] = {}
     with np.load(path) as z:
@@ -350,9 +351,10 @@ def enrollment(family: str, model: Path, neg: dict, neg_emb: dict, hours: float,
     enrolled = WakeDetector(WakeSettings(), model_path=model, profile=profile)
     after, _ = recall(enrolled, test)
     fa = false_wakes(enrolled, neg_emb, neg)
-    others_before = {f: _mean(recall(plain, clips_)[0], clips_) for f, clips_ in others.items()}
-    others_after = {f: _mean(recall(enrolled, clips_)[0], clips_) for f, clips_ in others.items()}
-    return {"voice": ENROLL_VOICES[family], "recall_before": _mean(before, test), "recall_after": _mean(after, test),
+    others_before = {f: mean_recall(recall(plain, clips_)[0], clips_) for f, clips_ in others.items()}
+    others_after = {f: mean_recall(recall(enrolled, clips_)[0], clips_) for f, clips_ in others.items()}
+    return {"voice": ENROLL_VOICES[family], "recall_before": mean_recall(before, test),
+            "recall_after": mean_recall(after, test),
             "by_condition_after": after, "false_wakes": sum(fa.values()),
             "hours": hours, "others_before": others_before,
             "others_after": others_after}
@@ -364,7 +366,8 @@ def enrolled_profile(plain: WakeDetector, recordings: list[np.ndarray]) -> WakeP
                                     "hey glimmer")
 
 
-def _mean(by_cond: dict[str, float], clips: dict[str, list]) -> float:
+def mean_recall(by_cond: dict[str, float], clips: dict[str, list]) -> float:
+    """The recall over every condition's clips, from each condition's recall."""
     n = sum(len(v) for v in clips.values())
     return sum(by_cond[c] * len(clips[c]) for c in by_cond) / n
 
@@ -387,7 +390,7 @@ def run(quick: bool = False, kind: str | None = None, model: Path = MODEL_PATH) 
         det = WakeDetector(WakeSettings(), model_path=path)
         rec, _ = recall(det, pos[family])
         fa = false_wakes(det, neg_emb, neg)
-        res["lofo"][family] = {"recall": rec, "recall_all": _mean(rec, pos[family]),
+        res["lofo"][family] = {"recall": rec, "recall_all": mean_recall(rec, pos[family]),
                                "false_wakes": sum(fa.values()), "false_wakes_per_hour": sum(fa.values()) / hours,
                                "false_wakes_by_kind": fa}
         _print_lofo(family, res["lofo"][family])
@@ -396,7 +399,7 @@ def run(quick: bool = False, kind: str | None = None, model: Path = MODEL_PATH) 
     for family, clips in pos.items():
         rec, lt = recall(det, clips)
         lat += lt
-        res["shipped"][family] = {"recall": rec, "recall_all": _mean(rec, clips)}
+        res["shipped"][family] = {"recall": rec, "recall_all": mean_recall(rec, clips)}
     fa = false_wakes(det, neg_emb, neg)
     res["shipped"]["false_wakes"] = fa
     first = false_wakes(WakeDetector(replace(WakeSettings(), confirm=False), model_path=model), neg_emb, neg)
@@ -447,12 +450,17 @@ def _print_enrollment(family: str, r: dict) -> None:
           flush=True)
 
 
-if __name__ == "__main__":
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="small corpus (figures then mean little)")
-    ap.add_argument("--model", type=Path, default=MODEL_PATH, help="the model to bench as the shipped one")
+def main(description: str, run: Callable[..., dict], quick_help: str) -> None:
+    """The command line of the wake benches: --quick, --model, --json."""
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--quick", action="store_true", help=quick_help)
+    ap.add_argument("--model", type=Path, default=MODEL_PATH, help="the wake model to bench (default: the shipped one)")
     ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     a = ap.parse_args()
     figures = run(quick=a.quick, model=a.model)
     if a.json:
         a.json.write_text(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main(__doc__.splitlines()[0], run, "small corpus (figures then mean little)")

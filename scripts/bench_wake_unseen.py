@@ -11,8 +11,6 @@ Needs no training cache and chooses nothing: the thresholds are the model's own.
 """
 from __future__ import annotations
 
-import argparse
-import json
 import multiprocessing as mp
 import os
 import sys
@@ -29,9 +27,16 @@ import scripts.wake_voices as wv
 from assistant.audio.frames import SAMPLE_RATE, to_int16
 from assistant.config import WakeSettings
 from assistant.speech.wake import MODEL_PATH, WakeDetector
-from scripts.bench_wake import CONDITIONS, condition_scene, enrolled_profile, false_wakes, recall
-from scripts.bench_wake import _embed as embed
-from scripts.bench_wake import _mean as mean_recall
+from scripts.bench_wake import (
+    CONDITIONS,
+    condition_scene,
+    embed_clip,
+    enrolled_profile,
+    false_wakes,
+    main,
+    mean_recall,
+    recall,
+)
 
 FAMILY, VOICE = "piper", "joe"
 PHRASES = ("Hey glimmer.", "Hey, glimmer.", "Hey Glimmer!", "hey glimmer", "Hey, glimmer?", "Hey glimmer...")
@@ -105,7 +110,7 @@ def run(quick: bool = False, model: Path = MODEL_PATH) -> dict:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     pos, neg, recordings = corpus(quick)
     with mp.Pool(2) as pool:
-        neg_emb = {k: pool.map(embed, v) for k, v in neg.items()}
+        neg_emb = {k: pool.map(embed_clip, v) for k, v in neg.items()}
     neg_emb = {k: [e.astype(np.float32) for e in v] for k, v in neg_emb.items()}
     hours = sum(a.size for v in neg.values() for a in v) / SAMPLE_RATE / 3600
     res: dict = {"voice": f"{FAMILY} {VOICE}", "phrases": sum(len(v) for v in pos.values()),
@@ -142,11 +147,4 @@ def _print(res: dict) -> None:
 
 
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="a sixth of the corpus (figures then mean little)")
-    ap.add_argument("--model", type=Path, default=MODEL_PATH, help="the wake model to bench")
-    ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
-    a = ap.parse_args()
-    figures = run(quick=a.quick, model=a.model)
-    if a.json:
-        a.json.write_text(json.dumps(figures, indent=2))
+    main(__doc__.splitlines()[0], run, "a sixth of the corpus (figures then mean little)")
