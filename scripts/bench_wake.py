@@ -450,14 +450,14 @@ def _print_enrollment(family: str, r: dict) -> None:
           flush=True)
 
 
-def main(description: str, run: Callable[..., dict], quick_help: str) -> None:
-    """The command line of the wake benches: --quick, --model, --json."""
+def main(description: str, bench: Callable[..., dict], quick_help: str) -> None:
+    """The command line of the wake benches (`bench` is one's run()): --quick, --model, --json."""
     ap = argparse.ArgumentParser(description=description)
     ap.add_argument("--quick", action="store_true", help=quick_help)
     ap.add_argument("--model", type=Path, default=MODEL_PATH, help="the wake model to bench (default: the shipped one)")
     ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     a = ap.parse_args()
-    figures = run(quick=a.quick, model=a.model)
+    figures = bench(quick=a.quick, model=a.model)
     if a.json:
         a.json.write_text(json.dumps(figures, indent=2))
 
