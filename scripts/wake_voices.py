@@ -204,13 +204,14 @@ def speak(family: str, voice: str, text: str, speed: float = 1.0, seed: int = 0)
 
 def speaker_shift(x: np.ndarray, factor: float) -> np.ndarray:
     """A pseudo-speaker: pitch and formants scaled by `factor` (>1 higher/shorter tract), tempo kept
-    (resample by the factor, then sox's WSOLA `tempo` stretches it back)."""
+    (resample by the factor, then sox's WSOLA `tempo` stretches it back). The same every time: sox runs
+    repeatable (`-R`), or its dither would differ on each run and a rebuilt training cache with it."""
     if factor == 1.0 or len(x) == 0:
         return np.asarray(x, dtype=np.float32)
     shifted = resample(x, SAMPLE_RATE, int(round(SAMPLE_RATE / factor)))
     with tempfile.TemporaryDirectory(prefix="wake_voices.") as tmp:
         src, out = write_wav(Path(tmp) / "in.wav", shifted), Path(tmp) / "out.wav"
-        y = _via_wav(["sox", str(src), str(out), "tempo", "-s", f"{1 / factor:.5f}"], out)
+        y = _via_wav(["sox", "-R", str(src), str(out), "tempo", "-s", f"{1 / factor:.5f}"], out)
     return np.clip(y, -1.0, 1.0).astype(np.float32)
 
 

@@ -32,3 +32,13 @@ def test_no_training_text_holds_a_confusable_kept_for_the_bench():
     assert sum(t.split()[-1].strip(".!").lower() in set(wc.sound_alikes()) for t in near) > 300
     assert len(set(near)) > 0.2 * len(near)
     assert np.mean([t.lower().startswith("hey") for t in near]) > 0.5
+
+
+def test_a_pseudo_speaker_is_the_same_every_time():
+    import scripts.wake_voices as wv
+
+    phrase = wc.hibari("Hey, Glimmer.", seed=3, speed=1.0)
+    first, second = wv.speaker_shift(phrase, 0.9), wv.speaker_shift(phrase, 0.9)
+    assert np.array_equal(first, second)                       # a rebuilt training cache is the same cache
+    assert abs(first.size - phrase.size) < 0.02 * phrase.size    # tempo kept
+    assert not np.allclose(first[: phrase.size // 2], phrase[: phrase.size // 2], atol=0.01)   # the voice moved
