@@ -1,9 +1,11 @@
-"""The wake phrase's training texts: near misses from the dictionary, and the bench's confusables held out."""
+"""The wake phrase's training data: near misses from the dictionary, the bench's confusables held out, and
+pseudo-speakers that are the same on every rebuild."""
 
 import numpy as np
 
 import scripts.corpus as wc
 import scripts.wake_data as wd
+import scripts.wake_voices as wv
 
 
 def _held_out_words() -> set[str]:
@@ -35,8 +37,6 @@ def test_no_training_text_holds_a_confusable_kept_for_the_bench():
 
 
 def test_a_pseudo_speaker_is_the_same_every_time():
-    import scripts.wake_voices as wv
-
     phrase = wc.hibari("Hey, Glimmer.", seed=3, speed=1.0)
     first, second = wv.speaker_shift(phrase, 0.9), wv.speaker_shift(phrase, 0.9)
     assert np.array_equal(first, second)                       # a rebuilt training cache is the same cache
