@@ -8,13 +8,14 @@ LOOPBACK_DB, a -70 dBFS hiss). Glimmer's side runs in a child process on the roo
 assistant does: a Speaker, a Microphone and a BargeIn kept for the whole run (it keeps the echo's delay).
 - Stops: each trial plays a practice passage (hibari, the shipped voice) and, STOP_AT of the way into it, a
   person says a stop or pause phrase into the room at a normal level (PERSON_DBFS), in a voice of another
-  engine: 40 trials in robotic and diphone voices (VOICES: flite, espeak-ng, festival), then 20 in natural
-  neural voices (NATURAL_VOICES: Kokoro's, and mixes of them), counted apart. Recall: trials whose phrase was
+  engine: 40 trials in robotic and diphone voices (VOICES: flite, espeak-ng, festival), then 40 in natural
+  neural voices (NATURAL_VOICES: Kokoro's, mixes of them, and Piper's joe, built from a real man's
+  recordings), counted apart. Recall: trials whose phrase was
   acted on; latency: from the phrase's last sound (where its waveform ends in what the microphone heard) to
   the speaker's last sound (the acceptance: within 0.7 s).
 - False stops: the built-in practices' own passages (which say "stop" and "pause" in their prompts) played
   with nobody speaking; false stops per hour of playback, and how often the voice was held (a moment's
-  silence) while something heard over it that might be a stop or pause was weighed.
+  silence) while something heard over it was read.
 - CPU: the child's CPU seconds per second of playback while listening over the voice.
 """
 
@@ -47,7 +48,8 @@ PHRASES = ("Stop.", "Stop.", "Pause.", "Wait.", "Be quiet.", "Stop, please.")
 VOICES = (("flite", "awb"), ("flite", "slt"), ("flite", "rms"), ("espeak", "en-us+m3"), ("espeak", "en-gb+f3"),
           ("flite", "kal16"), ("espeak", "en-us"), ("festival", "voice_cmu_us_slt_arctic_hts"))
 NATURAL_VOICES = (("kokoro", "jf_alpha"), ("kokoro", "jm_kumo"), ("kokoro", "mix:0.6,0,0,0,0.4"),
-                  ("kokoro", "jf_nezumi"), ("kokoro", "mix:0,0.3,0,0.3,0.4"))
+                  ("kokoro", "jf_nezumi"), ("kokoro", "mix:0,0.3,0,0.3,0.4"), ("piper", "joe"),
+                  ("kokoro", "mix:0,0,0.5,0.2,0.3"))   # 7 voices, 6 phrases: each voice says every phrase
 SETTLE_S = 2.0               # after a stop: the speaker's last sound is looked for this long after the word
 
 # Glimmer's listening side, as the assistant sets it up; the benches add what each trial does.
@@ -188,7 +190,7 @@ def run(quick: bool = False, own_minutes: float | None = None) -> dict:
             sets = {} if own_minutes else {
                 "robotic": [(PHRASES[n % len(PHRASES)], *VOICES[n % len(VOICES)]) for n in range(trials)],
                 "natural": [(PHRASES[n % len(PHRASES)], *NATURAL_VOICES[n % len(NATURAL_VOICES)])
-                            for n in range(trials // 2)]}
+                            for n in range(trials)]}
             with closing(Ear(room, device="room.monitor", rate=SAMPLE_RATE)) if sets else nullcontext() as ear:
                 outcomes = {name: _stops(room, ear, glimmer, folder, rng, voices, texts, said, 1000 * k)
                             for k, (name, said) in enumerate(sets.items())}
@@ -215,7 +217,7 @@ def run(quick: bool = False, own_minutes: float | None = None) -> dict:
         if missed:
             print(f"    missed: {', '.join(missed)}")
     print(f"  its own practices, nobody speaking: {len(false_stops)} false stop(s) in {figures['played_min']} min "
-          f"{false_stops}, held {holds} time(s) while a likely stop or pause was weighed; "
+          f"{false_stops}, held {holds} time(s) while something heard over it was read; "
           f"listening over the voice costs {figures['cpu_per_audio_s']} CPU-s per second of playback")
     print(f"  the echo came {figures['echo_delay_ms']} ms late at the end; its delay moved {delay_moves} time(s); "
           f"the microphone overflowed {overflows} time(s) (samples lost: its figures are doubtful when not 0)")

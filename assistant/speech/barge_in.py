@@ -15,9 +15,9 @@ said alone (control_confirm.py: Whisper's closed question, which hears a robotic
 free reading gets wrong), and when it is not, asked again with WIDEN_S of what was heard before it (a word
 split in two at the silence inside it, or begun under the echo's remains), then read freely; only a whole
 utterance that is a stop or pause control counts, and not when it is the echo of Glimmer itself saying those
-words (its sentences and what the speaker really played are on the tape). Once the question's first step
-finds such a phrase likely, the speaker is held while the rest is weighed, so that a stop is silent as soon
-as the word has ended, however long the weighing takes.
+words (its sentences and what the speaker really played are on the tape). The speaker is held while an
+utterance is read, so that a stop is silent as soon as the word has ended, however long the reading takes
+(on a Raspberry Pi 4 the first encoding alone takes 0.6-0.9 s); its own echo never reaches the reading.
 Anything else resumes the voice where it was held and is ignored, except while an answer that ended early may
 still go on (`expect_voice`): then the person's voice over Glimmer's reply, VOICE_ONSET_S of it in which
 Whisper reads words that are not Glimmer's own, is their answer going on (VoiceOver), and what the microphone
@@ -313,9 +313,11 @@ class BargeIn:
 
     def _read(self, audio: np.ndarray, widened: np.ndarray | None, started: float, ended: float
               ) -> BargeInWord | None:
-        """The utterance as a stop or pause, unless it is something else or Glimmer's own words. Once the
-        closed question's first step finds a stop or pause phrase likely, the speaker is held while it is
-        weighed, so that a stop is silent as soon as the word has ended; anything else resumes the voice."""
+        """The utterance as a stop or pause, unless it is something else or Glimmer's own words. The speaker
+        is held while it is read (its own echo was let go before, unread and unheld), so that a stop is silent
+        as soon as the word has ended, however long the reading takes; anything else resumes the voice."""
+        self.speaker.hold()
+        log.debug("over the voice, held while %.1f s is read", audio.size / SAMPLE_RATE)
         word = None
         try:
             word = self._weigh(audio, widened, started, ended)
@@ -346,13 +348,11 @@ class BargeIn:
         return BargeInWord(text, control)
 
     def _ask(self, audio: np.ndarray) -> Closest | None:
-        """The stop or pause phrase the closed question finds within MOST_DEFICIT, or None. Once its first
-        step finds one likely, the speaker is held while it is weighed."""
+        """The stop or pause phrase the closed question finds within MOST_DEFICIT, or None."""
         likely = self.confirmer.likely(audio, MOST_DEFICIT) if self.confirmer else None
         if self.confirmer is None or likely is None:
             return None
-        self.speaker.hold()
-        log.debug("over the voice, held: %s likely (%.1f s)", ", ".join(phrase for phrase, _ in likely.phrases),
+        log.debug("over the voice, likely: %s (%.1f s)", ", ".join(phrase for phrase, _ in likely.phrases),
                   audio.size / SAMPLE_RATE)
         closest = self.confirmer.closest_of(likely)
         log.debug("over the voice, the closest phrase: %r (deficit %.1f)", closest.phrase, closest.deficit)
