@@ -5,7 +5,7 @@ import pytest
 
 from assistant.audio.frames import SAMPLE_RATE
 from assistant.controls import parse_control
-from assistant.speech.barge_in import MOST_DEFICIT, WATCHED
+from assistant.speech.barge_in import MOST_DEFICIT, MOST_PRIMED_DEFICIT, WATCHED
 from assistant.speech.control_confirm import PHRASES, load_control_confirmer
 from assistant.speech.models import embedded_whisper
 from tests.support.audio import trimmed
@@ -38,6 +38,13 @@ def test_a_stop_or_pause_said_alone_is_its_phrase(confirmer, speak, text, phrase
                                   "Thank you.", "Wait for me by the door.", "The pause felt long."])
 def test_words_that_are_not_a_stop_alone_are_far_from_every_phrase(confirmer, speak, text):
     assert confirmer.closest(said(speak(text, seed=SEED + 1)), MOST_DEFICIT).deficit > MOST_DEFICIT
+
+
+@pytest.mark.parametrize("text", ["Thank you.", "That's nice.", "I like that.", "The bus stop is near.", "Sorry.",
+                                  "Oh, wow.", "Please."])
+def test_everyday_words_stay_far_from_every_phrase_when_it_is_asked_primed(confirmer, speak, text):
+    assert confirmer.closest(said(speak(text, seed=SEED + 1)), MOST_PRIMED_DEFICIT, primed=True).deficit \
+        > MOST_PRIMED_DEFICIT
 
 
 def test_every_phrase_asked_about_is_a_stop_or_pause_control():

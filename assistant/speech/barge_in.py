@@ -12,8 +12,9 @@ An utterance that a fresh fit of what the speaker played around it explains far 
 is its own echo, left over where the canceller fell behind (audio/echo_match.py): it is let go unread. Any other
 short utterance of such frames (up to MAX_UTTERANCE_S) is first asked whether it is a stop or pause phrase
 said alone (control_confirm.py: Whisper's closed question, which hears a robotic or accented "Stop." that a
-free reading gets wrong), and when it is not, asked again with WIDEN_S of what was heard before it (a word
-split in two at the silence inside it, or begun under the echo's remains), then read freely; only a whole
+free reading gets wrong; then primed to expect one, held to a smaller deficit), and when it is not, asked
+again with WIDEN_S of what was heard before it (a word split in two at the silence inside it, or begun under the
+echo's remains), then read freely; only a whole
 utterance that is a stop or pause control counts, and not when it is the echo of Glimmer itself saying those
 words (its sentences and what the speaker really played are on the tape). The speaker is held while an
 utterance is read, so that a stop is silent as soon as the word has ended, however long the reading takes
@@ -81,6 +82,13 @@ WIDEN_S = 0.8             # a phrase the closed question does not find is asked 
 WIDEN_FRAMES = round(WIDEN_S / FRAME_S)
 MOST_DEFICIT = 2.5        # the closed question's deficit a stop or pause phrase may have (chosen on dev voices,
                           # none of the bench's: scripts/barge_in_deficit.py)
+MOST_PRIMED_DEFICIT = 1.0  # the same, asked primed (control_confirm.PRIMER), of the utterance alone. Chosen on two
+                          # live dev collections (scripts/barge_in_deficit.py), no bench voice: stops heard 39 -> 40
+                          # of 40 and 56 -> 61 of 64 at 0.5 or 1.0; other phrases taken 10 -> 12 and 6 -> 9 of 50,
+                          # all sound-alikes ("Paws.", "Top."); at 1.5: 40 and 62 for 14 and 10 taken
+PRIMED_FROM = 6.0         # ... asked only when the plain question's closest phrase is this near: primed, Whisper can
+                          # read "Pause." into its own echo's remains ("in the room." 12.9 -> 0.2 on a dev passage);
+                          # the dev stops it gained were at 2.6-5.4
 
 
 @dataclass(frozen=True)
@@ -334,7 +342,7 @@ class BargeIn:
         or begun under the echo's remains); failing both, the free reading. When that reads as a stop or
         pause followed by more words, its loud part alone is read again: the echo left over after the
         person's word, quieter than their voice, can be read as words too ("Stop music!")."""
-        closest = self._ask(audio)
+        closest = self._ask(audio, primed_too=True)
         if closest is None and widened is not None and (closest := self._ask(widened)) is not None:
             started -= (widened.size - audio.size) / SAMPLE_RATE     # its words began up to WIDEN_S earlier
         text = closest.phrase if closest is not None else self._read_freely(audio)
@@ -347,16 +355,27 @@ class BargeIn:
             return None
         return BargeInWord(text, control)
 
-    def _ask(self, audio: np.ndarray) -> Closest | None:
-        """The stop or pause phrase the closed question finds within MOST_DEFICIT, or None."""
-        likely = self.confirmer.likely(audio, MOST_DEFICIT) if self.confirmer else None
-        if self.confirmer is None or likely is None:
+    def _ask(self, audio: np.ndarray, primed_too: bool = False) -> Closest | None:
+        """The stop or pause phrase the closed question finds within MOST_DEFICIT, or else (`primed_too`) the
+        primed one within MOST_PRIMED_DEFICIT when the plain question left a phrase within PRIMED_FROM, or None."""
+        if self.confirmer is None:
             return None
-        log.debug("over the voice, likely: %s (%.1f s)", ", ".join(phrase for phrase, _ in likely.phrases),
-                  audio.size / SAMPLE_RATE)
-        closest = self.confirmer.closest_of(likely)
-        log.debug("over the voice, the closest phrase: %r (deficit %.1f)", closest.phrase, closest.deficit)
-        return closest if closest.deficit <= MOST_DEFICIT else None
+        encoded = self.confirmer.encode(audio)
+        closest = self.confirmer.closest_of(self.confirmer.likely(encoded, PRIMED_FROM if primed_too else MOST_DEFICIT))
+        self._note(closest, audio, "")
+        if closest.deficit <= MOST_DEFICIT:
+            return closest
+        if not primed_too or closest.deficit > PRIMED_FROM:
+            return None
+        closest = self.confirmer.closest_of(self.confirmer.likely(encoded, MOST_PRIMED_DEFICIT, primed=True))
+        self._note(closest, audio, " primed")
+        return closest if closest.deficit <= MOST_PRIMED_DEFICIT else None
+
+    @staticmethod
+    def _note(closest: Closest, audio: np.ndarray, how: str) -> None:
+        if closest.phrase:
+            log.debug("over the voice, the closest phrase%s: %r (deficit %.1f; %.1f s)", how, closest.phrase,
+                      closest.deficit, audio.size / SAMPLE_RATE)
 
     def _read_freely(self, audio: np.ndarray) -> str:
         """Whisper's reading of the utterance, or of its loud part when the whole reads as a stop or pause
