@@ -12,10 +12,10 @@ An utterance that a fresh fit of what the speaker played around it explains far 
 is its own echo, left over where the canceller fell behind (audio/echo_match.py): it is let go unread. Any other
 short utterance of such frames (up to MAX_UTTERANCE_S) is first asked whether it is a stop or pause phrase
 said alone (control_confirm.py: Whisper's closed question, which hears a robotic or accented "Stop." that a
-free reading gets wrong; then primed to expect one, held to a smaller deficit), and when it is not, asked
-again with WIDEN_S of what was heard before it (a word split in two at the silence inside it, or begun under the
-echo's remains), then read freely; only a whole
-utterance that is a stop or pause control counts, and not when it is the echo of Glimmer itself saying those
+free reading gets wrong; then, when a phrase was near, primed to expect one and held to a smaller deficit), and
+when it is not, asked again with WIDEN_S of what was heard before it (a word split in two at the silence inside
+it, or begun under the echo's remains), then read freely; only a whole utterance that is a stop or pause control
+counts, and not when it is the echo of Glimmer itself saying those
 words (its sentences and what the speaker really played are on the tape). The speaker is held while an
 utterance is read, so that a stop is silent as soon as the word has ended, however long the reading takes
 (on a Raspberry Pi 4 the first encoding alone takes 0.6-0.9 s); its own echo never reaches the reading.
@@ -373,6 +373,7 @@ class BargeIn:
 
     @staticmethod
     def _note(closest: Closest, audio: np.ndarray, how: str) -> None:
+        """Log the phrase the closed question (asked `how`) found closest, when it found one."""
         if closest.phrase:
             log.debug("over the voice, the closest phrase%s: %r (deficit %.1f; %.1f s)", how, closest.phrase,
                       closest.deficit, audio.size / SAMPLE_RATE)
