@@ -122,10 +122,12 @@ def table(out: Path) -> None:
             with np.load(out / f"u{i:05d}.npz") as saved:
                 audio, before = saved["utterance"], saved["before"]
             widened = [np.concatenate([before[-int(w * SAMPLE_RATE):], audio]) for w in WIDENINGS]
-            utterances.append((confirmer.closest(audio, max(*DEFICITS, PRIMED_FROM)).deficit,
+            encoded = confirmer.encode(audio)      # asked plainly and primed
+            utterances.append((confirmer.closest_of(confirmer.likely(encoded, max(*DEFICITS, PRIMED_FROM))).deficit,
                                [confirmer.closest(wide, MOST_DEFICIT).deficit for wide in widened],
                                parse_control(transcriber.transcribe(audio).text) in WATCHED,
-                               confirmer.closest(audio, max(PRIMED_DEFICITS), primed=True).deficit))
+                               confirmer.closest_of(confirmer.likely(encoded, max(PRIMED_DEFICITS), primed=True)
+                                                    ).deficit))
         scored.append((trial["kind"], utterances))
     kinds = {"stop": "stops heard", "other": "other phrases taken", "own": "own passages stopped"}
     counts = {kind: sum(k == kind for k, _ in scored) for kind in kinds}

@@ -339,30 +339,24 @@ def test_the_voice_is_held_before_anything_said_over_it_is_read_and_resumes_unle
     events: list[str] = []
 
     class Noting:
-        def __init__(self, inner):
-            self.inner = inner
+        """`inner` itself, noting a "read" each time its `reading` method (the one that hears the audio) runs."""
 
-        def transcribe(self, audio):
-            events.append("read")
-            return self.inner.transcribe(audio)
+        def __init__(self, inner, reading):
+            self.inner, self.reading = inner, reading
 
-    class NotingConfirmer:
-        def __init__(self, inner):
-            self.inner = inner
+        def __getattr__(self, name):
+            method = getattr(self.inner, name)
+            if name != self.reading:
+                return method
 
-        def encode(self, audio):
-            events.append("read")
-            return self.inner.encode(audio)
-
-        def likely(self, encoded, most, primed=False):
-            return self.inner.likely(encoded, most, primed)
-
-        def closest_of(self, likely):
-            return self.inner.closest_of(likely)
+            def noted(*args, **kwargs):
+                events.append("read")
+                return method(*args, **kwargs)
+            return noted
 
     transcriber = make_transcriber(SttSettings())
-    confirmer = NotingConfirmer(load_control_confirmer(transcriber.choice.model))
-    barge_in = _barge_in_with_its_speaker_closed(fake_audio, Noting(transcriber), confirmer)
+    confirmer = Noting(load_control_confirmer(transcriber.choice.model), "encode")
+    barge_in = _barge_in_with_its_speaker_closed(fake_audio, Noting(transcriber, "transcribe"), confirmer)
     barge_in.speaker.hold = lambda: events.append("hold")
     barge_in.speaker.resume = lambda: events.append("resume")
     quiet = np.zeros(int(0.15 * SAMPLE_RATE), np.int16)
