@@ -342,6 +342,28 @@ def test_the_owner_is_known_inside_running_speech(owner_clips, enrolled):
     assert _closest_to_owner(enrolled, said) >= WakeProfile.CANDIDATE
 
 
+def test_an_owner_who_enrolled_in_one_breath_is_known_with_a_pause_after_hey():
+    """flite's kal (no bench voice) enrolls saying "Hey glimmer" without a break and later says "Hey, glimmer",
+    with flite's pause at the comma: nothing like a template taken as said, close to one kept with a pause."""
+    from assistant.speech.wake_enroll import score_try, template_windows
+    from assistant.speech.wake_profile import WakeProfile
+    from scripts.wake_voices import speak as speak_family
+
+    def said(text: str, speed: float) -> np.ndarray:
+        return np.concatenate([_gap(0.4), to_int16(speak_family("flite", "kal", text, speed)), _gap(0.6)])
+
+    tries = [said("Hey glimmer.", 1.0), said("Hey Glimmer!", 1.05), said("Hey glimmer?", 0.95)]
+    paused = said("Hey, glimmer.", 1.0)
+    plain = WakeDetector(WakeSettings())
+
+    def closest(pauses: tuple[float, ...]) -> float:
+        windows = [w for t in tries for w in template_windows(plain, t, score_try(plain, t), pauses)]
+        return _closest_to_owner(WakeDetector(WakeSettings(), profile=WakeProfile.from_windows(windows, "hey glimmer")),
+                                 paused)
+
+    assert closest(()) < WakeProfile.CANDIDATE <= closest((0.15, 0.3))
+
+
 def test_a_profile_never_makes_others_harder_to_wake(owner_clips, phrase, confusables):
     """The profile only adds: another voice's phrase scores the same, confusables stay silent."""
     from assistant.speech.wake_enroll import score_try
