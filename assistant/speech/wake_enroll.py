@@ -1,7 +1,8 @@
 """Checking one recording of the wake phrase and finding where in it the phrase ends (enrollment, wake test).
 
 A try is refused with one plain reason when it is too quiet, clipped, or not the phrase; otherwise the
-embedding window just after the phrase (where the shipped model scores it best) becomes a template.
+embedding window just after the phrase (where the shipped model scores it best) becomes a template, as do the
+windows of copies of it in noise, in rooms, far away and said with a pause between "hey" and "glimmer".
 """
 from __future__ import annotations
 
