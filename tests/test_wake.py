@@ -345,7 +345,7 @@ def test_the_owner_is_known_inside_running_speech(owner_clips, enrolled):
 def test_an_owner_who_enrolled_in_one_breath_is_known_with_a_pause_after_hey():
     """flite's kal (no bench voice) enrolls saying "Hey glimmer" without a break and later says "Hey, glimmer",
     with flite's pause at the comma: nothing like a template taken as said, close to one kept with a pause."""
-    from assistant.speech.wake_enroll import score_try, template_windows
+    from assistant.speech.wake_enroll import PAUSES_S, score_try, template_windows
     from assistant.speech.wake_profile import WakeProfile
     from scripts.wake_voices import speak as speak_family
 
@@ -361,7 +361,7 @@ def test_an_owner_who_enrolled_in_one_breath_is_known_with_a_pause_after_hey():
         return _closest_to_owner(WakeDetector(WakeSettings(), profile=WakeProfile.from_windows(windows, "hey glimmer")),
                                  paused)
 
-    assert closest(()) < WakeProfile.CANDIDATE <= closest((0.15, 0.3))
+    assert closest(()) < WakeProfile.CANDIDATE <= closest(PAUSES_S)
 
 
 def test_a_profile_never_makes_others_harder_to_wake(owner_clips, phrase, confusables):

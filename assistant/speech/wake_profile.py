@@ -7,8 +7,8 @@ again for the recording with a pause put between its words (`wake_enroll.templat
 the cosine similarity of the current window's last ROWS embeddings (the phrase, not what was said before it)
 to the nearest template's proposes candidates, and above CANDIDATE it adds up to BOOST logits to the verifiers'
 score, never subtracts; a phrase like the owner's that the verifiers still refuse goes to the second hearing
-(`wake.verdict`). A profile makes its owner easier to
-hear and leaves everyone else exactly as before. The file holds numbers only, no audio, and is private (0600).
+(`wake.verdict`). A profile makes its owner easier to hear and leaves everyone else exactly as before. The file
+holds numbers only, no audio, and is private (0600).
 """
 from __future__ import annotations
 
