@@ -63,7 +63,18 @@ def _windows(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def score_try(detector: WakeDetector, samples: np.ndarray) -> Try:
-    """The best-scoring window of a recording (the same features and models as live listening)."""
+    """The best-scoring window of a recording, and whether the detector wakes on it (the same features and
+    models as live listening)."""
+    padded, window, index, score = _best_moment(detector, samples)
+    detector.reset()
+    wakes = detector.feed(padded) is not None
+    detector.reset()
+    return Try(score, window, wakes, index)
+
+
+def _best_moment(detector: WakeDetector, samples: np.ndarray) -> tuple[np.ndarray, np.ndarray, int, float]:
+    """The recording padded with digital silence, its best-scoring window, where that is among its windows,
+    and its score."""
     padded, wins = _windows(samples)
     verified = np.mean([v.scores(wins) for v in detector.model.verifiers], axis=0)
     own = np.array([detector.profile_similarity(w) for w in wins])
@@ -71,10 +82,7 @@ def score_try(detector: WakeDetector, samples: np.ndarray) -> Try:
     best = int(np.argmax(fused))
     if fused[best] < 0.5:                    # the model does not hear it: take the window after the speech
         best = _after_speech(padded, len(wins))
-    detector.reset()
-    wakes = detector.feed(padded) is not None
-    detector.reset()
-    return Try(float(fused[best]), wins[best], wakes, best)
+    return padded, wins[best], best, float(fused[best])
 
 
 def template_windows(detector: WakeDetector, samples: np.ndarray, best: Try,
@@ -82,10 +90,11 @@ def template_windows(detector: WakeDetector, samples: np.ndarray, best: Try,
     """The profile's templates from one try: its windows (`_copies_at`) as said, and as said with each of
     `pauses` between the words, each at its own best moment. An owner who enrolled saying "hey glimmer" in one
     breath may later say "hey, glimmer" with a break, which otherwise sounds unlike any template."""
-    windows = _copies_at(detector, samples, best)
+    windows = _copies_at(detector, samples, best.window, best.index)
     for pause in pauses:
         paused = with_pause(samples, pause)
-        windows += _copies_at(detector, paused, score_try(detector, paused))
+        _, window, index, _ = _best_moment(detector, paused)
+        windows += _copies_at(detector, paused, window, index)
     return windows
 
 
@@ -101,11 +110,11 @@ def with_pause(samples: np.ndarray, pause_s: float) -> np.ndarray:
     return np.concatenate([samples[:cut], np.zeros(int(pause_s * SAMPLE_RATE), np.int16), samples[cut:]])
 
 
-def _copies_at(detector: WakeDetector, samples: np.ndarray, best: Try) -> list[np.ndarray]:
-    """A try's best window, and the window at the same moment of copies made here in noise (a fan's hum too),
-    in two rooms and far from the microphone (quiet, over a hiss), so the owner stays known when the bedroom
-    is not quiet. The same moment, not each copy's best-scoring one: for a voice the model hardly hears, that
-    one can be anywhere in a noisy copy."""
+def _copies_at(detector: WakeDetector, samples: np.ndarray, window: np.ndarray, index: int) -> list[np.ndarray]:
+    """A try's best `window` (number `index` of its windows), and the window at the same moment of copies made
+    here in noise (a fan's hum too), in two rooms and far from the microphone (quiet, over a hiss), so the owner
+    stays known when the bedroom is not quiet. The same moment, not each copy's best-scoring one: for a voice
+    the model hardly hears, that one can be anywhere in a noisy copy."""
     rng = np.random.default_rng(len(samples))
     x = to_float(samples)
     copies = [add_noise(x, kind, snr, rng, speech_above=0.05)
@@ -113,7 +122,7 @@ def _copies_at(detector: WakeDetector, samples: np.ndarray, best: Try) -> list[n
     copies += [reverberant(rng, x, rt60=rt60) for rt60 in ROOMS_RT60]
     far = x * (10 ** (FAR_PEAK_DBFS / 20) / max(1e-6, float(np.max(np.abs(x)))))
     copies.append(far + noise("pink", x.size, rng) * 10 ** (FAR_HISS_DBFS / 20))
-    windows = [best.window] + [_windows(to_int16(np.clip(copy, -1, 1)))[1][best.index] for copy in copies]
+    windows = [window] + [_windows(to_int16(np.clip(copy, -1, 1)))[1][index] for copy in copies]
     return [w - detector.model.embedding_mean for w in windows]
 
 
