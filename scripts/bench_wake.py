@@ -302,7 +302,8 @@ def _heard_again(detector: WakeDetector, audio: np.ndarray, end: int) -> bool:
     confirmer = detector.confirmer()
     assert confirmer is not None and detector.confirm_margins is not None
     stop = end + int(CONFIRM_AFTER_S * SR)
-    return confirmed(confirmer.margins(audio[max(0, stop - int(CONFIRM_SPAN_S * SR)): stop]), detector.confirm_margins)
+    heard = confirmer.margins(audio[max(0, stop - int(CONFIRM_SPAN_S * SR)): stop], detector.model.likeness)
+    return confirmed(heard, detector.confirm_margins)
 
 
 def _listen_rss(path: Path) -> float:

@@ -12,7 +12,9 @@ or on the bench. The spotter is a small network weighed for recall; two verifier
 confirm what it proposes: the first is shown the spotter's false alarms as hard negatives, the second also
 the first one's (mined on the fitting data, so each verifier learns where the one before it was wrong).
 Each model's second-hearing margins (assistant/speech/wake_confirm.py) are then chosen on the TRAIN phrases
-of the families it trained on (scripts/wake_confirm_margin.py) and stored in it.
+of the families it trained on (scripts/wake_confirm_margin.py), and its likeness head is trained on those
+families' TRAIN clips, its threshold chosen on each family as the others' head hears it
+(scripts/wake_likeness.py); both are stored in it.
 """
 from __future__ import annotations
 
@@ -185,12 +187,14 @@ def train(families: list[str]) -> tuple[dict[str, Mlp], dict[str, str]]:
 
 
 def export(path: Path, models: dict[str, Mlp], meta: dict) -> Path:
-    """Write the model, then choose its second-hearing margins on its families' TRAIN phrases into it."""
-    from scripts.wake_confirm_margin import choose_and_store
+    """Write the model, then add its second hearing: the margins and the likeness head, from its families'
+    TRAIN clips."""
+    from scripts import wake_confirm_margin, wake_likeness
 
     path.parent.mkdir(parents=True, exist_ok=True)
     save_models(path, models, meta)
-    choose_and_store(path)
+    wake_confirm_margin.choose_and_store(path)
+    wake_likeness.choose_and_store(path)
     return path
 
 

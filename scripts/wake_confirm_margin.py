@@ -30,7 +30,7 @@ def margins(model: Path, family: str) -> list[tuple[float, float]]:
     """Second-hearing margins of the wakes `model` finds on `family`'s TRAIN phrases in every condition."""
     from scripts.bench_wake import CONDITIONS, HIT_AFTER_S, condition_scene
 
-    detector = WakeDetector(WakeSettings(), model_path=model, confirm_margins=(-np.inf, -np.inf))
+    detector = WakeDetector(WakeSettings(), model_path=model, confirm_margins=(-np.inf, -np.inf, -np.inf))
     rng = np.random.default_rng(41)
     phrases = wd.clips(family, "phrase", "train")
     speech = [a for a, _, _ in wd.clips(family, "speech", "train")]
@@ -41,7 +41,7 @@ def margins(model: Path, family: str) -> list[tuple[float, float]]:
         for at in range(0, audio.size, 480):
             found = detector.feed(audio[at: at + 480])
             if found is not None and found.margins is not None and start <= found.t <= end + HIT_AFTER_S:
-                out.append(found.margins)
+                out.append(found.margins[:2])
                 break
     return out
 

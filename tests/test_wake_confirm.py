@@ -2,6 +2,7 @@
 
 import logging
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -28,6 +29,12 @@ def _said(speak, text: str, k: int) -> np.ndarray:
     return np.concatenate([_gap(0.8), trimmed(speak(text, seed=SEED + k, speed=1.0)), _gap(1.2)])
 
 
+def _heard(speak, text: str, k: int) -> np.ndarray:
+    """What the detector hands the second hearing when `text` (a held-out seed) has just been said."""
+    audio = np.concatenate([_gap(0.8), trimmed(speak(text, seed=SEED + k, speed=1.0)), _gap(wake.CONFIRM_AFTER_S)])
+    return audio[-int(wake.CONFIRM_SPAN_S * SAMPLE_RATE):]
+
+
 def test_the_shipped_model_has_margins_and_the_phrase_passes_them(speak):
     detector = WakeDetector(WakeSettings())
     assert detector.confirm_margins is not None
@@ -48,15 +55,38 @@ def test_the_ending_is_heard_through_the_whole_word(speak):
     below that of "Hey Glimmer!", which reads as the likeliest words all through; so does "Hey, grammar.", which
     does not wake the detector."""
     confirmer = wake_confirm.load_confirmer(wake.embedded_whisper())
-    needed = WakeDetector(WakeSettings()).confirm_margins
+    detector = WakeDetector(WakeSettings())
+    needed = detector.confirm_margins
     assert confirmer is not None and needed is not None
-    heard = [np.concatenate([_gap(0.8), trimmed(speak(text, seed=SEED + 1, speed=1.0)), _gap(wake.CONFIRM_AFTER_S)])
-             for text in ("Hey Glimmer!", "Hey, glimpse.", "Hey, grammar.")]
-    phrase, glimpse, grammar = (confirmer.margins(a[-int(wake.CONFIRM_SPAN_S * SAMPLE_RATE):]) for a in heard)
+    heard = [_heard(speak, text, 1) for text in ("Hey Glimmer!", "Hey, glimpse.", "Hey, grammar.")]
+    phrase, glimpse, grammar = (confirmer.margins(a, detector.model.likeness) for a in heard)
     assert wake_confirm.confirmed(phrase, needed) and phrase[1] > -1.0
     assert glimpse[0] >= needed[0] and glimpse[1] < phrase[1] - 3.0      # "hey" heard; the word is not glimmer
     assert grammar[0] >= needed[0] and grammar[1] < phrase[1] - 3.0
-    assert _wakes(WakeDetector(WakeSettings()), np.concatenate([heard[2], _gap(1.2)])) == []
+    assert _wakes(detector, _said(speak, "Hey, grammar.", 1)) == []
+
+
+def test_the_likeness_head_hears_the_phrase_and_not_other_words(speak):
+    """The shipped model's likeness head reads Whisper's encoding of what the detector hands over: held-out
+    seeds' "Hey Glimmer!" far above its threshold, a near miss far below the phrase, a read sentence below the
+    threshold (so the second hearing refuses it whatever the decoder reads)."""
+    confirmer = wake_confirm.load_confirmer(wake.embedded_whisper())
+    detector = WakeDetector(WakeSettings())
+    assert confirmer is not None and detector.model.likeness is not None and detector.confirm_margins is not None
+    alike = {text: confirmer.margins(_heard(speak, text, 2), detector.model.likeness)[2]
+             for text in ("Hey Glimmer!", "Hey, dimmer.", "I noticed the light on the kitchen table.")}
+    needed = detector.confirm_margins[2]
+    assert alike["Hey Glimmer!"] > needed + 10.0
+    assert alike["Hey, dimmer."] < alike["Hey Glimmer!"] - 10.0
+    assert alike["I noticed the light on the kitchen table."] < needed
+
+
+def test_a_model_without_a_likeness_head_passes_any_likeness():
+    """Models trained before the head (such as the test's leave-one-family-out model) keep their margins."""
+    model = wake.load_wake_model(Path(__file__).parent / "data" / "wake-without-kokoro.npz")
+    assert model.likeness is None and model.confirm_margins is not None
+    assert model.confirm_margins[2] == -np.inf
+    assert wake_confirm.confirmed((*model.confirm_margins[:2], 0.0), model.confirm_margins)
 
 
 def test_without_whisper_the_detector_decides_alone_and_says_so_once(speak, monkeypatch, caplog):

@@ -48,10 +48,10 @@ _RING = -(-((WINDOW - 1) * EMB_HOP_SAMPLES + EMB_SPAN) // FRAME_SAMPLES) * FRAME
 @dataclass(frozen=True)
 class Detection:
     """A wake: `t` seconds of audio had been fed when it fired; `score` the verified score; `margins` the
-    second hearing's (onset, ending), None when there was none."""
+    second hearing's (onset, ending, likeness), None when there was none."""
     t: float
     score: float
-    margins: tuple[float, float] | None = None
+    margins: tuple[float, float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,8 @@ class WakeModel:
     verify_threshold: float
     embedding_mean: np.ndarray
     families: tuple[str, ...]                          # the voice families it was trained on
-    confirm_margins: tuple[float, float] | None        # the second hearing's (onset, ending) margins to pass
+    confirm_margins: tuple[float, float, float] | None  # the second hearing's (onset, ending, likeness) to pass
+    likeness: Mlp | None                               # the second hearing's head on Whisper's encoding, if any
 
 
 def normalize_phrase(phrase: str) -> str:
@@ -83,12 +84,13 @@ def load_wake_model(path: Path = MODEL_PATH) -> WakeModel:
     return WakeModel(models["spotter"], verifiers, meta.get("phrase", ""), float(meta["spot_threshold"]),
                      float(meta["verify_threshold"]), mean.astype(np.float32),
                      tuple(meta.get("families", "").split(",")),
-                     _pair(meta["confirm_margins"]) if "confirm_margins" in meta else None)
+                     _needed(meta) if "confirm_margins" in meta else None, models.get("likeness"))
 
 
-def _pair(text: str) -> tuple[float, float]:
-    onset, ending = (float(v) for v in text.split(","))
-    return onset, ending
+def _needed(meta: dict[str, str]) -> tuple[float, float, float]:
+    """The second hearing's (onset, ending, likeness) to pass; any likeness passes where there is no head."""
+    onset, ending = (float(v) for v in meta["confirm_margins"].split(","))
+    return onset, ending, float(meta.get("confirm_likeness", "-inf"))
 
 
 def threshold_for(model: WakeModel, sensitivity: float) -> float:
@@ -119,7 +121,7 @@ class WakeDetector:
 
     def __init__(self, settings: WakeSettings, model_path: Path = MODEL_PATH,
                  profile: WakeProfile | None = None, vad: Vad | None = None,
-                 confirm_margins: tuple[float, float] | None = None) -> None:
+                 confirm_margins: tuple[float, float, float] | None = None) -> None:
         self.model = load_wake_model(Path(model_path))
         if normalize_phrase(settings.phrase) != self.model.phrase:
             raise GlimmerError(f"wake phrase '{settings.phrase}' is not supported: the wake model was trained for "
@@ -261,16 +263,17 @@ class WakeDetector:
         self._accepted = None
         confirmer = self.confirmer()
         assert confirmer is not None and self.confirm_margins is not None
-        margins = confirmer.margins(self._recent()[-int(CONFIRM_SPAN_S * SAMPLE_RATE):])
+        margins = confirmer.margins(self._recent()[-int(CONFIRM_SPAN_S * SAMPLE_RATE):], self.model.likeness)
         if confirmed(margins, self.confirm_margins):
             return self._detected(score, margins)
-        log.debug("wake candidate at %.2f s not confirmed: score %.3f, second hearing %.2f %.2f (needs %.2f %.2f)",
+        log.debug("wake candidate at %.2f s not confirmed: score %.3f, second hearing %.2f %.2f %.2f "
+                  "(needs %.2f %.2f %.2f)",
                   self._fed / SAMPLE_RATE, score, *margins, *self.confirm_margins)
         self._refractory_until = self._fed + int(RETRY_AFTER_S * SAMPLE_RATE)
         return None
 
-    def _detected(self, score: float, margins: tuple[float, float] | None) -> Detection:
+    def _detected(self, score: float, margins: tuple[float, float, float] | None) -> Detection:
         t = self._fed / SAMPLE_RATE
-        heard = "" if margins is None else f", second hearing {margins[0]:.2f} {margins[1]:.2f}"
+        heard = "" if margins is None else ", second hearing " + " ".join(f"{m:.2f}" for m in margins)
         log.info("wake phrase detected at %.2f s (score %.3f, threshold %.3f%s)", t, score, self.threshold, heard)
         return Detection(t=t, score=score, margins=margins)

@@ -13,9 +13,15 @@ instead, on the last moments of audio, where the phrase starts (the first word, 
   like it ("hey, glimpse") scores far lower.
 
 Both are log-probability differences; the model's thresholds for them are chosen on its training families'
-phrases (scripts/wake_confirm_margin.py). It runs only on a candidate the detector has already accepted (a
-few times an hour): one encoding of a 2-s window, a short greedy reading and a batch of forced decoder passes,
-about 0.05 CPU-s here.
+phrases (scripts/wake_confirm_margin.py). A third score reads the same encoding directly:
+
+- likeness: the log-odds of a small classifier (the wake model's "likeness" head, scripts/wake_likeness.py) on
+  the encoder's frames of the window, trained on the phrase against near misses and running speech in the
+  model's voice families, in noise, rooms and at every level; its threshold is chosen on each training family
+  as the others' head hears it (never on a family the head trained on). A model without the head passes it.
+
+It runs only on a candidate the detector has already accepted (a few times an hour): one encoding of a 2-s
+window, a short greedy reading, a batch of forced decoder passes and the head, about 0.05 CPU-s here.
 """
 from __future__ import annotations
 
@@ -27,6 +33,7 @@ import numpy as np
 
 from assistant.audio.frames import SAMPLE_RATE, to_float
 from assistant.speech.stt_whisper import encode_window, shared_model
+from assistant.speech.wake_model import Mlp
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +44,8 @@ OTHER_ONSETS = ("day", "may", "pay", "way", "bay", "lay", "ray", "stay", "play",
 WINDOW_S = 2.0               # the encoder reads the audio padded with silence to this length
 PEAK = 0.3                   # Whisper's log-mel is not level-free: every window is read at this peak
 READING_TOKENS = 8           # the free reading that finds where the phrase starts
+HEARD_FRAMES = 60            # the encoder's frames (50 a second) that hold the 1.2 s the detector hands over
+POOL = 3                     # ... averaged three at a time for the likeness head
 
 
 class WakeConfirmer:
@@ -59,13 +68,19 @@ class WakeConfirmer:
         self._comma = tok.encode(",")[0]
         self._suppress = get_suppressed_tokens(tok, [-1])
 
-    def margins(self, samples: np.ndarray) -> tuple[float, float]:
-        """(onset, ending) margins of int16 16 kHz audio (the second or so up to just after the candidate)."""
-        import ctranslate2
-
+    def encoding(self, samples: np.ndarray) -> np.ndarray:
+        """The encoder's output (1, frames, width) for int16 16 kHz audio, read at PEAK in a WINDOW_S window."""
         audio = to_float(np.asarray(samples, dtype=np.int16))[-int(WINDOW_S * SAMPLE_RATE):]
         audio = audio * (PEAK / max(float(np.max(np.abs(audio), initial=0.0)), 1e-4))
-        encoded = np.asarray(encode_window(self._whisper, audio, WINDOW_S))
+        return np.asarray(encode_window(self._whisper, audio, WINDOW_S))
+
+    def margins(self, samples: np.ndarray, likeness: Mlp | None = None) -> tuple[float, float, float]:
+        """(onset, ending, likeness) of int16 16 kHz audio (the second or so up to just after the candidate);
+        the likeness is 0.0 without a head."""
+        import ctranslate2
+
+        encoded = self.encoding(samples)
+        alike = float(likeness.logits(heard_frames(encoded))[0]) if likeness is not None else 0.0
         found = self._whisper.model.generate(
             ctranslate2.StorageView.from_array(encoded), [self._start], beam_size=1, suppress_tokens=self._suppress,
             max_length=len(self._start) + READING_TOKENS, return_logits_vocab=True)[0]
@@ -73,7 +88,7 @@ class WakeConfirmer:
         # where the phrase may start: the first word, or where another onset was read after earlier words
         starts = [i for i in range(len(read_logits)) if i == 0 or (i < len(reading) and reading[i] in self._onsets)]
         if not starts:
-            return -np.inf, -np.inf
+            return -np.inf, -np.inf, alike
         onset, at = max((self._onset_margin(read_logits[i]), i) for i in starts)
         hey = max(self._hey, key=lambda t: read_logits[at][t])
         # "hey glimmer" forced there, with a comma or not, in each spelling: the logits at each forced token
@@ -88,16 +103,23 @@ class WakeConfirmer:
         for (heard, spelling), step in zip(forced, steps, strict=True):
             logits = [np.asarray(x).reshape(-1) for x in step.logits[0][at + len(heard):][:len(spelling)]]
             ending = max(ending, min(float(x[t] - x.max()) for x, t in zip(logits, spelling, strict=True)))
-        return onset, ending
+        return onset, ending, alike
 
     def _onset_margin(self, logits: np.ndarray) -> float:
         """How much likelier "Hey" is than the likeliest other onset."""
         return float(logits[self._hey].max() - logits[self._others].max())
 
 
-def confirmed(margins: tuple[float, float], needed: tuple[float, float]) -> bool:
-    """Both margins (onset, ending) reach the model's."""
-    return margins[0] >= needed[0] and margins[1] >= needed[1]
+def heard_frames(encoded: np.ndarray) -> np.ndarray:
+    """The likeness head's input, (n, HEARD_FRAMES // POOL, width): the encoder's first HEARD_FRAMES frames of
+    each of n encodings, averaged POOL at a time."""
+    frames = np.asarray(encoded, np.float32)[:, :HEARD_FRAMES]
+    return frames.reshape(frames.shape[0], HEARD_FRAMES // POOL, POOL, -1).mean(axis=2)
+
+
+def confirmed(margins: tuple[float, float, float], needed: tuple[float, float, float]) -> bool:
+    """Every score (onset, ending, likeness) reaches the model's."""
+    return all(heard >= wanted for heard, wanted in zip(margins, needed, strict=True))
 
 
 @functools.lru_cache(maxsize=2)

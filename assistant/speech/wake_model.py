@@ -16,11 +16,16 @@ WINDOW = 16          # embeddings (80 ms apart) seen by a classifier
 
 @dataclass(frozen=True)
 class Mlp:
-    """One classifier; `scores(windows)` takes (n, WINDOW, EMB_DIM) embeddings and returns n probabilities."""
+    """One classifier; `scores(windows)` takes (n, WINDOW, EMB_DIM) embeddings (or any (n, ...) inputs of the
+    size it was trained on) and returns n probabilities."""
     layers: tuple[tuple[np.ndarray, np.ndarray], ...]     # (weights (n_in, n_out), bias (n_out,))
     norms: tuple[tuple[np.ndarray, np.ndarray], ...]      # layer-norm (gain, bias) after each hidden layer
 
     def scores(self, windows: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-np.clip(self.logits(windows), -60.0, 60.0)))
+
+    def logits(self, windows: np.ndarray) -> np.ndarray:
+        """The log-odds behind `scores` (one per window)."""
         h = windows.reshape(windows.shape[0], -1).astype(np.float32)
         for i, (w, b) in enumerate(self.layers):
             h = h @ w + b
@@ -29,7 +34,7 @@ class Mlp:
                 mu = h.mean(axis=1, keepdims=True)
                 var = h.var(axis=1, keepdims=True)
                 h = np.maximum((h - mu) / np.sqrt(var + 1e-5) * g + c, 0.0)
-        return 1.0 / (1.0 + np.exp(-np.clip(h[:, 0], -60.0, 60.0)))
+        return h[:, 0]
 
     def score(self, window: np.ndarray) -> float:
         return float(self.scores(window[None])[0])

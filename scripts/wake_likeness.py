@@ -1,0 +1,124 @@
+"""Train a wake model's likeness head (its second hearing's third score) and choose its threshold; store both.
+
+    python scripts/wake_likeness.py MODEL.npz        (scripts/train_wake.py calls choose_and_store)
+
+The head is a small classifier on Whisper tiny.en's encoding of the 1.2 s the detector hands to the second
+hearing (assistant/speech/wake_confirm.py). It learns the phrase against near misses ("hey, dimmer", "they
+glimmer"), running speech and other negatives of the model's own voice families, TRAIN clips only, each placed
+in one of the bench's conditions (clean, noise, rooms, running speech, levels, digital silence) and cut where
+a candidate would be heard. Its threshold is chosen as a voice never trained on would meet it: each family's
+phrases are scored by a head trained on the other families, and the threshold keeps all but LIKENESS_LOSS of
+them, each family weighing the same. The head that ships is then trained on every family. Needs torch.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import scripts.wake_data as wd
+from assistant.speech.wake import CONFIRM_AFTER_S, CONFIRM_SPAN_S, load_wake_model
+from assistant.speech.wake_confirm import WakeConfirmer, heard_frames
+from assistant.speech.wake_model import Mlp, load_models, save_models
+
+LIKENESS_LOSS = 0.005     # share of the phrases of a family it never trained on that the threshold may refuse
+PER_FAMILY = 400          # phrases per family in the threshold's pool
+CLIPS = {"phrase": 400, "near": 600, "speech": 250, "more": 250}     # TRAIN clips per family and kind
+HIDDEN, EPOCHS, SEED = 64, 60, 5
+
+
+def features(family: str) -> tuple[np.ndarray, np.ndarray]:
+    """The head's inputs for `family`'s TRAIN clips (cached) and whether each is the phrase."""
+    path = wd.cache_root() / "likeness" / f"{family}.npz"
+    if not path.exists():
+        from assistant.speech.models import embedded_whisper
+        from scripts.bench_wake import CONDITIONS, condition_scene
+
+        confirmer = WakeConfirmer(embedded_whisper())
+        rng = np.random.default_rng(11)
+        span = int(CONFIRM_SPAN_S * wd.SR)
+        speech = [a for a, _, _ in wd.clips(family, "speech", "train")]
+        x, y = [], []
+        for kind, n in CLIPS.items():
+            clips = wd.clips(family, kind, "train")
+            for i in rng.permutation(len(clips))[:n]:
+                audio, start, end = condition_scene(rng, clips[i][0], CONDITIONS[int(rng.integers(len(CONDITIONS)))],
+                                                    speech)
+                # where the detector hands a candidate over (phrase and near misses), anywhere in other speech
+                at = (end + CONFIRM_AFTER_S + rng.uniform(-0.05, 0.3) if kind in ("phrase", "near")
+                      else rng.uniform(start + 0.6, end + 0.3))
+                stop = min(max(int(at * wd.SR), span), audio.size)
+                x.append(heard_frames(confirmer.encoding(audio[stop - span: stop]))[0].astype(np.float16))
+                y.append(kind == "phrase")
+            print(f"  likeness features: {family} {kind} ({len(x)})", flush=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(path, x=np.array(x), y=np.array(y))
+    with np.load(path) as z:
+        return z["x"].reshape(len(z["x"]), -1).astype(np.float32), z["y"]
+
+
+def fit(x: np.ndarray, y: np.ndarray) -> Mlp:
+    """One head (input standardized, one layer-normed hidden layer) trained with torch; numpy weights out."""
+    import torch
+    from torch import nn
+
+    torch.manual_seed(SEED)
+    torch.set_num_threads(1)
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-3
+    z, target = torch.from_numpy((x - mean) / scale), torch.from_numpy(y.astype(np.float32))
+    net = nn.Sequential(nn.Dropout(0.2), nn.Linear(x.shape[1], HIDDEN), nn.LayerNorm(HIDDEN), nn.ReLU(),
+                        nn.Linear(HIDDEN, 1))
+    opt = torch.optim.AdamW(net.parameters(), lr=1e-3, weight_decay=1e-3)
+    for _ in range(EPOCHS):
+        order = torch.randperm(len(z))
+        for b in range(0, len(z), 128):
+            i = order[b: b + 128]
+            opt.zero_grad()
+            nn.functional.binary_cross_entropy_with_logits(net(z[i])[:, 0], target[i]).backward()
+            opt.step()
+    first, norm, last = net[1], net[2], net[4]
+    w = first.weight.detach().numpy().T / scale[:, None]            # the standardizing folded into the first layer
+    b = first.bias.detach().numpy() - (mean / scale) @ first.weight.detach().numpy().T
+    return Mlp(((w.astype(np.float32), b.astype(np.float32)),
+                (last.weight.detach().numpy().T.copy(), last.bias.detach().numpy().copy())),
+               ((norm.weight.detach().numpy().copy(), norm.bias.detach().numpy().copy()),))
+
+
+def choose_and_store(model: Path) -> float:
+    """Train `model`'s likeness head on its families, choose its threshold (see the module docstring), write
+    both into the file, return the threshold."""
+    t0 = time.time()
+    families = load_wake_model(model).families
+    if len(families) < 2:
+        raise SystemExit(f"{model}: the likeness head's threshold needs at least two voice families")
+    data = {f: features(f) for f in families}
+    rng = np.random.default_rng(0)
+    unseen = []
+    for family in families:          # each family's phrases as a head trained without it hears them
+        x, y = (np.concatenate(a) for a in zip(*(data[f] for f in families if f != family), strict=True))
+        head = fit(x, y)
+        phrases = data[family][0][data[family][1]]
+        unseen.append(rng.choice(head.logits(phrases), PER_FAMILY))
+    threshold = float(np.quantile(np.concatenate(unseen), LIKENESS_LOSS))
+    head = fit(*(np.concatenate(a) for a in zip(*data.values(), strict=True)))
+    models, meta = load_models(model)
+    with np.load(model, allow_pickle=False) as z:
+        mean = z["meta.embedding_mean"]
+    save_models(model, {**models, "likeness": head},
+                {**meta, "embedding_mean": mean, "confirm_likeness": f"{threshold:.3f}"})
+    load_wake_model.cache_clear()
+    missed = ", ".join(f"{f} {np.mean(u < threshold):.3f}" for f, u in zip(families, unseen, strict=True))
+    print(f"  likeness head: threshold {threshold:.2f} (phrases of a family it never trained on refused: {missed}); "
+          f"{time.time() - t0:.0f} s", flush=True)
+    return threshold
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("model", type=Path)
+    choose_and_store(ap.parse_args().model)
