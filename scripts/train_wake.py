@@ -31,6 +31,7 @@ import scripts.wake_data as wd
 from assistant.speech.wake import HITS_NEEDED
 from assistant.speech.wake_features import EMB_HOP_SAMPLES
 from assistant.speech.wake_model import WINDOW, Mlp, save_models
+from scripts.torch_mlp import mlp_of
 
 PHRASE = "hey glimmer"
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "assistant/speech/wake_model.npz"
@@ -93,11 +94,7 @@ def fit(emb: np.ndarray, idx: np.ndarray, y: np.ndarray, weight: np.ndarray, hid
             sched.step()
             total += loss.item()
         _progress(f"    width {hidden}", ep + 1, epochs, t0, f"loss {total / max(1, len(order) // batch):.4f}")
-    net.eval()
-    lin = [m for m in net if isinstance(m, nn.Linear)]
-    norms = [m for m in net if isinstance(m, nn.LayerNorm)]
-    return Mlp(tuple((m.weight.detach().numpy().T.copy(), m.bias.detach().numpy().copy()) for m in lin),
-               tuple((m.weight.detach().numpy().copy(), m.bias.detach().numpy().copy()) for m in norms))
+    return mlp_of(net)
 
 
 def _progress(label: str, done: int, total: int, t0: float, extra: str = "") -> None:

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import scripts.wake_data as wd
 from assistant.config import WakeSettings
 from assistant.speech.wake import WakeDetector, load_wake_model
-from assistant.speech.wake_model import load_models, save_models
+from assistant.speech.wake_model import add_to_models
 
 CONFIRM_LOSS = 0.005          # share of the wakes on training families' phrases each margin may refuse
 PER_FAMILY = 144              # phrases per family (sixteen in each of the nine conditions)
@@ -53,10 +53,7 @@ def choose_and_store(model: Path) -> tuple[float, float]:
     rng = np.random.default_rng(0)
     pooled = np.concatenate([m[rng.choice(len(m), PER_FAMILY)] for m in per_family.values() if len(m)])
     onset, ending = (float(np.quantile(pooled[:, i], CONFIRM_LOSS)) for i in (0, 1))
-    models, meta = load_models(model)
-    with np.load(model, allow_pickle=False) as z:
-        mean = z["meta.embedding_mean"]
-    save_models(model, models, {**meta, "embedding_mean": mean, "confirm_margins": f"{onset:.3f},{ending:.3f}"})
+    add_to_models(model, {}, {"confirm_margins": f"{onset:.3f},{ending:.3f}"})
     load_wake_model.cache_clear()
     refused = ", ".join(f"{f} {np.mean((m[:, 0] < onset) | (m[:, 1] < ending)):.3f}" for f, m in per_family.items())
     print(f"  second-hearing margins: onset {onset:.2f}, ending {ending:.2f} (wakes they would refuse on TRAIN "

@@ -24,7 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import scripts.wake_data as wd
 from assistant.speech.wake import CONFIRM_AFTER_S, CONFIRM_SPAN_S, load_wake_model
 from assistant.speech.wake_confirm import WakeConfirmer, heard_frames
-from assistant.speech.wake_model import Mlp, load_models, save_models
+from assistant.speech.wake_model import Mlp, add_to_models
+from scripts.torch_mlp import mlp_of
 
 LIKENESS_LOSS = 0.005     # share of the phrases of a family it never trained on that the threshold may refuse
 PER_FAMILY = 400          # phrases per family in the threshold's pool
@@ -81,12 +82,10 @@ def fit(x: np.ndarray, y: np.ndarray) -> Mlp:
             opt.zero_grad()
             nn.functional.binary_cross_entropy_with_logits(net(z[i])[:, 0], target[i]).backward()
             opt.step()
-    first, norm, last = net[1], net[2], net[4]
-    w = first.weight.detach().numpy().T / scale[:, None]            # the standardizing folded into the first layer
-    b = first.bias.detach().numpy() - (mean / scale) @ first.weight.detach().numpy().T
-    return Mlp(((w.astype(np.float32), b.astype(np.float32)),
-                (last.weight.detach().numpy().T.copy(), last.bias.detach().numpy().copy())),
-               ((norm.weight.detach().numpy().copy(), norm.bias.detach().numpy().copy()),))
+    head = mlp_of(net)
+    (w, b), *rest = head.layers                     # the standardizing folded into the first layer
+    first = ((w / scale[:, None]).astype(np.float32), (b - (mean / scale) @ w).astype(np.float32))
+    return Mlp((first, *rest), head.norms)
 
 
 def choose_and_store(model: Path) -> float:
@@ -106,11 +105,7 @@ def choose_and_store(model: Path) -> float:
         unseen.append(rng.choice(head.logits(phrases), PER_FAMILY))
     threshold = float(np.quantile(np.concatenate(unseen), LIKENESS_LOSS))
     head = fit(*(np.concatenate(a) for a in zip(*data.values(), strict=True)))
-    models, meta = load_models(model)
-    with np.load(model, allow_pickle=False) as z:
-        mean = z["meta.embedding_mean"]
-    save_models(model, {**models, "likeness": head},
-                {**meta, "embedding_mean": mean, "confirm_likeness": f"{threshold:.3f}"})
+    add_to_models(model, {"likeness": head}, {"confirm_likeness": f"{threshold:.3f}"})
     load_wake_model.cache_clear()
     missed = ", ".join(f"{f} {np.mean(u < threshold):.3f}" for f, u in zip(families, unseen, strict=True))
     print(f"  likeness head: threshold {threshold:.2f} (phrases of a family it never trained on refused: {missed}); "

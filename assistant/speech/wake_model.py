@@ -67,3 +67,12 @@ def save_models(path: Path, models: dict[str, Mlp], meta: dict[str, str]) -> Non
         for i, (g, c) in enumerate(m.norms):
             arrays[f"{name}.norm{i}.g"], arrays[f"{name}.norm{i}.b"] = g, c
     np.savez_compressed(path, **arrays)  # type: ignore[arg-type]  # numpy's stub fears a key named allow_pickle
+
+
+def add_to_models(path: Path, models: dict[str, Mlp], meta: dict[str, str]) -> None:
+    """Rewrite `path` with `models` and `meta` added to what it holds (same names replaced), its other
+    metadata (arrays, such as the embedding mean, too) kept."""
+    held, held_meta = load_models(path)
+    with np.load(path, allow_pickle=False) as z:
+        arrays = {k[5:]: z[k] for k in z.files if k.startswith("meta.") and z[k].ndim}
+    save_models(path, {**held, **models}, {**held_meta, **arrays, **meta})
