@@ -13,7 +13,7 @@ confirm what it proposes: the first is shown the spotter's false alarms as hard 
 the first one's (mined on the fitting data, so each verifier learns where the one before it was wrong).
 Each model's second-hearing margins (assistant/speech/wake_confirm.py) are then chosen on the TRAIN phrases
 of the families it trained on (scripts/wake_confirm_margin.py), and its likeness head is trained on those
-families' TRAIN clips, its threshold chosen on each family as the others' head hears it
+families' TRAIN clips, its threshold chosen on each natural family as the others' head hears it
 (scripts/wake_likeness.py); both are stored in it.
 """
 from __future__ import annotations
