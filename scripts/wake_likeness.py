@@ -6,7 +6,8 @@ The head is a small classifier on Whisper tiny.en's encoding of the 1.2 s the de
 hearing (assistant/speech/wake_confirm.py). It learns the phrase against near misses ("hey, dimmer", "they
 glimmer"), running speech and other negatives of the model's own voice families, TRAIN clips only, each placed
 in one of the bench's conditions (clean, noise, rooms, running speech, levels, digital silence) and cut where
-a candidate would be heard, DRAWS times over: three draws let a head trained without a family pass 42-49% of
+a candidate would be heard, DRAWS times over (each draw picks its own clips where a family has more than
+CLIPS, and its own conditions and moments): three draws let a head trained without a family pass 42-49% of
 its near misses and 3-10% of its running speech at a threshold kept by 99.5% of the phrases of families it
 never trained on, where one draw let 54-73% and 21-50% through.
 
@@ -38,7 +39,7 @@ from scripts.torch_mlp import mlp_of
 LIKENESS_LOSS = 0.005     # share of the phrases of a natural family it never trained on that the threshold may refuse
 PER_FAMILY = 400          # phrases per family in the threshold's pool
 CLIPS = {"phrase": 400, "near": 600, "speech": 250, "more": 250}     # TRAIN clips per family and kind
-DRAWS = 3                 # each drawn this many times, in other conditions and cut at other moments
+DRAWS = 3                 # CLIPS drawn this many times: other clips, conditions and cut moments each time
 HIDDEN, EPOCHS, SEED = 64, 60, 5
 
 
