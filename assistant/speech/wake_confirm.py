@@ -17,8 +17,9 @@ phrases (scripts/wake_confirm_margin.py). A third score reads the same encoding 
 
 - likeness: the log-odds of a small classifier (the wake model's "likeness" head, scripts/wake_likeness.py) on
   the encoder's frames of the window, trained on the phrase against near misses and running speech in the
-  model's voice families, in noise, rooms and at every level; its threshold is chosen on each training family
-  as the others' head hears it (never on a family the head trained on). A model without the head passes it.
+  model's voice families, in noise, rooms and at every level; its threshold is chosen on each natural training
+  family as the others' head hears it (never on a family the head trained on). A model without the head passes
+  it.
 
 It runs only on a candidate the detector has already accepted (a few times an hour): one encoding of a 2-s
 window, a short greedy reading, a batch of forced decoder passes and the head, about 0.05 CPU-s here.
