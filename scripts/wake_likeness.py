@@ -9,7 +9,7 @@ in one of the bench's conditions (clean, noise, rooms, running speech, levels, d
 a candidate would be heard, DRAWS times over (each draw picks its own clips where a family has more than
 CLIPS, and its own conditions and moments): three draws let a head trained without a family pass 42-49% of
 its near misses and 3-10% of its running speech at a threshold kept by 99.5% of the phrases of families it
-never trained on, where one draw let 54-73% and 21-50% through.
+never trained on, where one draw let 54-73% and 21-50% through (the threshold now keeps 98%, below).
 
 Its threshold is chosen as a person's voice never trained on would meet it: each family's phrases are scored
 by a head trained on the other families, and the threshold keeps all but LIKENESS_LOSS of the natural
@@ -17,6 +17,12 @@ families' phrases, each family weighing the same. Robotic voices (espeak-ng) are
 it: a head that has not heard them scores their phrases far lower (at the shipped model's threshold it would
 refuse 18% of them, and 0-1.3% of each natural family's), and people are natural voices. The head that ships
 is then trained on every family, espeak-ng too. Needs torch.
+
+LIKENESS_LOSS counts every training clip of the phrase, but most of those the head scores lowest are clips the
+verifiers or Whisper's margins refuse anyway, so the detector loses far fewer. It is chosen with
+scripts/wake_likeness_loss.py (the whole detector, each natural family held out of training, on its TRAIN
+clips) as the largest level at which no family loses a phrase found at 0.5%: at 2%, near-miss wakes 110 -> 96
+of 1,000 near-miss clips, no phrase lost of 600; at 3% festival loses one.
 """
 from __future__ import annotations
 
@@ -36,7 +42,7 @@ from assistant.speech.wake_confirm import WakeConfirmer, heard_frames
 from assistant.speech.wake_model import Mlp, add_to_models
 from scripts.torch_mlp import mlp_of
 
-LIKENESS_LOSS = 0.005     # share of the phrases of a natural family it never trained on that the threshold may refuse
+LIKENESS_LOSS = 0.02      # share of the phrases of a natural family it never trained on that the threshold may refuse
 PER_FAMILY = 400          # phrases per family in the threshold's pool
 CLIPS = {"phrase": 400, "near": 600, "speech": 250, "more": 250}     # TRAIN clips per family and kind
 DRAWS = 3                 # CLIPS drawn this many times: other clips, conditions and cut moments each time
@@ -105,6 +111,21 @@ def fit(x: np.ndarray, y: np.ndarray) -> Mlp:
     return Mlp((first, *rest), head.norms)
 
 
+def unseen_scores(data: dict[str, tuple[np.ndarray, np.ndarray]]) -> dict[str, np.ndarray]:
+    """PER_FAMILY of each family's phrases (`data`: its `features`) as a head trained on the others scores them."""
+    rng = np.random.default_rng(0)
+    unseen = {}
+    for family, (x_own, y_own) in data.items():
+        x, y = (np.concatenate(a) for a in zip(*(v for f, v in data.items() if f != family), strict=True))
+        unseen[family] = rng.choice(fit(x, y).logits(x_own[y_own]), PER_FAMILY)
+    return unseen
+
+
+def natural_pool(unseen: dict[str, np.ndarray]) -> np.ndarray:
+    """The natural families' unseen phrase scores, the pool the threshold is a quantile of."""
+    return np.concatenate([u for f, u in unseen.items() if f in wv.NATURAL])
+
+
 def choose_and_store(model: Path) -> float:
     """Train `model`'s likeness head on its families, choose its threshold (see the module docstring), write
     both into the file, return the threshold."""
@@ -114,19 +135,12 @@ def choose_and_store(model: Path) -> float:
         raise SystemExit(f"{model}: the likeness head's threshold needs at least two voice families, one of them "
                          f"natural ({', '.join(wv.NATURAL)})")
     data = {f: features(f) for f in families}
-    rng = np.random.default_rng(0)
-    unseen = []
-    for family in families:          # each family's phrases as a head trained without it hears them
-        x, y = (np.concatenate(a) for a in zip(*(data[f] for f in families if f != family), strict=True))
-        head = fit(x, y)
-        phrases = data[family][0][data[family][1]]
-        unseen.append(rng.choice(head.logits(phrases), PER_FAMILY))
-    natural = [u for f, u in zip(families, unseen, strict=True) if f in wv.NATURAL]
-    threshold = float(np.quantile(np.concatenate(natural), LIKENESS_LOSS))
+    unseen = unseen_scores(data)
+    threshold = float(np.quantile(natural_pool(unseen), LIKENESS_LOSS))
     head = fit(*(np.concatenate(a) for a in zip(*data.values(), strict=True)))
     add_to_models(model, {"likeness": head}, {"confirm_likeness": f"{threshold:.3f}"})
     load_wake_model.cache_clear()
-    missed = ", ".join(f"{f} {np.mean(u < threshold):.3f}" for f, u in zip(families, unseen, strict=True))
+    missed = ", ".join(f"{f} {np.mean(u < threshold):.3f}" for f, u in unseen.items())
     print(f"  likeness head: threshold {threshold:.2f} (phrases of a family it never trained on refused: {missed}); "
           f"{time.time() - t0:.0f} s", flush=True)
     return threshold
