@@ -14,9 +14,9 @@ never trained on, where one draw let 54-73% and 21-50% through (the threshold no
 Its threshold is chosen as a person's voice never trained on would meet it: each family's phrases are scored
 by a head trained on the other families, and the threshold keeps all but LIKENESS_LOSS of the natural
 families' phrases, each family weighing the same. Robotic voices (espeak-ng) are trained on but do not set
-it: a head that has not heard them scores their phrases far lower (at the shipped model's threshold it would
-refuse 18% of them, and 0-1.3% of each natural family's), and people are natural voices. The head that ships
-is then trained on every family, espeak-ng too. Needs torch.
+it: a head that has not heard them scores their phrases far lower (at the shipped model's threshold keeping
+99.5% it would refuse 18% of them, and 0-1.3% of each natural family's), and people are natural voices. The
+head that ships is then trained on every family, espeak-ng too. Needs torch.
 
 LIKENESS_LOSS counts every training clip of the phrase, but most of those the head scores lowest are clips the
 verifiers or Whisper's margins refuse anyway, so the detector loses far fewer. It is chosen with
