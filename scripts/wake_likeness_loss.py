@@ -1,6 +1,6 @@
 """Choose wake_likeness.LIKENESS_LOSS on dev: what each level costs the whole detector on a family it never heard.
 
-    python -m scripts.wake_likeness_loss        (after scripts/train_wake.py; about 70 minutes here; needs torch)
+    python -m scripts.wake_likeness_loss        (after scripts/train_wake.py; about 40 minutes here; needs torch)
 
 The likeness threshold keeps all but LIKENESS_LOSS of the phrases of families the head never trained on,
 counted over every training clip of the phrase. The clips it scores lowest are mostly ones the verifiers or
