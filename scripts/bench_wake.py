@@ -299,11 +299,17 @@ def _wakes(candidate: np.ndarray, score: np.ndarray, own: np.ndarray, threshold:
 
 def _heard_again(detector: WakeDetector, audio: np.ndarray, end: int) -> bool:
     """Whether the second hearing confirms a wake whose window ends at `end`."""
+    assert detector.confirm_margins is not None
+    return confirmed(second_hearing(detector, audio, end), detector.confirm_margins)
+
+
+def second_hearing(detector: WakeDetector, audio: np.ndarray, end: int) -> tuple[float, float, float]:
+    """The second hearing's (onset, ending, likeness) of a wake whose window ends at `end`, on the audio the
+    detector hands it (CONFIRM_SPAN_S up to CONFIRM_AFTER_S later)."""
     confirmer = detector.confirmer()
-    assert confirmer is not None and detector.confirm_margins is not None
+    assert confirmer is not None
     stop = end + int(CONFIRM_AFTER_S * SR)
-    heard = confirmer.margins(audio[max(0, stop - int(CONFIRM_SPAN_S * SR)): stop], detector.model.likeness)
-    return confirmed(heard, detector.confirm_margins)
+    return confirmer.margins(audio[max(0, stop - int(CONFIRM_SPAN_S * SR)): stop], detector.model.likeness)
 
 
 def _listen_rss(path: Path) -> float:

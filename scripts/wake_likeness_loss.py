@@ -24,10 +24,10 @@ import scripts.wake_data as wd
 import scripts.wake_likeness as wl
 import scripts.wake_voices as wv
 from assistant.config import WakeSettings
-from assistant.speech.wake import CONFIRM_AFTER_S, CONFIRM_SPAN_S, WakeDetector
+from assistant.speech.wake import CONFIRM_AFTER_S, WakeDetector, load_wake_model
 from assistant.speech.wake_confirm import confirmed
 from assistant.speech.wake_model import WINDOW
-from scripts.bench_wake import CONDITIONS, HIT_AFTER_S, SR, _wakes, condition_scene, embed_clip
+from scripts.bench_wake import CONDITIONS, HIT_AFTER_S, SR, _wakes, condition_scene, embed_clip, second_hearing
 
 LEVELS = (0.005, 0.01, 0.015, 0.02, 0.03, 0.04, 0.05, 0.07, 0.1)
 PER_KIND = {"phrase": 150, "near": 250, "speech": 100}
@@ -35,7 +35,7 @@ PER_KIND = {"phrase": 150, "near": 250, "speech": 100}
 
 def thresholds(model: Path) -> dict[float, float]:
     """The likeness threshold each level in LEVELS gives `model`'s families (as wake_likeness chooses it)."""
-    families = WakeDetector(WakeSettings(), model_path=model).model.families
+    families = load_wake_model(model).families
     pool = wl.natural_pool(wl.unseen_scores({f: wl.features(f) for f in families}))
     return {level: float(np.quantile(pool, level)) for level in LEVELS}
 
@@ -66,8 +66,8 @@ def heard_by_level(family: str) -> dict[float, dict[str, int]]:
 def wakes(detector: WakeDetector, audio: np.ndarray, needed: dict[float, float]) -> dict[float, list[float]]:
     """When `detector` wakes on `audio` (by the bench's rule, in seconds) with each level's likeness threshold;
     each candidate is heard a second time once."""
-    m, confirmer = detector.model, detector.confirmer()
-    assert confirmer is not None and detector.confirm_margins is not None
+    m = detector.model
+    assert detector.confirm_margins is not None
     onset, ending, _ = detector.confirm_margins
     emb = embed_clip(audio).astype(np.float32)
     wins = np.lib.stride_tricks.sliding_window_view(emb, (WINDOW, emb.shape[1]))[:, 0]
@@ -80,8 +80,7 @@ def wakes(detector: WakeDetector, audio: np.ndarray, needed: dict[float, float])
 
         def heard(at: int, likeness: float = likeness, woke: list[float] = woke) -> bool:
             if at not in margins:
-                stop = at + int(CONFIRM_AFTER_S * SR)
-                margins[at] = confirmer.margins(audio[max(0, stop - int(CONFIRM_SPAN_S * SR)): stop], m.likeness)
+                margins[at] = second_hearing(detector, audio, at)
             yes = confirmed(margins[at], (onset, ending, likeness))
             if yes:
                 woke.append(at / SR + CONFIRM_AFTER_S)
