@@ -157,7 +157,7 @@ def choose_thresholds(models: dict[str, Mlp], dev: list[wd.Scenes]) -> tuple[flo
 def train(families: list[str]) -> tuple[dict[str, Mlp], dict[str, str]]:
     """Fit the spotter and verifiers on `families`, choose thresholds on their dev scenes."""
     t0 = time.time()
-    data = [wd.scenes(f, "train").extend(wd.more_scenes(f)) for f in families]
+    data = [wd.scenes(f, "train").extend(wd.more_scenes(f)).extend(wd.pause_scenes(f)) for f in families]
     offsets = np.cumsum([0] + [len(s.labels) for s in data[:-1]])
     emb = np.concatenate([s.emb for s in data])
     fit_sets = [windows(s, dev=False) for s in data]

@@ -10,8 +10,9 @@ can be held out of training whole.
 Step 2, scenes: each clip is placed in a scene (silence, digital silence, other speech before and after,
 a command after the phrase), coloured like a real microphone (noise 0-30 dB, rooms, levels from -40 to
 -1 dBFS, a hiss floor, band limits, DC offset, a 44.1/48 kHz capture, a pseudo-speaker with shifted pitch
-and formants), and turned into speech embeddings. Every embedding gets a label: 1 where the window ends
-just after the phrase, 0 where no phrase has ended in it, -1 (unused) in between.
+and formants), and turned into speech embeddings; each phrase once more with a short break between "hey" and
+"glimmer", as some voices say it at a comma. Every embedding gets a label: 1 where the window ends just after
+the phrase, 0 where no phrase has ended in it, -1 (unused) in between.
 Real human recordings (LibriVox, codec2's speakers) are never used here: they stay held out for the bench.
 Caches live under $GLIMMER_WAKE_CACHE (default ~/.cache/glimmer-wake); delete it to rebuild from scratch.
 """
@@ -34,6 +35,7 @@ import scripts.wake_voices as wv
 from assistant.audio.frames import SAMPLE_RATE, to_int16
 from assistant.audio.resample import resample
 from assistant.audio.rooms import add_noise, noise, reverberant
+from assistant.speech.wake_enroll import with_pause
 from assistant.speech.wake_features import EMB_HOP_SAMPLES, EMB_SPAN, embeddings
 from assistant.speech.wake_model import WINDOW
 
@@ -47,6 +49,8 @@ COUNTS = {"hibari": (1200, 240, 1200, 1000, 300), "kokoro": (450, 160, 400, 700,
 # more training negatives per family: everyday, docstring and glimmer-rich sentences, "<word> glimmer" in frames
 MORE = {"hibari": 1500, "kokoro": 300, "flite": 1500, "festival": 500, "espeak": 1500}
 KINDS = ("phrase", "speech", "near", "more")
+# a break between "hey" and "glimmer", as some voices put at a comma ("Hey, Glimmer."): seconds, drawn per phrase
+PAUSE_S = (0.1, 0.35)
 
 
 def cache_root() -> Path:
@@ -331,6 +335,24 @@ def more_scenes(family: str, copies: int = 2) -> Scenes:
     return _load_scenes(path)
 
 
+def pause_scenes(family: str) -> Scenes:
+    """Each TRAIN phrase once more with a break of PAUSE_S between "hey" and "glimmer", in a scene; cached.
+
+    Voices that break at the comma (flite's awb) were the ones a model that never heard them missed most."""
+    path = cache_root() / "scenes" / f"{family}-pause.npz"
+    if not path.exists():
+        t0 = time.time()
+        rng = np.random.default_rng(900 + list(COUNTS).index(family))
+        speech = [a for a, _, _ in clips(family, "speech", "train")]
+        jobs: list[tuple[np.ndarray, int | None]] = []
+        for p, _, _ in clips(family, "phrase", "train"):
+            jobs.append(positive_scene(rng, with_pause(p, float(rng.uniform(*PAUSE_S))), speech))
+        s = _embed_and_keep(path, jobs)
+        print(f"  phrases with a pause {family}: {len(jobs)} scenes, {int((s.labels == 1).sum())} positive windows "
+              f"in {time.time() - t0:.0f} s", flush=True)
+    return _load_scenes(path)
+
+
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--families", default=",".join(COUNTS), help="comma-separated voice families")
@@ -343,3 +365,4 @@ if __name__ == "__main__":
     for fam in chosen:
         scenes(fam, "train")
         more_scenes(fam)
+        pause_scenes(fam)
