@@ -23,6 +23,7 @@ import multiprocessing as mp
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -273,13 +274,16 @@ class Scenes:
                       np.concatenate([lab for _, lab in parts]), np.cumsum([0] + sizes[:-1]))
 
 
+Jobs = list[tuple[np.ndarray, int | None]]
+
+
 def _embed_job(job: tuple[np.ndarray, int | None]) -> tuple[np.ndarray, np.ndarray]:
     audio, end = job
     e = embeddings(audio, lead=WINDOW - 1)
     return e.astype(np.float16), labels_for(e.shape[0], end)
 
 
-def _embed_and_keep(path: Path, jobs: list[tuple[np.ndarray, int | None]]) -> Scenes:
+def _embed_and_keep(path: Path, jobs: Jobs) -> Scenes:
     """Embed and label the scenes on all workers, and cache them at `path`."""
     with mp.Pool(_workers()) as pool:
         s = Scenes.join(pool.map(_embed_job, jobs, chunksize=16))
@@ -293,64 +297,61 @@ def _load_scenes(path: Path) -> Scenes:
         return Scenes(z["emb"], z["labels"], z["starts"])
 
 
-def scenes(family: str, split: str, copies: int = 2) -> Scenes:
-    """Training (or dev) scenes of one family: each phrase `copies` times, negatives once; cached."""
-    path = cache_root() / "scenes" / f"{family}-{split}.npz"
+def _cached_scenes(name: str, seed: int, build: Callable[[np.random.Generator], Jobs], what: str) -> Scenes:
+    """Scenes cached as `scenes/{name}.npz`; built once from `build(rng)` with rng seeded by `seed`."""
+    path = cache_root() / "scenes" / f"{name}.npz"
     if not path.exists():
         t0 = time.time()
-        rng = np.random.default_rng(7 + list(COUNTS).index(family) + (100 if split == "test" else 0))
+        jobs = build(np.random.default_rng(seed))
+        s = _embed_and_keep(path, jobs)
+        print(f"  {what} {name}: {len(jobs)} scenes, {int((s.labels == 1).sum())} positive and "
+              f"{int((s.labels == 0).sum())} negative windows in {time.time() - t0:.0f} s", flush=True)
+    return _load_scenes(path)
+
+
+def _family_seed(base: int, family: str) -> int:
+    return base + list(COUNTS).index(family)
+
+
+def _streams(rng: np.random.Generator, group: list[np.ndarray]) -> Jobs:
+    """The clips of `group` in a random order, about six to a negative stream."""
+    order = rng.permutation(len(group))
+    return [(negative_stream(rng, [group[i] for i in chunk]), None)
+            for chunk in np.array_split(order, max(1, len(group) // 6))]
+
+
+def scenes(family: str, split: str, copies: int = 2) -> Scenes:
+    """Training (or dev) scenes of one family: each phrase `copies` times, negatives once; cached."""
+    def build(rng: np.random.Generator) -> Jobs:
         phrases = [a for a, _, _ in clips(family, "phrase", split)]
         speech = [a for a, _, _ in clips(family, "speech", split)]
         near = [a for a, _, _ in clips(family, "near", "train")] if split == "train" else []
-        jobs: list[tuple[np.ndarray, int | None]] = []
-        for _ in range(copies):
-            for p in phrases:
-                jobs.append(positive_scene(rng, p, speech))
+        jobs = [positive_scene(rng, p, speech) for _ in range(copies) for p in phrases]
         for group in (speech, near):
-            order = rng.permutation(len(group))
-            for chunk in np.array_split(order, max(1, len(group) // 6)):
-                jobs.append((negative_stream(rng, [group[i] for i in chunk]), None))
-        s = _embed_and_keep(path, jobs)
-        print(f"  scenes {family}/{split}: {len(jobs)} scenes, {int((s.labels == 1).sum())} positive and "
-              f"{int((s.labels == 0).sum())} negative windows in {time.time() - t0:.0f} s", flush=True)
-    return _load_scenes(path)
+            jobs += _streams(rng, group)
+        return jobs
+    return _cached_scenes(f"{family}-{split}", _family_seed(7 + (100 if split == "test" else 0), family), build,
+                          "scenes")
 
 
 def more_scenes(family: str, copies: int = 2) -> Scenes:
     """Negative streams of the family's "more" clips, each clip `copies` times in other company and colouring;
     cached."""
-    path = cache_root() / "scenes" / f"{family}-more.npz"
-    if not path.exists():
-        t0 = time.time()
-        rng = np.random.default_rng(500 + list(COUNTS).index(family))
+    def build(rng: np.random.Generator) -> Jobs:
         more = [a for a, _, _ in clips(family, "more", "train")]
-        jobs: list[tuple[np.ndarray, int | None]] = []
-        for _ in range(copies):
-            order = rng.permutation(len(more))
-            jobs += [(negative_stream(rng, [more[i] for i in chunk]), None)
-                     for chunk in np.array_split(order, max(1, len(more) // 6))]
-        s = _embed_and_keep(path, jobs)
-        print(f"  more negatives {family}: {len(jobs)} streams, {int((s.labels == 0).sum())} windows in "
-              f"{time.time() - t0:.0f} s", flush=True)
-    return _load_scenes(path)
+        return [job for _ in range(copies) for job in _streams(rng, more)]
+    return _cached_scenes(f"{family}-more", _family_seed(500, family), build, "more negatives")
 
 
 def pause_scenes(family: str) -> Scenes:
     """Each TRAIN phrase once more with a break of PAUSE_S between "hey" and "glimmer", in a scene; cached.
 
     Voices that break at the comma (flite's awb) were the ones a model that never heard them missed most."""
-    path = cache_root() / "scenes" / f"{family}-pause.npz"
-    if not path.exists():
-        t0 = time.time()
-        rng = np.random.default_rng(900 + list(COUNTS).index(family))
+    def build(rng: np.random.Generator) -> Jobs:
         speech = [a for a, _, _ in clips(family, "speech", "train")]
-        jobs: list[tuple[np.ndarray, int | None]] = []
-        for p, _, _ in clips(family, "phrase", "train"):
-            jobs.append(positive_scene(rng, with_pause(p, float(rng.uniform(*PAUSE_S))), speech))
-        s = _embed_and_keep(path, jobs)
-        print(f"  phrases with a pause {family}: {len(jobs)} scenes, {int((s.labels == 1).sum())} positive windows "
-              f"in {time.time() - t0:.0f} s", flush=True)
-    return _load_scenes(path)
+        return [positive_scene(rng, with_pause(p, float(rng.uniform(*PAUSE_S))), speech)
+                for p, _, _ in clips(family, "phrase", "train")]
+    return _cached_scenes(f"{family}-pause", _family_seed(900, family), build, "phrases with a pause")
 
 
 if __name__ == "__main__":
