@@ -315,15 +315,18 @@ def test_the_owners_similarity_only_ever_raises_the_score():
     assert WakeProfile.fuse(0.3, 1.0) > 0.99                                      # the owner, clearly
 
 
-def test_the_owners_phrase_the_verifiers_miss_is_left_to_the_second_hearing():
-    """The verifiers' score (raised by the profile) accepts, or, for a phrase only the profile knows, the second
-    hearing decides; without a second hearing such a phrase is not accepted."""
+def test_the_second_hearing_has_the_last_word_for_the_owner_too():
+    """The verifiers' score (raised by the profile) proposes, or, for a phrase only the profile knows, the
+    similarity does; the second hearing decides either way, the owner's included (their own near misses sound
+    like their phrase). Without a second hearing the verifiers decide, and a phrase only the profile knows is
+    not accepted."""
     from assistant.speech.wake import verdict
     from assistant.speech.wake_profile import WakeProfile
 
     owner, stranger = WakeProfile.CANDIDATE + 0.1, 0.0
     assert verdict([(0.9, stranger), (0.8, stranger)], 0.5, can_confirm=True) == "confirm"
-    assert verdict([(0.9, owner), (0.8, owner)], 0.5, can_confirm=True) == "wake"       # the owner, heard
+    assert verdict([(0.9, owner), (0.8, owner)], 0.5, can_confirm=True) == "confirm"    # the owner, heard
+    assert verdict([(0.9, owner), (0.8, owner)], 0.5, can_confirm=False) == "wake"
     assert verdict([(0.1, owner), (0.05, owner)], 0.5, can_confirm=True) == "confirm"   # the owner, unheard
     assert verdict([(0.1, owner), (0.05, owner)], 0.5, can_confirm=False) is None
     assert verdict([(0.1, owner), (0.05, stranger)], 0.5, can_confirm=True) is None    # like the owner once only

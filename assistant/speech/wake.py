@@ -7,9 +7,8 @@ date; a small spotter scores the last WINDOW of them, and only when it (or the o
 proposes a candidate do the verifiers take a second look. The phrase is accepted when HITS_NEEDED
 candidates in a row have a mean verified score above the threshold, and (with `wake.confirm`) when Whisper,
 hearing the moment again CONFIRM_AFTER_S later, hears "hey" rather than another first word and "glimmer"
-after it (wake_confirm.py). The owner's enrolled voice needs no second hearing when the verifiers accept it;
-when only the owner's profile recognises the phrase (a voice unlike any the verifiers trained on), the second
-hearing decides.
+after it (wake_confirm.py), for the enrolled owner too; when only the owner's profile recognises the phrase
+(a voice unlike any the verifiers trained on), the second hearing decides.
 Everything is a function of the frames fed, so files (`glimmer listen`) and the microphone take the same
 path and the chunking of the input does not matter.
 """
@@ -103,16 +102,17 @@ def verdict(hits: list[tuple[float, float]], threshold: float, can_confirm: bool
     """What the last HITS_NEEDED candidates, as (verified score raised by the owner's profile, owner similarity),
     call for: "wake" at once, "confirm" (wake if the second hearing agrees), or None (not the phrase).
 
-    The verifiers accept when the candidates' mean score passes the threshold; the owner's enrolled voice then
-    needs no second hearing. A phrase that sounds like the owner's in every candidate but that the verifiers
-    do not hear, even raised by the profile (a voice unlike any they trained on), is left to the second
-    hearing; without one it is not accepted."""
+    The verifiers accept when the candidates' mean score passes the threshold, and the second hearing (when
+    there is one) has the last word, for the owner too: the owner's own near misses ("hey, glamour") sound as
+    much like their enrolled phrase as the phrase does. A phrase that sounds like the owner's in every candidate
+    but that the verifiers do not hear, even raised by the profile (a voice unlike any they trained on), is
+    left to the second hearing; without one it is not accepted."""
     recent = hits[-HITS_NEEDED:]
     if len(recent) < HITS_NEEDED:
         return None
     owner = min(similarity for _, similarity in recent) >= WakeProfile.CANDIDATE
     if np.mean([score for score, _ in recent]) >= threshold:
-        return "wake" if owner or not can_confirm else "confirm"
+        return "confirm" if can_confirm else "wake"
     return "confirm" if owner and can_confirm else None
 
 

@@ -6,9 +6,10 @@ window at that moment of copies of the recording in noise, in rooms and far from
 again for the recording with a pause put between its words (`wake_enroll.template_windows`). While listening,
 the cosine similarity of the current window's last ROWS embeddings (the phrase, not what was said before it)
 to the nearest template's proposes candidates, and above CANDIDATE it adds up to BOOST logits to the verifiers'
-score, never subtracts; a phrase like the owner's that the verifiers still refuse goes to the second hearing
-(`wake.verdict`). A profile makes its owner easier to hear and leaves everyone else exactly as before. The file
-holds numbers only, no audio, and is private (0600).
+score, never subtracts; a phrase like the owner's that the verifiers still refuse goes to the second hearing,
+which has the last word on the owner's wakes as on anyone's (`wake.verdict`). A profile makes its owner
+easier to hear and leaves everyone else exactly as before. The file holds numbers only, no audio, and is
+private (0600).
 """
 from __future__ import annotations
 
