@@ -334,6 +334,21 @@ def test_the_second_hearing_has_the_last_word_for_the_owner_too():
     assert verdict([(0.9, stranger), (0.8, stranger)], 0.5, can_confirm=False) == "wake"
 
 
+def test_even_the_owners_own_recording_wakes_only_through_the_second_hearing(owner_clips):
+    """A profile of every window of a recording knows that recording at every moment, and the verifiers accept
+    it; the second hearing is still asked (the detection carries its scores), because an owner's near misses
+    sound like their phrase too."""
+    from assistant.speech.wake_profile import WakeProfile
+
+    clip = owner_clips[0]
+    plain = WakeDetector(WakeSettings())
+    heard = embeddings(clip, lead=WINDOW - 1)
+    windows = [heard[k: k + WINDOW] - plain.model.embedding_mean for k in range(len(heard) - WINDOW + 1)]
+    owner = WakeDetector(WakeSettings(), profile=WakeProfile.from_windows(windows, "hey glimmer"))
+    found = owner.feed(clip)
+    assert found is not None and found.margins is not None
+
+
 def test_the_owner_is_known_inside_running_speech(owner_clips, enrolled):
     """The profile compares the phrase itself, not what came before it: said right after a sentence, the
     owner's phrase still reaches the similarity that makes it a candidate (templates taken between silences)."""
