@@ -310,6 +310,7 @@ def _cached_scenes(name: str, seed: int, build: Callable[[np.random.Generator], 
 
 
 def _family_seed(base: int, family: str) -> int:
+    """A scene builder's seed for `family`: each family's scenes drawn with their own, the same on every rebuild."""
     return base + list(COUNTS).index(family)
 
 
