@@ -6,8 +6,7 @@ Step 1, voices: for each family in COUNTS (scripts/wake_voices.py has these and 
 uses), the phrase and negative texts (everyday and glimmer sentences, confusables, near misses, commands,
 Glimmer's own prompts) are synthesized once and kept as 16 kHz clips. TRAIN and TEST use different sentence
 templates, seeds, speeds and speakers (kokoro mixes, espeak variants), and every family is in both, so a family
-can be held out of training whole. Kokoro also says NEAR_MORE near misses, most in a new speaker (a random mix
-of its voices), for the likeness head only.
+can be held out of training whole.
 Step 2, scenes: each clip is placed in a scene (silence, digital silence, other speech before and after,
 a command after the phrase), coloured like a real microphone (noise 0-30 dB, rooms, levels from -40 to
 -1 dBFS, a hiss floor, band limits, DC offset, a 44.1/48 kHz capture, a pseudo-speaker with shifted pitch
@@ -50,10 +49,7 @@ COUNTS = {"hibari": (1200, 240, 1200, 1000, 300), "kokoro": (450, 160, 400, 700,
           "espeak": (600, 240, 700, 600, 250)}
 # more training negatives per family: everyday, docstring and glimmer-rich sentences, "<word> glimmer" in frames
 MORE = {"hibari": 1500, "kokoro": 300, "flite": 1500, "festival": 500, "espeak": 1500}
-# near misses only ("hey, <sound-alike>", "<rhyme> glimmer"), from a family with endless speakers (Kokoro mixes);
-# the likeness head learns from them (scripts/wake_likeness.py), the verifiers do not
-NEAR_MORE = {"kokoro": 3000}
-KINDS = ("phrase", "speech", "near", "more", "near_more")
+KINDS = ("phrase", "speech", "near", "more")
 # a break between "hey" and "glimmer", as some voices put at a comma ("Hey, Glimmer."): seconds, drawn per phrase
 PAUSE_S = (0.1, 0.35)
 
@@ -82,29 +78,10 @@ def _texts(kind: str, split: str, n: int, seed: int) -> list[str]:
         return out
     if kind == "more":
         return wc.more_negatives(rng, n)
-    if kind == "near_more":
-        return _near_miss_texts(rng, n)
     near = list(wc.CONFUSABLES + wc.CONFUSABLES_HARD) + [f"{w.capitalize()} glimmer." for w in wc.RHYMES_HEY]
     near += [f"Hey, {w}." for w in (*wc.NEAR_GLIMMER, *wc.sound_alikes())]
     return [near[int(rng.integers(len(near)))] if rng.random() < 0.6 else wc.near_phrases(rng, 1)[0]
             for _ in range(n)]
-
-
-def _near_miss_texts(rng: np.random.Generator, n: int) -> list[str]:
-    """Half "hey" and a word a phoneme or two from "glimmer", a quarter another onset and "glimmer", a quarter
-    the hard confusables; with and without the comma (never the bench's TEST_ONLY ones)."""
-    words = (*wc.NEAR_GLIMMER, *wc.sound_alikes())
-    out = []
-    for _ in range(n):
-        r = rng.random()
-        if r < 0.5:
-            out.append(f"Hey{',' if rng.random() < 0.6 else ''} {words[int(rng.integers(len(words)))]}.")
-        elif r < 0.75:
-            out.append(f"{wc.RHYMES_HEY[int(rng.integers(len(wc.RHYMES_HEY)))].capitalize()} glimmer.")
-        else:
-            hard = wc.CONFUSABLES_HARD[int(rng.integers(len(wc.CONFUSABLES_HARD)))]
-            out.append(f"{hard[0].upper()}{hard[1:]}.")
-    return out
 
 
 def _practice_prompts() -> list[str]:
@@ -171,7 +148,7 @@ def clips(family: str, kind: str, split: str) -> list[tuple[np.ndarray, str, str
         n_pos_train, n_pos_test, n_speech, n_near, n_speech_test = COUNTS[family]
         n = {("phrase", "train"): n_pos_train, ("phrase", "test"): n_pos_test, ("speech", "train"): n_speech,
              ("near", "train"): n_near, ("speech", "test"): n_speech_test,
-             ("more", "train"): MORE[family], ("near_more", "train"): NEAR_MORE.get(family, 0)}[(kind, split)]
+             ("more", "train"): MORE[family]}[(kind, split)]
         base = (1_000_000 * (1 + list(COUNTS).index(family)) + 100_000 * KINDS.index(kind)
                 + (50_000 if split == "test" else 0))
         texts = _texts(kind, split, n, base)

@@ -26,7 +26,7 @@ def test_sound_alikes_are_near_glimmer_and_leave_the_bench_its_own():
 def test_no_training_text_holds_a_confusable_kept_for_the_bench():
     held_out = _held_out_words()
     assert held_out == {"timmy", "slimmer", "limber", "glenda", "grammar", "swimmer"}
-    for kind in ("near", "more", "near_more"):
+    for kind in ("near", "more"):
         texts = wd._texts(kind, "train", 3000, seed=11)
         words = {w.strip(",.!?;:'\"").lower() for text in texts for w in text.split()}
         assert not held_out & words, kind
@@ -34,9 +34,6 @@ def test_no_training_text_holds_a_confusable_kept_for_the_bench():
     assert sum(t.split()[-1].strip(".!").lower() in set(wc.sound_alikes()) for t in near) > 300
     assert len(set(near)) > 0.2 * len(near)
     assert np.mean([t.lower().startswith("hey") for t in near]) > 0.5
-    many = wd._texts("near_more", "train", 3000, seed=11)
-    assert np.mean([t.split()[-1].strip(".").lower() in set(wc.sound_alikes()) for t in many]) > 0.3
-    assert np.mean([t.endswith(" glimmer.") for t in many]) > 0.2
 
 
 def test_a_pseudo_speaker_is_the_same_every_time():
