@@ -290,10 +290,15 @@ def enrolled(owner_clips) -> WakeDetector:
     return WakeDetector(WakeSettings(), profile=WakeProfile.from_windows(windows, "hey glimmer"))
 
 
+def _every_window(audio: np.ndarray) -> list[np.ndarray]:
+    """Every embedding window of `audio`, as the detector reads them."""
+    heard = embeddings(audio, lead=WINDOW - 1)
+    return [heard[k: k + WINDOW] for k in range(len(heard) - WINDOW + 1)]
+
+
 def _closest_to_owner(detector: WakeDetector, audio: np.ndarray) -> float:
     """The highest profile similarity over every embedding window of `audio`."""
-    heard = embeddings(audio, lead=WINDOW - 1)
-    return max(detector.profile_similarity(heard[k: k + WINDOW]) for k in range(len(heard) - WINDOW + 1))
+    return max(detector.profile_similarity(window) for window in _every_window(audio))
 
 
 def test_an_enrolled_owner_far_from_the_microphone_is_still_known(owner_clips, enrolled):
@@ -342,8 +347,7 @@ def test_even_the_owners_own_recording_wakes_only_through_the_second_hearing(own
 
     clip = owner_clips[0]
     plain = WakeDetector(WakeSettings())
-    heard = embeddings(clip, lead=WINDOW - 1)
-    windows = [heard[k: k + WINDOW] - plain.model.embedding_mean for k in range(len(heard) - WINDOW + 1)]
+    windows = [window - plain.model.embedding_mean for window in _every_window(clip)]
     owner = WakeDetector(WakeSettings(), profile=WakeProfile.from_windows(windows, "hey glimmer"))
     found = owner.feed(clip)
     assert found is not None and found.margins is not None
